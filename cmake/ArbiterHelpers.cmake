@@ -1,0 +1,79 @@
+# Target shapes used by every folder, after Abseil's CMake/AbseilHelpers.cmake.
+#
+#   arbiter_cc_library(NAME sat SRCS a.cc HDRS a.h DEPS arbiter::sdk)   -> arbiter_sat, alias arbiter::sat
+#   arbiter_cc_test(NAME sat_dimacs_test SRCS dimacs_test.cc DEPS arbiter::sat)   -> gtest, in ctest
+#   arbiter_cc_benchmark(NAME sat_benchmark SRCS sat_benchmark.cc DEPS arbiter::sat) -> label benchmark
+#   arbiter_cc_fuzz(NAME sat_dimacs_fuzz SRCS dimacs_fuzz.cc DEPS arbiter::sat CORPUS dir)
+#       builds a corpus-replay binary that ctest runs over every file of CORPUS; with
+#       -DARBITER_LIBFUZZER=ON (clang) the same source links libFuzzer instead.
+
+include_guard(GLOBAL)
+
+function(arbiter_cc_library)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;HDRS;DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target arbiter_${ARG_NAME})
+  if(ARG_SRCS)
+    add_library(${target} STATIC ${ARG_SRCS} ${ARG_HDRS})
+    target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
+    target_link_libraries(${target} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+    target_compile_options(${target} PRIVATE ${ARBITER_WARNINGS})
+  else()
+    add_library(${target} INTERFACE)
+    target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
+    target_link_libraries(${target} INTERFACE ${ARG_DEPS})
+  endif()
+  add_library(arbiter::${ARG_NAME} ALIAS ${target})
+endfunction()
+
+function(arbiter_cc_binary)
+  cmake_parse_arguments(ARG "" "NAME;OUTPUT_NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  target_compile_options(${ARG_NAME} PRIVATE ${ARBITER_WARNINGS})
+  if(ARG_OUTPUT_NAME)
+    set_target_properties(${ARG_NAME} PROPERTIES OUTPUT_NAME ${ARG_OUTPUT_NAME})
+  endif()
+endfunction()
+
+function(arbiter_cc_test)
+  cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  target_compile_options(${ARG_NAME} PRIVATE ${ARBITER_WARNINGS})
+  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
+  set_tests_properties(${ARG_NAME} PROPERTIES
+    ENVIRONMENT "ARBITER_SOURCE_DIR=${PROJECT_SOURCE_DIR};ARBITER_SHARED_DIR=${ARBITER_SHARED_DIR};ARBITER_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  if(ARG_TIMEOUT)
+    set_tests_properties(${ARG_NAME} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+  endif()
+  if(ARG_LABELS)
+    set_tests_properties(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}")
+  endif()
+endfunction()
+
+function(arbiter_cc_benchmark)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  target_compile_options(${ARG_NAME} PRIVATE ${ARBITER_WARNINGS})
+  # Registered so `ctest -L benchmark` runs it; excluded from the default run by the label filter
+  # in the README's test command.
+  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} --benchmark_min_time=0.2)
+  set_tests_properties(${ARG_NAME} PROPERTIES LABELS benchmark
+    ENVIRONMENT "ARBITER_SOURCE_DIR=${PROJECT_SOURCE_DIR};ARBITER_SHARED_DIR=${ARBITER_SHARED_DIR}")
+endfunction()
+
+function(arbiter_cc_fuzz)
+  cmake_parse_arguments(ARG "" "NAME;CORPUS" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  target_compile_options(${ARG_NAME} PRIVATE ${ARBITER_WARNINGS})
+  if(ARBITER_LIBFUZZER)
+    target_compile_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_link_libraries(${ARG_NAME} PRIVATE arbiter_fuzz_replay_main)
+  endif()
+  add_test(NAME ${ARG_NAME}_corpus COMMAND ${ARG_NAME} ${ARG_CORPUS})
+  set_tests_properties(${ARG_NAME}_corpus PROPERTIES LABELS fuzz)
+endfunction()

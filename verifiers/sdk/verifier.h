@@ -1,0 +1,119 @@
+// The plugin API of arbiter: a Verifier scores a whole group of completions for one task.
+//
+// Scoring a group is three calls, so the server can parallelise, deduplicate and cache the middle
+// one while group-level methods (VeRPO's weights over the pass matrix) still see every sample:
+//
+//   1. Prepare(task)            once per group: parse and validate the task. A malformed task is
+//                               INVALID_ARGUMENT with a message naming the problem; that group
+//                               gets a non-OK status and the rest of the batch is unaffected.
+//   2. Check(prepared, sample)  once per distinct sample, possibly concurrently on several
+//                               threads: returns the sample's verdict. Never fails: a wrong answer
+//                               is Outcome INCORRECT / NO_ANSWER; a failure that is not the
+//                               model's fault is INFRA_ERROR with a message. Must be deterministic
+//                               in (verifier version, task, sample.completion, sample.turns): the
+//                               server caches on exactly that.
+//   3. Finalize(prepared, samples, results)   once, after every Check, with results in sample
+//                               order: group-level scoring. Default: nothing.
+//
+// Contract: `score` is finite; outcome is never OUTCOME_UNSPECIFIED. Verifiers are stateless and
+// thread-safe: one instance serves every request.
+//
+// Example (compiled as verifiers/sdk/example_test.cc):
+//
+//   class ExactVerifier : public arbiter::sdk::Verifier {
+//    public:
+//     arbiter::v1::VerifierInfo Info() const override {
+//       arbiter::v1::VerifierInfo info;
+//       info.set_name("exact");
+//       info.set_version("1");
+//       return info;
+//     }
+//     absl::StatusOr<std::unique_ptr<const arbiter::sdk::PreparedTask>> Prepare(
+//         const arbiter::v1::Task& task) const override {
+//       if (task.ground_truth().empty()) {
+//         return absl::InvalidArgumentError("exact: ground_truth is empty");
+//       }
+//       return std::make_unique<Expected>(task.ground_truth());
+//     }
+//     arbiter::v1::SampleResult Check(const arbiter::sdk::PreparedTask& prepared,
+//                                     const arbiter::v1::Sample& sample,
+//                                     const arbiter::sdk::VerifyContext&) const override {
+//       const bool ok = sample.completion() == static_cast<const Expected&>(prepared).text;
+//       arbiter::v1::SampleResult result;
+//       result.set_outcome(ok ? arbiter::v1::CORRECT : arbiter::v1::INCORRECT);
+//       result.set_score(ok ? 1.0 : 0.0);
+//       return result;
+//     }
+//   };
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "arbiter/v1/arbiter.pb.h"
+#include "verifiers/sdk/verify_context.h"
+
+namespace arbiter::sdk {
+
+// A verifier's parsed form of one Task. Subclass it; the server only holds it.
+class PreparedTask {
+ public:
+  virtual ~PreparedTask() = default;
+};
+
+class Verifier {
+ public:
+  // Where Check() runs: the CPU pool (pure computation) or under the sandbox concurrency cap
+  // (spawns sandboxed processes; blocking on them is expected).
+  enum class Work { kCpu, kSandbox };
+
+  virtual ~Verifier() = default;
+
+  // Name (the Task.verifier string), version (part of every cache key: bump it when verdicts
+  // change), description, defaults.
+  virtual v1::VerifierInfo Info() const = 0;
+  virtual Work work() const { return Work::kCpu; }
+
+  virtual absl::StatusOr<std::unique_ptr<const PreparedTask>> Prepare(
+      const v1::Task& task) const = 0;
+  virtual v1::SampleResult Check(const PreparedTask& task, const v1::Sample& sample,
+                                 const VerifyContext& ctx) const = 0;
+  // Group-level step. `results[i]` belongs to `samples[i]`; the verifier may rewrite score,
+  // outcome and details, and may set `advantage` (then it should return true from
+  // SetsAdvantage() so the default normaliser keeps it). A non-OK status fails the group.
+  virtual absl::Status Finalize(const PreparedTask& task, absl::Span<const v1::Sample> samples,
+                                absl::Span<v1::SampleResult> results) const {
+    (void)task;
+    (void)samples;
+    (void)results;
+    return absl::OkStatus();
+  }
+  // True when Finalize() writes advantages of its own (VeRPO's fused advantages).
+  virtual bool SetsAdvantage(const PreparedTask& task) const {
+    (void)task;
+    return false;
+  }
+};
+
+// A seeded task generator or stateless helper reached through the Generate RPC.
+class Generator {
+ public:
+  virtual ~Generator() = default;
+  // The GenerateRequest.kind it serves, and a one-line description.
+  virtual v1::GeneratorInfo Info() const = 0;
+  // INVALID_ARGUMENT for bad parameters, naming the parameter. Deterministic in the request.
+  virtual absl::StatusOr<v1::GenerateResponse> Generate(
+      const v1::GenerateRequest& request) const = 0;
+};
+
+// Runs Prepare, Check for every sample in order, then Finalize, on the calling thread. For tests,
+// benchmarks and embedding; the server runs the same steps on its pools.
+absl::StatusOr<std::vector<v1::SampleResult>> ScoreGroup(const Verifier& verifier,
+                                                         const v1::Task& task,
+                                                         absl::Span<const v1::Sample> samples,
+                                                         const VerifyContext& ctx = {});
+
+}  // namespace arbiter::sdk
