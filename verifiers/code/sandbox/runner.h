@@ -1,0 +1,107 @@
+// The OS boundary of the `code` verifier: run one candidate program against a list of test inputs
+// inside one sandbox session, and report raw observations. No verdicts are decided here beyond
+// resource-limit classification: comparing outputs with expected values is the verifier's job,
+// done outside the sandbox, and expected values never enter it.
+//
+// One session pays sandbox and interpreter start-up once: a trusted harness inside the sandbox
+// starts each test in a fresh child process with its own empty work directory, so nothing from
+// one test is visible to the next, and nothing from one session to another.
+//
+// Thread-safety: RunSession may be called concurrently from many threads; the caller (the
+// server's sandbox pool) bounds how many run at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "verifiers/sdk/verify_context.h"
+
+namespace arbiter::code {
+
+enum class Language { kPython, kCpp };
+
+// Limits of one test run (each test gets the full budget).
+struct RunLimits {
+  absl::Duration cpu = absl::Seconds(2);
+  absl::Duration wall = absl::Seconds(5);
+  int64_t memory_bytes = int64_t{512} << 20;
+  int max_processes = 64;
+  int max_open_files = 64;
+  int64_t max_file_bytes = int64_t{16} << 20;
+  int64_t max_stdout_bytes = int64_t{1} << 20;
+  int64_t max_stderr_bytes = int64_t{1} << 20;
+};
+
+struct TestInput {
+  // stdin of the test (stdin/stdout tests).
+  std::string stdin_data;
+  // Call-based tests: the function to call and its positional arguments as a JSON array.
+  // Empty fn_name = stdin/stdout test.
+  std::string fn_name;
+  std::string args_json;
+};
+
+// What happened to one test run.
+struct RawRun {
+  enum class Status {
+    kExited,         // the process exited by itself; see exit_code
+    kSignaled,       // killed by a signal it raised or received (not our limit); see signal
+    kCpuTimeLimit,   // exceeded RunLimits::cpu
+    kWallTimeLimit,  // exceeded RunLimits::wall
+    kMemoryLimit,    // exceeded RunLimits::memory_bytes (OOM, failed allocation detected)
+    kOutputLimit,    // wrote more than max_stdout_bytes
+    kNotRun,         // skipped (stop requested by the caller's callback, or cancelled)
+  };
+  Status status = Status::kNotRun;
+  int exit_code = 0;
+  int signal = 0;
+  std::string stdout_data;
+  std::string stderr_data;  // truncated to max_stderr_bytes
+  // Call-based tests: the returned value serialised as JSON by the harness, outside the
+  // candidate's reach (see the harness design in README); empty if the call did not return.
+  std::string return_json;
+  // Call-based tests: the call raised (exception type and message), or the candidate exited.
+  std::string error;
+  absl::Duration cpu_time;
+  absl::Duration wall_time;
+  int64_t peak_memory_bytes = 0;
+};
+
+struct SessionRequest {
+  Language language = Language::kPython;
+  std::string program;  // source code
+  std::vector<TestInput> tests;
+  RunLimits limits;
+};
+
+struct SessionResult {
+  // C++ only: false when compilation failed; then `tests` are all kNotRun.
+  bool compiled = true;
+  std::string compile_output;  // compiler diagnostics (truncated)
+  std::vector<RawRun> tests;   // one per SessionRequest::tests, same order
+};
+
+class SandboxRunner {
+ public:
+  virtual ~SandboxRunner() = default;
+
+  // Called after each test with its index and raw result; return false to skip the remaining
+  // tests (stop-at-first-failure policy). May be empty.
+  using TestCallback = std::function<bool(size_t index, const RawRun& run)>;
+
+  // Runs the session. A non-OK status means the infrastructure failed (the sandbox could not be
+  // created, the harness died unexpectedly, ...): the caller reports INFRA_ERROR. A candidate that
+  // crashes, loops, floods or kills its own test child is NOT an infrastructure failure: that is
+  // a RawRun status. Honours ctx: on cancellation or deadline, kills the whole sandbox and returns
+  // DEADLINE_EXCEEDED or CANCELLED.
+  virtual absl::StatusOr<SessionResult> RunSession(const SessionRequest& request,
+                                                   const sdk::VerifyContext& ctx,
+                                                   const TestCallback& on_test) const = 0;
+};
+
+}  // namespace arbiter::code
