@@ -1,0 +1,44 @@
+// The `code` verifier: extracts a program from each completion, runs it against the task's unit
+// tests through a SandboxRunner, decides per-test verdicts outside the sandbox, and turns the
+// group's pass matrix into VeRPO dense rewards and fused advantages in Finalize().
+//
+// Contract (see README.md): Prepare() parses a typed CodeTask or a dataset's ground_truth JSON
+// (APPS/TACO, LiveCodeBench) and resolves limits against the server caps; Check() never fails
+// (sandbox failure → INFRA_ERROR, no program → NO_ANSWER); Finalize() writes score, advantage
+// and CodeDetail's VeRPO fields.
+//
+// Thread-safety: stateless after construction; one instance serves every request.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "arbiter/v1/arbiter.pb.h"
+#include "verifiers/code/register.h"
+#include "verifiers/sdk/verifier.h"
+
+namespace arbiter::code {
+
+class CodeVerifier : public sdk::Verifier {
+ public:
+  // INVALID_ARGUMENT when the runner is null or a default limit exceeds its cap.
+  static absl::StatusOr<std::unique_ptr<CodeVerifier>> Create(CodeVerifierOptions options);
+
+  v1::VerifierInfo Info() const override;
+  Work work() const override { return Work::kSandbox; }
+  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(
+      const v1::Task& task) const override;
+  v1::SampleResult Check(const sdk::PreparedTask& task, const v1::Sample& sample,
+                         const sdk::VerifyContext& ctx) const override;
+  absl::Status Finalize(const sdk::PreparedTask& task, absl::Span<const v1::Sample> samples,
+                        absl::Span<v1::SampleResult> results) const override;
+  bool SetsAdvantage(const sdk::PreparedTask& task) const override;
+
+ private:
+  explicit CodeVerifier(CodeVerifierOptions options) : options_(std::move(options)) {}
+
+  CodeVerifierOptions options_;
+};
+
+}  // namespace arbiter::code
