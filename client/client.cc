@@ -1,0 +1,150 @@
+#include "client/client.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace arbiter::client {
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Create(const ClientOptions& options) {
+  if (options.server.empty()) return absl::InvalidArgumentError("server address is empty");
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options.max_message_bytes);
+  args.SetMaxSendMessageSize(options.max_message_bytes);
+  // Our own retry loop decides what is retried; gRPC's transparent retries stay on (they only
+  // replay calls that never left the client).
+  auto channel =
+      grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  return CreateForChannel(std::move(channel), options);
+}
+
+std::unique_ptr<Client> Client::CreateForChannel(std::shared_ptr<grpc::Channel> channel,
+                                                 const ClientOptions& options) {
+  return std::unique_ptr<Client>(new Client(std::move(channel), options));
+}
+
+Client::Client(std::shared_ptr<grpc::Channel> channel, const ClientOptions& options)
+    : options_(options),
+      channel_(std::move(channel)),
+      stub_(v1::Arbiter::NewStub(channel_)),
+      limiter_(options.max_concurrent_rpcs) {}
+
+template <typename AttemptFn>
+absl::Status Client::WithRetries(AttemptFn attempt) const {
+  const absl::Time deadline = absl::Now() + options_.deadline;
+  std::optional<absl::BitGen> rng;  // seeded only when a retry happens
+  const int max_attempts = std::max(1, options_.retry.max_attempts);
+  for (int n = 1;; ++n) {
+    absl::Status status;
+    {
+      ConcurrencyLimiter::Slot slot(limiter_);
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(deadline));
+      status = attempt(context);
+    }
+    if (status.ok() || !IsRetryable(status.code()) || n >= max_attempts) return status;
+    if (!rng) rng.emplace();
+    const absl::Duration wait = JitteredBackoff(options_.retry, n, *rng);
+    if (absl::Now() + wait >= deadline) return status;
+    absl::SleepFor(wait);
+  }
+}
+
+absl::StatusOr<v1::ScoreResponse> Client::Score(const v1::ScoreRequest& request) const {
+  v1::ScoreResponse response;
+  const absl::Status status = WithRetries([&](grpc::ClientContext& context) {
+    response.Clear();
+    return FromGrpcStatus(stub_->Score(&context, request, &response));
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::Status Client::ScoreStream(const v1::ScoreRequest& request,
+                                 absl::FunctionRef<void(v1::GroupResult)> on_result) const {
+  bool delivered = false;
+  return WithRetries([&](grpc::ClientContext& context) -> absl::Status {
+    auto reader = stub_->ScoreStream(&context, request);
+    v1::GroupResult result;
+    while (reader->Read(&result)) {
+      delivered = true;
+      on_result(std::move(result));
+      result.Clear();
+    }
+    const absl::Status status = FromGrpcStatus(reader->Finish());
+    if (!status.ok() && delivered && IsRetryable(status.code())) {
+      // Results already went to the caller: a replay would deliver them twice, so the failure
+      // becomes final (ABORTED is not retryable), naming the original code.
+      return absl::AbortedError(absl::StrCat(
+          "stream broke after partial results: ", absl::StatusCodeToString(status.code()), ": ",
+          status.message()));
+    }
+    return status;
+  });
+}
+
+absl::StatusOr<v1::GenerateResponse> Client::Generate(const v1::GenerateRequest& request) const {
+  v1::GenerateResponse response;
+  const absl::Status status = WithRetries([&](grpc::ClientContext& context) {
+    response.Clear();
+    return FromGrpcStatus(stub_->Generate(&context, request, &response));
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::ListVerifiersResponse> Client::ListVerifiers() const {
+  v1::ListVerifiersResponse response;
+  const absl::Status status = WithRetries([&](grpc::ClientContext& context) {
+    response.Clear();
+    return FromGrpcStatus(stub_->ListVerifiers(&context, v1::ListVerifiersRequest(), &response));
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<ServingStatus> Client::Health(std::string_view service) const {
+  grpc::GenericStub generic(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+  const std::string request_bytes = EncodeHealthCheckRequest(service);
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::Status rpc_status;
+  absl::Notification done;
+  {
+    ConcurrencyLimiter::Slot slot(limiter_);
+    generic.UnaryCall(&context, kHealthCheckMethod, grpc::StubOptions(), &request, &response,
+                      [&](grpc::Status status) {
+                        rpc_status = std::move(status);
+                        done.Notify();
+                      });
+    done.WaitForNotification();
+  }
+  if (!rpc_status.ok()) return FromGrpcStatus(rpc_status);
+  std::vector<grpc::Slice> slices;
+  if (!response.Dump(&slices).ok()) return absl::InternalError("cannot read health response");
+  std::string bytes;
+  for (const grpc::Slice& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return DecodeHealthCheckResponse(bytes);
+}
+
+bool Client::WaitForConnected(absl::Duration timeout) const {
+  return channel_->WaitForConnected(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+}  // namespace arbiter::client

@@ -1,0 +1,32 @@
+#include "client/retry.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace arbiter::client {
+
+bool IsRetryable(absl::StatusCode code) {
+  return code == absl::StatusCode::kResourceExhausted || code == absl::StatusCode::kUnavailable;
+}
+
+absl::Duration BackoffCap(const RetryPolicy& policy, int attempt) {
+  const double factor = std::pow(std::max(1.0, policy.multiplier), std::max(0, attempt - 1));
+  // Compare in doubles first: the product can overflow absl::Duration's range for large attempts.
+  const double seconds = absl::ToDoubleSeconds(policy.initial_backoff) * factor;
+  const double cap = absl::ToDoubleSeconds(policy.max_backoff);
+  if (!std::isfinite(seconds) || seconds >= cap) return policy.max_backoff;
+  return absl::Seconds(std::max(0.0, seconds));
+}
+
+absl::Duration JitteredBackoff(const RetryPolicy& policy, int attempt, absl::BitGenRef rng) {
+  const double cap = absl::ToDoubleSeconds(BackoffCap(policy, attempt));
+  if (cap <= 0) return absl::ZeroDuration();
+  return absl::Seconds(absl::Uniform(absl::IntervalClosed, rng, 0.0, cap));
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+}  // namespace arbiter::client

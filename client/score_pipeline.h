@@ -1,0 +1,66 @@
+// Scores a JSON Lines stream of Groups in batches, several batches in flight, and writes one
+// GroupResult line per input line in input order. This is the engine of `arbiter score`.
+//
+// Contract:
+//   - Blank lines are skipped and produce no output; every other line produces exactly one
+//     output line, at the same position among the outputs.
+//   - A line that is not a valid Group in JSON is not sent: its output is a GroupResult with
+//     status INVALID_ARGUMENT and the message "input line N: <reason>" (N 1-based), so the output
+//     stays aligned with the input and the rest of the file is still scored.
+//   - group_index in the output is the 0-based position of the group among the non-blank input
+//     lines (the server's per-batch index is replaced); group_id is echoed.
+//   - A batch whose RPC fails with a non-fatal status gives each of its groups that status.
+//     Fatal statuses (UNAVAILABLE, UNIMPLEMENTED, UNAUTHENTICATED, PERMISSION_DENIED: the server
+//     cannot be used) stop the run and are returned; what was already written stays written.
+//
+// Thread-safety: ScoreJsonl runs `score_batch` from up to `concurrency` threads at once; the
+// function must be thread-safe. The streams are used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <ostream>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "arbiter/v1/arbiter.pb.h"
+
+namespace arbiter::client {
+
+// Scores `groups` and returns one result per group, in order (what Client::Score returns).
+using ScoreBatchFn =
+    std::function<absl::StatusOr<std::vector<v1::GroupResult>>(const std::vector<v1::Group>&)>;
+
+struct ScorePipelineOptions {
+  // Groups per RPC.
+  int batch_groups = 64;
+  // Batches in flight.
+  int concurrency = 4;
+  // Called after each batch is written with the number of output lines written so far
+  // (from a worker thread, under the writer's lock: keep it short).
+  std::function<void(int64_t written)> on_progress;
+};
+
+struct ScorePipelineStats {
+  int64_t groups_written = 0;
+  int64_t malformed_lines = 0;
+  // Groups whose batch failed at the RPC level (they carry the RPC's status).
+  int64_t rpc_failed_groups = 0;
+  int64_t rpcs = 0;
+};
+
+// True for the statuses that end a run (see the contract above).
+bool IsFatalRpcStatus(absl::StatusCode code);
+
+absl::StatusOr<ScorePipelineStats> ScoreJsonl(std::istream& in, std::ostream& out,
+                                              const ScorePipelineOptions& options,
+                                              const ScoreBatchFn& score_batch);
+
+// A ScoreBatchFn over a scorer of whole requests (e.g. Client::Score): copies `shaping` into every
+// request and, when a multi-group request is rejected as a whole with INVALID_ARGUMENT (unknown
+// verifier, ...), scores its groups one by one so only the offending group carries the error.
+using ScoreRequestFn = std::function<absl::StatusOr<v1::ScoreResponse>(const v1::ScoreRequest&)>;
+ScoreBatchFn MakeBatchScorer(ScoreRequestFn score_request, v1::Shaping shaping);
+
+}  // namespace arbiter::client
