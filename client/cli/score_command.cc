@@ -1,0 +1,163 @@
+// `arbiter score`: JSON Lines of Groups in, JSON Lines of GroupResults out, same order.
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "client/cli/commands.h"
+#include "client/jsonl.h"
+#include "client/score_pipeline.h"
+
+namespace arbiter::client::cli {
+namespace {
+
+constexpr char kDescription[] =
+    "Scores a JSON Lines file of groups: one arbiter.v1.Group per line (proto3 JSON; snake_case\n"
+    "or lowerCamel names) in, one arbiter.v1.GroupResult per line out, in the same order. Use -\n"
+    "for stdin/stdout. A line that is not a valid Group gets a GroupResult with status\n"
+    "INVALID_ARGUMENT naming the line, and the rest of the file is still scored; blank lines are\n"
+    "skipped. group_index in the output is the group's 0-based position in the input. Groups go\n"
+    "to the server in batches of --batch_groups, --concurrency batches at a time; "
+    "RESOURCE_EXHAUSTED\n"
+    "and UNAVAILABLE are retried with backoff. Progress goes to stderr every 2 s when stderr is a\n"
+    "terminal or --progress is set. Exit 0 when every line has a result (per-group errors are in\n"
+    "the output), 1 when the server is unreachable or the output cannot be written, 2 on bad\n"
+    "flags.";
+
+constexpr char kExample[] =
+    "  echo '{\"group_id\":\"g1\",\"task\":{\"verifier\":\"sat\",\"ground_truth\":\"!A!BC & A!BD & "
+    "AB!C & BCD\"},\n"
+    "         \"samples\":[{\"completion\":\"... \\\\boxed{1010}\"},{\"completion\":\"no "
+    "idea\"}]}' |\n"
+    "    arbiter score --server=127.0.0.1:50051 --input=- --output=-\n"
+    "  arbiter score --input=groups.jsonl --output=results.jsonl "
+    "--shaping='{\"normalizer\":\"NORMALIZER_MEAN_ONLY\"}'";
+
+// Counts non-blank lines, for the progress line's total. -1 when unknown (stdin).
+int64_t CountGroups(const std::string& path) {
+  if (path == "-") return -1;
+  std::ifstream in(path);
+  int64_t n = 0;
+  std::string line;
+  while (std::getline(in, line)) n += IsBlankLine(line) ? 0 : 1;
+  return n;
+}
+
+// Prints "done/total groups, rate" at most every 2 s.
+class Progress {
+ public:
+  explicit Progress(int64_t total) : total_(total), start_(absl::Now()), last_(start_) {}
+  void Update(int64_t done) {
+    absl::MutexLock lock(&mu_);
+    const absl::Time now = absl::Now();
+    if (now - last_ < absl::Seconds(2)) return;
+    last_ = now;
+    Print(done, now);
+  }
+  void Finish(int64_t done) {
+    absl::MutexLock lock(&mu_);
+    Print(done, absl::Now());
+    std::cerr << "\n";
+  }
+
+ private:
+  void Print(int64_t done, absl::Time now) {
+    const double seconds = std::max(1e-9, absl::ToDoubleSeconds(now - start_));
+    if (total_ >= 0) {
+      std::cerr << absl::StrFormat("\r[arbiter score] %d/%d groups (%.1f%%), %.0f groups/s", done,
+                                   total_, total_ ? 100.0 * done / total_ : 100.0, done / seconds);
+    } else {
+      std::cerr << absl::StrFormat("\r[arbiter score] %d groups, %.0f groups/s", done,
+                                   done / seconds);
+    }
+  }
+  absl::Mutex mu_;
+  const int64_t total_;
+  const absl::Time start_;
+  absl::Time last_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+int RunScore(const std::vector<std::string>& args) {
+  std::string server = DefaultServer(), input, output = "-", shaping_json;
+  int64_t batch_groups = 64, concurrency = 4;
+  absl::Duration deadline = absl::Seconds(60);
+  bool progress = false;
+  FlagSet flags("score",
+                "arbiter score --server=HOST:PORT --input=FILE|- --output=FILE|- "
+                "[--batch_groups=64] [--concurrency=4] [--shaping=JSON] [--deadline=60s]",
+                kDescription, kExample);
+  flags.String("server", &server, "server address HOST:PORT (env ARBITER_SERVER)");
+  flags.String("input", &input, "JSON Lines of Groups; - for stdin (required)");
+  flags.String("output", &output, "where GroupResults go; - for stdout");
+  flags.Int("batch_groups", &batch_groups, "groups per Score RPC");
+  flags.Int("concurrency", &concurrency, "RPCs in flight");
+  flags.String("shaping", &shaping_json,
+               "an arbiter.v1.Shaping in JSON, the default shaping of every group");
+  flags.Duration("deadline", &deadline, "deadline of each RPC, retries included");
+  flags.Bool("progress", &progress, "print progress on stderr even when it is not a terminal");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (input.empty()) {
+    std::cerr << "arbiter score: --input is required (use - for stdin)\n" << flags.Usage();
+    return kExitUsage;
+  }
+  if (batch_groups < 1 || concurrency < 1) {
+    std::cerr << "arbiter score: --batch_groups and --concurrency must be >= 1\n";
+    return kExitUsage;
+  }
+  v1::Shaping shaping;
+  if (!shaping_json.empty()) {
+    if (absl::Status s = ParseJsonMessage(shaping_json, &shaping); !s.ok()) {
+      std::cerr << "arbiter score: --shaping: " << s.message() << "\n";
+      return kExitUsage;
+    }
+  }
+  std::ifstream file;
+  if (input != "-") {
+    file.open(input);
+    if (!file) {
+      std::cerr << "arbiter score: cannot open --input=" << input << "\n";
+      return kExitFailure;
+    }
+  }
+  std::istream& in = input == "-" ? std::cin : file;
+  auto out = OpenOutput(output);
+  if (out == nullptr) return kExitFailure;
+
+  auto client = Connect(server, deadline, static_cast<int>(concurrency));
+  if (!client.ok()) return Fail("score", client.status());
+  const Client* c = client->get();
+  ScorePipelineOptions options;
+  options.batch_groups = static_cast<int>(batch_groups);
+  options.concurrency = static_cast<int>(concurrency);
+  std::unique_ptr<Progress> meter;
+  if (progress || isatty(STDERR_FILENO)) {
+    meter = std::make_unique<Progress>(CountGroups(input));
+    options.on_progress = [&meter](int64_t done) { meter->Update(done); };
+  }
+  const auto stats =
+      ScoreJsonl(in, *out, options,
+                 MakeBatchScorer([c](const v1::ScoreRequest& r) { return c->Score(r); }, shaping));
+  if (meter != nullptr) meter->Finish(stats.ok() ? stats->groups_written : 0);
+  if (!stats.ok()) {
+    if (stats.status().code() == absl::StatusCode::kUnavailable) {
+      std::cerr << "arbiter score: cannot reach the server at " << server << "\n";
+    }
+    return Fail("score", stats.status());
+  }
+  if (stats->malformed_lines > 0) {
+    std::cerr << "arbiter score: " << stats->malformed_lines
+              << " malformed input line(s); their results carry INVALID_ARGUMENT\n";
+  }
+  if (stats->rpc_failed_groups > 0) {
+    std::cerr << "arbiter score: " << stats->rpc_failed_groups
+              << " group(s) failed at the RPC level; their results carry the RPC status\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace arbiter::client::cli
