@@ -1,47 +1,235 @@
 #include "verifiers/code/code_verifier.h"
 
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "verifiers/code/extract.h"
+#include "verifiers/code/limits.h"
+#include "verifiers/code/task.h"
+#include "verifiers/code/verdict.h"
+#include "verifiers/code/verpo.h"
+#include "verifiers/sdk/status_macros.h"
 
 namespace arbiter::code {
+namespace {
+
+constexpr size_t kMaxCompileOutput = 4096;
+
+void FillTurn(v1::CodeTurn& turn, size_t num_tests, v1::TestVerdict verdict,
+              const std::string& message) {
+  turn.clear_tests();
+  for (size_t i = 0; i < num_tests; ++i) {
+    v1::TestResult* test = turn.add_tests();
+    test->set_verdict(verdict);
+    test->set_message(message);
+  }
+}
+
+// Runs one program through the sandbox and records per-test verdicts in `turn`. A non-OK status
+// is an infrastructure failure.
+absl::Status RunTurn(const SandboxRunner& runner, const PreparedCodeTask& prepared,
+                     std::string program, const sdk::VerifyContext& ctx, v1::CodeTurn& turn) {
+  const size_t num_tests = prepared.inputs.size();
+  auto judge = [&prepared](size_t i, const RawRun& run) {
+    return JudgeTest(prepared.task.tests(static_cast<int>(i)), !prepared.inputs[i].fn_name.empty(),
+                     prepared.expected_json[i], run);
+  };
+  SandboxRunner::TestCallback on_test;
+  if (prepared.task.policy() == v1::CodeTask::POLICY_STOP_AT_FIRST_FAILURE) {
+    on_test = [&judge](size_t i, const RawRun& run) { return judge(i, run).verdict() == v1::OK; };
+  }
+  SessionRequest request{prepared.language, std::move(program), prepared.inputs, prepared.limits};
+  ARBITER_ASSIGN_OR_RETURN(SessionResult session, runner.RunSession(request, ctx, on_test));
+  if (!session.compiled) {
+    std::string diagnostics = session.compile_output.substr(0, kMaxCompileOutput);
+    FillTurn(turn, num_tests, v1::COMPILE_ERROR, "compilation failed");
+    turn.set_compile_output(std::move(diagnostics));
+    return absl::OkStatus();
+  }
+  if (session.tests.size() != num_tests) {
+    return absl::InternalError(absl::StrCat("sandbox returned ", session.tests.size(),
+                                            " results for ", num_tests, " tests"));
+  }
+  for (size_t i = 0; i < num_tests; ++i) *turn.add_tests() = judge(i, session.tests[i]);
+  return absl::OkStatus();
+}
+
+void Summarise(v1::CodeTurn& turn) {
+  int passed = 0;
+  for (const v1::TestResult& test : turn.tests()) passed += test.verdict() == v1::OK ? 1 : 0;
+  turn.set_num_passed(passed);
+  turn.set_passed_all(passed == turn.tests_size() && passed > 0);
+}
+
+std::string FirstFailure(const v1::CodeTurn& turn) {
+  for (int i = 0; i < turn.tests_size(); ++i) {
+    const v1::TestResult& test = turn.tests(i);
+    if (test.verdict() == v1::OK) continue;
+    return absl::StrCat(turn.num_passed(), "/", turn.tests_size(), " tests passed; test ", i, ": ",
+                        v1::TestVerdict_Name(test.verdict()),
+                        test.message().empty() ? "" : " (" + test.message() + ")");
+  }
+  return "";
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<CodeVerifier>> CodeVerifier::Create(CodeVerifierOptions options) {
   if (options.runner == nullptr) {
     return absl::InvalidArgumentError("code verifier: options.runner is null");
   }
+  ARBITER_RETURN_IF_ERROR(ValidateDefaults(options.default_limits, options.max_limits));
   return std::unique_ptr<CodeVerifier>(new CodeVerifier(std::move(options)));
 }
 
 v1::VerifierInfo CodeVerifier::Info() const {
   v1::VerifierInfo info;
   info.set_name("code");
-  info.set_version("0");
-  info.set_description("Sandboxed unit tests (Python, C++) with VeRPO dense rewards");
+  info.set_version("1");
+  info.set_description(
+      "Runs the completion's program (last fenced block) against unit tests in a sandbox; "
+      "per-test verdicts; VeRPO dense reward and fused advantages over the group");
+  const v1::CodeLimits defaults = LimitsToProto(options_.default_limits);
+  const v1::CodeLimits caps = LimitsToProto(options_.max_limits);
+  nlohmann::json json = {{"language", "python"},
+                         {"extract", "last_block"},
+                         {"policy", "run_all"},
+                         {"compare", "whitespace"},
+                         {"float_tolerance", 1e-6},
+                         {"limits",
+                          {{"cpu_seconds", defaults.cpu_seconds()},
+                           {"wall_seconds", defaults.wall_seconds()},
+                           {"memory_bytes", defaults.memory_bytes()}}},
+                         {"caps",
+                          {{"cpu_seconds", caps.cpu_seconds()},
+                           {"wall_seconds", caps.wall_seconds()},
+                           {"memory_bytes", caps.memory_bytes()}}},
+                         {"verpo",
+                          {{"variant", "full"},
+                           {"alpha", kDefaultAlpha},
+                           {"sigma", "std(rho)/sqrt(2), floor 1e-3"},
+                           {"delta", kDefaultDelta},
+                           {"beta", kDefaultBeta},
+                           {"gamma", kDefaultGamma}}},
+                         {"score", "gamma^|tau| * R_traj + beta * R_turn(last turn)"}};
+  info.set_defaults_json(json.dump());
+  info.set_ground_truth_formats(
+      "APPS/TACO {\"inputs\":[...],\"outputs\":[...],\"fn_name\"?}; LiveCodeBench "
+      "[{\"input\",\"output\",\"testtype\":\"stdin\"|\"functional\"}] (also as a JSON string); "
+      "wrapper {\"language\":\"python\"|\"cpp\",\"fn_name\"?,\"tests\":<either>}");
   return info;
 }
 
 absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> CodeVerifier::Prepare(
     const v1::Task& task) const {
-  (void)task;
-  return absl::UnimplementedError("code verifier: not implemented yet");
+  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const PreparedCodeTask> prepared,
+                           PrepareCodeTask(task, options_.default_limits, options_.max_limits));
+  return std::unique_ptr<const sdk::PreparedTask>(std::move(prepared));
 }
 
 v1::SampleResult CodeVerifier::Check(const sdk::PreparedTask& task, const v1::Sample& sample,
                                      const sdk::VerifyContext& ctx) const {
-  (void)task;
-  (void)sample;
-  (void)ctx;
+  const auto& prepared = static_cast<const PreparedCodeTask&>(task);
+  const size_t num_tests = prepared.inputs.size();
+  std::vector<std::string> completions(sample.turns().begin(), sample.turns().end());
+  if (completions.empty()) completions.push_back(sample.completion());
+
   v1::SampleResult result;
-  result.set_outcome(v1::INFRA_ERROR);
-  result.set_message("code verifier: not implemented yet");
+  v1::CodeDetail* detail = result.mutable_code();
+  *detail->mutable_limits() = prepared.task.limits();
+  *detail->mutable_resolved() = prepared.task.verpo();
+  for (const std::string& completion : completions) {
+    v1::CodeTurn* turn = detail->add_turns();
+    std::optional<std::string> program =
+        ExtractProgram(completion, prepared.task.language(), prepared.task.extract());
+    turn->set_program_found(program.has_value());
+    if (!program.has_value()) {
+      FillTurn(*turn, num_tests, v1::NO_PROGRAM, "no program found in the completion");
+    } else if (absl::Status status =
+                   RunTurn(*options_.runner, prepared, *std::move(program), ctx, *turn);
+               !status.ok()) {
+      FillTurn(*turn, num_tests, v1::SANDBOX_ERROR, std::string(status.message()));
+      result.set_outcome(v1::INFRA_ERROR);
+      result.set_score(0);
+      result.set_message(
+          absl::StrCat("sandbox failure (not the model's fault): ", status.ToString()));
+      return result;
+    }
+    Summarise(*turn);
+  }
+  const v1::CodeTurn& last = detail->turns(detail->turns_size() - 1);
+  if (!last.program_found()) {
+    result.set_outcome(v1::NO_ANSWER);
+    result.set_message("no program found in the completion");
+  } else if (last.passed_all()) {
+    result.set_outcome(v1::CORRECT);
+  } else {
+    result.set_outcome(v1::INCORRECT);
+    result.set_message(last.compile_output().empty()
+                           ? FirstFailure(last)
+                           : "compilation failed: " + last.compile_output().substr(0, 200));
+  }
+  // Provisional (Finalize replaces it with the VeRPO reward): 1 when the last turn passes.
+  result.set_score(last.passed_all() ? 1.0 : 0.0);
   return result;
 }
 
 absl::Status CodeVerifier::Finalize(const sdk::PreparedTask& task,
                                     absl::Span<const v1::Sample> samples,
                                     absl::Span<v1::SampleResult> results) const {
-  (void)task;
   (void)samples;
-  (void)results;
+  const auto& prepared = static_cast<const PreparedCodeTask&>(task);
+  const int num_tests = static_cast<int>(prepared.inputs.size());
+  // The pass matrix over the samples that were verified (INFRA_ERROR ones are left out).
+  PassMatrix pass;
+  std::vector<size_t> members;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].outcome() == v1::INFRA_ERROR) continue;
+    members.push_back(i);
+    auto& traj = pass.emplace_back();
+    for (const v1::CodeTurn& turn : results[i].code().turns()) {
+      auto& row = traj.emplace_back(static_cast<size_t>(num_tests), false);
+      for (int j = 0; j < num_tests && j < turn.tests_size(); ++j) {
+        row[j] = turn.tests(j).verdict() == v1::OK;
+      }
+    }
+  }
+  const v1::VerpoParams& params = prepared.task.verpo();
+  const VerpoResult verpo = ComputeVerpo(pass, num_tests, params);
+  v1::VerpoParams used = params;
+  used.set_sigma(verpo.sigma);
+  int turns_pooled = 0;
+  for (const auto& traj : verpo.turn_rewards) turns_pooled += static_cast<int>(traj.size());
+
+  for (v1::SampleResult& result : results) {
+    v1::CodeDetail* detail = result.mutable_code();
+    *detail->mutable_pass_rates() = {verpo.pass_rates.begin(), verpo.pass_rates.end()};
+    *detail->mutable_weights() = {verpo.weights.begin(), verpo.weights.end()};
+    *detail->mutable_difficulty_weights() = {verpo.difficulty_weights.begin(),
+                                             verpo.difficulty_weights.end()};
+    *detail->mutable_densities() = {verpo.densities.begin(), verpo.densities.end()};
+    *detail->mutable_resolved() = used;
+    detail->set_num_trajectories(static_cast<int>(members.size()));
+    detail->set_num_turns_pooled(turns_pooled);
+    result.set_score(0);
+    result.set_advantage(0);
+  }
+  for (size_t k = 0; k < members.size(); ++k) {
+    v1::SampleResult& result = results[members[k]];
+    v1::CodeDetail* detail = result.mutable_code();
+    for (int t = 0; t < detail->turns_size(); ++t) {
+      detail->mutable_turns(t)->set_turn_reward(verpo.turn_rewards[k][t]);
+      detail->mutable_turns(t)->set_advantage(verpo.advantages[k][t]);
+    }
+    detail->set_traj_reward(verpo.traj_rewards[k]);
+    detail->set_traj_reward_decayed(verpo.traj_rewards_decayed[k]);
+    result.set_score(verpo.traj_rewards_decayed[k] + params.beta() * verpo.turn_rewards[k].back());
+    result.set_advantage(verpo.advantages[k].back());
+  }
   return absl::OkStatus();
 }
 

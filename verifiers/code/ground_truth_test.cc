@@ -1,0 +1,123 @@
+// Each accepted ground_truth form, one named file per form or edge case under testdata/.
+#include "verifiers/code/ground_truth.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace arbiter::code {
+namespace {
+
+std::string ReadTestdata(const std::string& name) {
+  const char* root = std::getenv("ARBITER_SOURCE_DIR");
+  const std::string path =
+      std::string(root != nullptr ? root : ".") + "/verifiers/code/testdata/" + name;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+absl::StatusOr<v1::CodeTask> Parse(const std::string& name) {
+  return ParseGroundTruth(ReadTestdata(name));
+}
+
+TEST(GroundTruth, AppsStdinJoinsLineListsWithNewlines) {
+  auto task = Parse("apps_stdin.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->language(), v1::CodeTask::LANGUAGE_PYTHON);
+  ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(0).input(), "1 2\n");
+  EXPECT_EQ(task->tests(0).expected_output(), "3\n");
+  EXPECT_EQ(task->tests(1).input(), "3 4\n5 6");
+  EXPECT_EQ(task->tests(1).expected_output(), "7\n11");
+  EXPECT_TRUE(task->fn_name().empty());
+}
+
+TEST(GroundTruth, TacoCallBasedKeepsArgumentListsAndAllowsWrappedOutputs) {
+  auto task = Parse("taco_call_based.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->fn_name(), "add");
+  ASSERT_EQ(task->tests_size(), 3);
+  EXPECT_EQ(task->tests(0).args_json(), "[1,2]");
+  EXPECT_EQ(task->tests(0).expected_json(), "[3]");
+  EXPECT_TRUE(task->tests(0).accept_first_element());
+  EXPECT_EQ(task->tests(1).args_json(), "[[1,2],[3]]");
+  EXPECT_EQ(task->tests(2).args_json(), "[5]");  // a non-list input is one argument
+  EXPECT_EQ(task->tests(2).expected_json(), "5");
+}
+
+TEST(GroundTruth, LiveCodeBenchStdinList) {
+  auto task = Parse("lcb_stdin.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(0).input(), "3\n1 2 3\n");
+  EXPECT_EQ(task->tests(0).expected_output(), "6\n");
+  EXPECT_FALSE(task->tests(0).accept_first_element());
+}
+
+TEST(GroundTruth, LiveCodeBenchFunctionalTakesFnNameFromMetadata) {
+  auto task = Parse("lcb_functional_wrapper.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->fn_name(), "twoSum");
+  ASSERT_EQ(task->tests_size(), 1);
+  EXPECT_EQ(task->tests(0).args_json(), "[[2,7,11,15],9]");
+  EXPECT_EQ(task->tests(0).expected_json(), "[0,1]");
+  EXPECT_FALSE(task->tests(0).accept_first_element());
+}
+
+TEST(GroundTruth, LiveCodeBenchListInsideAJsonString) {
+  auto task = Parse("lcb_string_in_string.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  ASSERT_EQ(task->tests_size(), 1);
+  EXPECT_EQ(task->tests(0).input(), "2\n");
+}
+
+TEST(GroundTruth, LanguageWrapperSelectsCpp) {
+  auto task = Parse("wrapper_cpp.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->language(), v1::CodeTask::LANGUAGE_CPP);
+  EXPECT_EQ(task->tests(0).expected_output(), "25\n");
+}
+
+TEST(GroundTruth, WrapperFnNameAppliesToNestedAppsTests) {
+  auto task = ParseGroundTruth(R"({"fn_name": "f", "tests": {"inputs": [[1]], "outputs": [2]}})");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->fn_name(), "f");
+  EXPECT_EQ(task->tests(0).args_json(), "[1]");
+}
+
+void ExpectInvalid(const std::string& file, const std::string& fragment) {
+  auto task = Parse(file);
+  ASSERT_FALSE(task.ok()) << file;
+  EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument) << file;
+  EXPECT_NE(task.status().message().find(fragment), std::string::npos)
+      << file << ": " << task.status();
+}
+
+TEST(GroundTruth, MalformedFormsAreInvalidArgumentNamingTheProblem) {
+  ExpectInvalid("bad_length_mismatch.json", "\"outputs\" has 1");
+  ExpectInvalid("bad_no_tests.json", "no tests");
+  ExpectInvalid("bad_functional_without_fn_name.json", "fn_name");
+  ExpectInvalid("bad_language.json", "language");
+  ExpectInvalid("bad_not_json.txt", "not valid JSON");
+}
+
+TEST(GroundTruth, WrongTypesAreInvalidArgumentNotExceptions) {
+  for (const char* text :
+       {"42", "null", "[1, 2]", R"([{"input": 1, "output": "x"}])",
+        R"([{"input": "1", "output": "1", "testtype": 3}])", R"({"inputs": "x", "outputs": "y"})",
+        R"({"inputs": [{}], "outputs": ["1"]})",
+        R"({"fn_name": 3, "inputs": [[1]], "outputs": [1]})", R"({"metadata": "{", "tests": []})",
+        R"("\"\"")"}) {
+    auto task = ParseGroundTruth(text);
+    EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument) << text;
+  }
+}
+
+}  // namespace
+}  // namespace arbiter::code
