@@ -1,0 +1,100 @@
+// The real SandboxRunner: bubblewrap (user, pid, net, ipc, uts, cgroup namespaces; read-only
+// root holding only /usr and its symlinks; size-capped tmpfs /work and /dev/shm; uid 65534;
+// cleared environment; new session; die-with-parent; no capabilities) + a seccomp deny-list +
+// rlimits per test + per-session cgroups where writable. One session = one sandbox with a warm
+// Python harness (harness.py) that forks a fresh child per test. See README.md for the layers,
+// the harness protocol and the trust model.
+//
+// C++ programs are compiled once per distinct (source, flags), inside their own sandbox, and
+// cached by content (bounded by bytes; a hit compares the full source, so hash collisions cannot
+// swap binaries).
+//
+// Isolation::kNone runs the same harness directly on the host (no namespaces, no seccomp; rlimits
+// and process-group kills only). The server enables it only behind an explicit flag; call
+// LogIsolationMode() at every start.
+//
+// Thread-safety: RunSession may be called concurrently (the caller bounds concurrency).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "verifiers/code/sandbox/runner.h"
+
+namespace arbiter::code {
+
+namespace internal {
+class CgroupManager;
+class CompileCache;
+struct CompiledProgram;
+}  // namespace internal
+
+struct BwrapOptions {
+  enum class Isolation { kBwrap, kNone };
+  Isolation isolation = Isolation::kBwrap;
+  std::string bwrap_path = "/usr/bin/bwrap";
+  std::string python_path = "/usr/bin/python3";
+  std::string cxx_path = "/usr/bin/g++";
+  std::vector<std::string> cxx_flags = {"-std=c++17", "-O2", "-pipe"};
+  // Host paths bound read-only at the same place (must exist); /usr and the /bin, /lib, /lib64,
+  // /sbin symlinks are always there.
+  std::vector<std::string> extra_ro_binds;
+  // Size caps of the writable tmpfs mounts (bytes).
+  int64_t work_tmpfs_bytes = int64_t{64} << 20;
+  int64_t shm_tmpfs_bytes = int64_t{16} << 20;
+  // Per-session cgroups (memory + pids) when writable; otherwise rlimits only, one warning.
+  bool use_cgroups = true;
+  // Compiled-binary cache: directory (empty = a private directory under $TMPDIR or /tmp, removed
+  // with the runner) and its byte bound.
+  std::string cache_dir;
+  int64_t cache_max_bytes = int64_t{256} << 20;
+  // Limits of one compilation.
+  absl::Duration compile_cpu = absl::Seconds(20);
+  absl::Duration compile_wall = absl::Seconds(40);
+  int64_t compile_memory_bytes = int64_t{1} << 30;
+  // How long past a test's wall limit we wait for the harness before treating it as hung.
+  absl::Duration harness_grace = absl::Seconds(5);
+};
+
+class BwrapRunner : public SandboxRunner {
+ public:
+  // FAILED_PRECONDITION when bwrap or the interpreter is missing or a probe sandbox cannot start
+  // (e.g. user namespaces disabled): the message says which.
+  static absl::StatusOr<std::unique_ptr<BwrapRunner>> Create(BwrapOptions options);
+  ~BwrapRunner() override;
+
+  absl::StatusOr<SessionResult> RunSession(const SessionRequest& request,
+                                           const sdk::VerifyContext& ctx,
+                                           const TestCallback& on_test) const override;
+
+  // One log line naming the isolation mode and its layers (loud when kNone). The server calls
+  // it at every start.
+  void LogIsolationMode() const;
+  std::string DescribeIsolation() const;
+  const BwrapOptions& options() const { return options_; }
+
+ private:
+  class Session;
+  explicit BwrapRunner(BwrapOptions options);
+  absl::StatusOr<std::unique_ptr<Session>> StartSession(const SessionRequest& request,
+                                                        const std::string& binary,
+                                                        const sdk::VerifyContext& ctx) const;
+  std::vector<std::string> SandboxArgv(const std::vector<std::string>& extra_binds,
+                                       const std::vector<std::string>& command) const;
+  // The cached (or freshly built) result for `source`; ok=false carries the diagnostics.
+  absl::StatusOr<std::shared_ptr<const internal::CompiledProgram>> Compile(
+      const std::string& source, const sdk::VerifyContext& ctx) const;
+
+  BwrapOptions options_;
+  std::string seccomp_bpf_;
+  std::string harness_source_;
+  std::unique_ptr<internal::CgroupManager> cgroups_;
+  std::unique_ptr<internal::CompileCache> cache_;
+};
+
+}  // namespace arbiter::code

@@ -1,0 +1,228 @@
+#include "verifiers/code/sandbox/bwrap_runner.h"
+
+#include <signal.h>
+
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "verifiers/code/sandbox/sandbox_test_util.h"
+
+namespace arbiter::code {
+namespace {
+
+using testing::Call;
+using testing::LeakCheck;
+using testing::Python;
+using Status = RawRun::Status;
+
+absl::StatusOr<SessionResult> RunOnce(const BwrapRunner& runner, const SessionRequest& request) {
+  return runner.RunSession(request, sdk::VerifyContext{}, nullptr);
+}
+
+TEST(BwrapRunner, RunsStdinStdoutTestsInOneSession) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  LeakCheck leaks;
+  auto result = RunOnce(*runner, Python("print(int(input()) * 2)", 3, "21\n"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  for (const RawRun& run : result->tests) {
+    EXPECT_EQ(run.status, Status::kExited);
+    EXPECT_EQ(run.exit_code, 0);
+    EXPECT_EQ(run.stdout_data, "42\n");
+    EXPECT_GT(run.peak_memory_bytes, 0);
+    EXPECT_GT(run.wall_time, absl::ZeroDuration());
+  }
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+TEST(BwrapRunner, CallBasedTestReturnsJsonOfTheValue) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto result = RunOnce(*runner, Call("class Solution:\n  def twice(self, xs: List[int]):\n"
+                                      "    return [x * 2 for x in xs]\n",
+                                      "twice", "[[1, 2]]"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->tests[0].status, Status::kExited);
+  EXPECT_EQ(result->tests[0].return_json, "[2, 4]");
+  EXPECT_EQ(result->tests[0].error, "");
+}
+
+TEST(BwrapRunner, ExitBeforeReturningGivesNoReturnValue) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  for (const char* exit_call : {"import sys; sys.exit(0)", "import os; os._exit(0)"}) {
+    auto result =
+        RunOnce(*runner, Call(absl::StrCat("def f(x):\n  ", exit_call, "\n"), "f", "[1]"));
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->tests[0].return_json, "") << exit_call;
+  }
+}
+
+TEST(BwrapRunner, ExceptionIsReportedWithoutReturnValue) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto result = RunOnce(*runner, Call("def f(x):\n  raise ValueError('nope')\n", "f", "[1]"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->tests[0].return_json, "");
+  EXPECT_EQ(result->tests[0].exit_code, 1);
+  EXPECT_EQ(result->tests[0].error, "ValueError: nope");
+}
+
+TEST(BwrapRunner, FileWrittenInOneTestIsInvisibleInTheNext) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto result =
+      RunOnce(*runner, Python("import os\n"
+                              "print(sorted(os.listdir('.')), os.path.exists('/work/x'),"
+                              " os.path.exists('/dev/shm/y'))\n"
+                              "open('a', 'w').write('1'); open('/work/x', 'w').write('1')\n"
+                              "open('/dev/shm/y', 'w').write('1')\n",
+                              2));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->tests[0].stdout_data, "[] False False\n");
+  EXPECT_EQ(result->tests[1].stdout_data, "[] False False\n");
+}
+
+TEST(BwrapRunner, ClassifiesEachLimit) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  struct Case {
+    const char* program;
+    Status expected;
+  } cases[] = {
+      {"while True: pass", Status::kCpuTimeLimit},
+      {"import time; time.sleep(60)", Status::kWallTimeLimit},
+      {"x = bytearray(1 << 30)", Status::kMemoryLimit},
+      {"while True: print('x' * 4096)", Status::kOutputLimit},
+      {"import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", Status::kSignaled},
+      {"import sys; sys.exit(3)", Status::kExited},
+  };
+  for (const Case& c : cases) {
+    SessionRequest request = Python(c.program);
+    request.limits.cpu = absl::Seconds(1);
+    request.limits.wall = absl::Seconds(c.expected == Status::kWallTimeLimit ? 1 : 20);
+    request.limits.memory_bytes = int64_t{256} << 20;
+    LeakCheck leaks;
+    auto result = RunOnce(*runner, request);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->tests[0].status, c.expected) << c.program << " " << result->tests[0].error;
+    if (c.expected == Status::kSignaled) {
+      EXPECT_EQ(result->tests[0].signal, SIGSEGV);
+    }
+    if (c.expected == Status::kExited) {
+      EXPECT_EQ(result->tests[0].exit_code, 3);
+    }
+    if (c.expected == Status::kOutputLimit) {
+      EXPECT_EQ(result->tests[0].stdout_data.size(), size_t{1} << 20);
+    }
+    EXPECT_EQ(leaks.Leftovers(), "") << c.program;
+  }
+}
+
+TEST(BwrapRunner, TestThatKillsTheHarnessFailsAloneAndLaterTestsStillRun) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  SessionRequest request = Python(
+      "import os, sys\n"
+      "if sys.stdin.read() == 'kill': os.kill(os.getppid(), 9)\n"
+      "print('alive')\n",
+      3);
+  request.tests[1].stdin_data = "kill";
+  LeakCheck leaks;
+  auto result = RunOnce(*runner, request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->tests[0].stdout_data, "alive\n");
+  EXPECT_EQ(result->tests[1].status, Status::kSignaled);
+  EXPECT_EQ(result->tests[2].stdout_data, "alive\n");
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+TEST(BwrapRunner, StopsWhenTheCallbackSaysSo) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto result = runner->RunSession(Python("print(1)", 3), sdk::VerifyContext{},
+                                   [](size_t, const RawRun&) { return false; });
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->tests[0].status, Status::kExited);
+  EXPECT_EQ(result->tests[1].status, Status::kNotRun);
+  EXPECT_EQ(result->tests[2].status, Status::kNotRun);
+}
+
+TEST(BwrapRunner, DeadlineKillsTheSessionPromptly) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  SessionRequest request = Python("import time; time.sleep(60)");
+  request.limits.wall = absl::Seconds(60);
+  request.limits.cpu = absl::Seconds(60);
+  sdk::VerifyContext ctx;
+  ctx.deadline = absl::Now() + absl::Seconds(1);
+  LeakCheck leaks;
+  const absl::Time start = absl::Now();
+  auto result = runner->RunSession(request, ctx, nullptr);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+TEST(BwrapRunner, CancellationKillsTheSessionPromptly) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  SessionRequest request = Python("import time; time.sleep(60)");
+  request.limits.wall = absl::Seconds(60);
+  request.limits.cpu = absl::Seconds(60);
+  auto token = std::make_shared<sdk::CancellationToken>();
+  sdk::VerifyContext ctx;
+  ctx.cancellation = token;
+  LeakCheck leaks;
+  const absl::Time start = absl::Now();
+  // Cancels while the test sleeps (any moment during its 60 s is fine for the assertion).
+  std::thread canceller([token] {
+    absl::SleepFor(absl::Milliseconds(500));
+    token->Cancel();
+  });
+  auto result = runner->RunSession(request, ctx, nullptr);
+  canceller.join();
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+TEST(BwrapRunner, CompilesCppOnceAndRunsIt) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  SessionRequest request;
+  request.language = Language::kCpp;
+  request.program =
+      "#include <iostream>\nint main(){int a; std::cin >> a; std::cout << a*3 << "
+      "\"\\n\";}\n";
+  request.tests.resize(2);
+  request.tests[0].stdin_data = "5";
+  request.tests[1].stdin_data = "7";
+  LeakCheck leaks(testing::TestCacheDir());
+  auto result = RunOnce(*runner, request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->compiled) << result->compile_output;
+  EXPECT_EQ(result->tests[0].stdout_data, "15\n");
+  EXPECT_EQ(result->tests[1].stdout_data, "21\n");
+  const absl::Time start = absl::Now();
+  auto again = RunOnce(*runner, request);  // cached: no compiler run
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->tests[0].stdout_data, "15\n");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+TEST(BwrapRunner, CompileErrorIsReportedWithDiagnostics) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  SessionRequest request;
+  request.language = Language::kCpp;
+  request.program = "int main() { return undefined_name; }\n";
+  request.tests.resize(1);
+  auto result = RunOnce(*runner, request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->compiled);
+  EXPECT_NE(result->compile_output.find("undefined_name"), std::string::npos)
+      << result->compile_output;
+  EXPECT_EQ(result->tests[0].status, Status::kNotRun);
+}
+
+TEST(BwrapRunner, UnsandboxedModeRunsTheSameHarness) {
+  auto runner = testing::MakeRunner(BwrapOptions::Isolation::kNone);
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  EXPECT_NE((*runner)->DescribeIsolation().find("NONE"), std::string::npos);
+  auto result = RunOnce(**runner, Python("print(input()[::-1])", 2, "abc"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->tests[1].stdout_data, "cba\n");
+}
+
+}  // namespace
+}  // namespace arbiter::code

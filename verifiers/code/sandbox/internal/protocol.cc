@@ -1,0 +1,67 @@
+#include "verifiers/code/sandbox/internal/protocol.h"
+
+#include <cstdint>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace arbiter::code::internal {
+
+std::string EncodeFrame(Frame frame) {
+  nlohmann::json lengths = nlohmann::json::array();
+  size_t total = 0;
+  for (const std::string& blob : frame.blobs) {
+    lengths.push_back(blob.size());
+    total += blob.size();
+  }
+  frame.header["blobs"] = std::move(lengths);
+  const std::string header = frame.header.dump();
+  std::string out;
+  out.reserve(4 + header.size() + total);
+  const uint32_t n = static_cast<uint32_t>(header.size());
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((n >> shift) & 0xff));
+  out += header;
+  for (const std::string& blob : frame.blobs) out += blob;
+  return out;
+}
+
+absl::StatusOr<std::optional<Frame>> FrameDecoder::Next() {
+  if (buffer_.size() < 4) return std::nullopt;
+  uint32_t header_size = 0;
+  for (int i = 0; i < 4; ++i) {
+    header_size = (header_size << 8) | static_cast<unsigned char>(buffer_[i]);
+  }
+  if (header_size > (1u << 20)) return absl::DataLossError("harness frame header too large");
+  if (buffer_.size() < 4 + header_size) return std::nullopt;
+  Frame frame;
+  frame.header = nlohmann::json::parse(buffer_.begin() + 4, buffer_.begin() + 4 + header_size,
+                                       nullptr, /*allow_exceptions=*/false);
+  if (!frame.header.is_object()) return absl::DataLossError("harness frame header is not JSON");
+  auto it = frame.header.find("blobs");
+  if (it == frame.header.end() || !it->is_array()) {
+    return absl::DataLossError("harness frame without blob list");
+  }
+  size_t total = 0;
+  std::vector<size_t> sizes;
+  for (const auto& n : *it) {
+    if (!n.is_number_unsigned()) return absl::DataLossError("bad blob length in harness frame");
+    sizes.push_back(n.get<size_t>());
+    total += sizes.back();
+    if (total > max_frame_bytes_) {
+      return absl::DataLossError(
+          absl::StrCat("harness frame exceeds ", max_frame_bytes_, " bytes"));
+    }
+  }
+  if (buffer_.size() < 4 + header_size + total) return std::nullopt;
+  size_t offset = 4 + header_size;
+  for (size_t n : sizes) {
+    frame.blobs.push_back(buffer_.substr(offset, n));
+    offset += n;
+  }
+  buffer_.erase(0, offset);
+  return frame;
+}
+
+}  // namespace arbiter::code::internal
