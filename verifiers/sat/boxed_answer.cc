@@ -1,5 +1,7 @@
 #include "verifiers/sat/boxed_answer.h"
 
+#include <string.h>  // memrchr (GNU)
+
 #include <cstddef>
 
 namespace arbiter::sat {
@@ -19,22 +21,30 @@ constexpr std::string_view kOpen = "\\boxed{";
 std::optional<std::string_view> LastBoxed(std::string_view text) {
   const char* const data = text.data();
   size_t end = text.size();  // search for a '}' in [0, end)
-  while (true) {
-    size_t c = end;
-    while (c > 0 && data[c - 1] != '}') --c;
-    if (c == 0) return std::nullopt;
-    --c;           // data[c] == '}'
-    size_t p = c;  // data[p - 1] is the previous '}' or '\n' (p == 0: none)
-    while (p > 0 && data[p - 1] != '}' && data[p - 1] != '\n') --p;
+  // Position + 1 of the last '\n' before the current '}' (0: none), memoised so that the
+  // backward searches for '\n' never revisit bytes: while it lies below the current '}', no
+  // '\n' was found between them.
+  size_t newline = std::string_view::npos;
+  while (end > 0) {
+    const void* hit = memrchr(data, '}', end);
+    if (hit == nullptr) return std::nullopt;
+    const size_t c = static_cast<const char*>(hit) - data;
+    if (newline == std::string_view::npos || newline > c) {
+      const void* nl = memrchr(data, '\n', c);
+      newline = nl == nullptr ? 0 : static_cast<const char*>(nl) - data + 1;
+    }
+    const void* brace = memrchr(data + newline, '}', c - newline);
+    const size_t p = brace == nullptr ? newline : static_cast<const char*>(brace) - data + 1;
+    // data[p - 1] is the previous '}' or '\n' (p == 0: none); look for "\boxed{" in (p, c).
     const std::string_view segment = text.substr(p, c - p);
     const size_t open = segment.find(kOpen);
     if (open != std::string_view::npos) {
       const size_t from = p + open + kOpen.size();
       return text.substr(from, c - from);
     }
-    if (p == 0) return std::nullopt;
-    end = data[p - 1] == '}' ? p : p - 1;
+    end = p;  // the next '}' is data[p - 1] or lies before the newline at p - 1
   }
+  return std::nullopt;
 }
 
 std::optional<std::string_view> LastBoxedForward(std::string_view text) {
