@@ -1,0 +1,417 @@
+#include "server/dispatcher.h"
+
+#include <cmath>
+#include <deque>
+#include <optional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "server/item_key.h"
+#include "server/request_validation.h"
+#include "server/status_conversion.h"
+#include "verifiers/shaping/shaping.h"
+
+namespace arbiter::server {
+
+struct Dispatcher::VerifierEntry {
+  const sdk::Verifier* verifier = nullptr;
+  std::string name;
+  std::string version;
+  int metrics_index = -1;
+};
+
+// One admitted request. Shared by every task working on it; freed after on_done.
+struct Dispatcher::Call {
+  struct Group {
+    const VerifierEntry* verifier = nullptr;
+    std::unique_ptr<const sdk::PreparedTask> prepared;
+    int pending = 0;  // samples not yet delivered; guarded by Call::mu
+    // Check() verdicts in sample order, moved into the GroupResult once final. Written by the
+    // group's Prepare task and by deliveries under Call::mu.
+    std::vector<v1::SampleResult> samples;
+  };
+  // One distinct item of the batch: checked once, delivered to every (group, sample) that has
+  // the same ItemKey. The first destination is the one that "ran"; the others are `cached`.
+  struct Item {
+    int owner_group = 0;
+    int owner_sample = 0;
+    ItemKey key;
+    bool done = false;
+    v1::SampleResult result;
+    std::vector<std::pair<int, int>> destinations;
+  };
+
+  const v1::ScoreRequest* request = nullptr;
+  ScoreCallbacks callbacks;
+  sdk::VerifyContext ctx;
+  bool whole_batch = false;
+  int64_t items = 0;
+  absl::Time start;
+
+  // Sized once before any task runs. results[g] is written by group g's Prepare task (on
+  // failure) and by FinishGroup, once nothing else can touch group g.
+  std::vector<v1::GroupResult> results;
+  std::vector<Group> groups;
+
+  absl::Mutex mu;
+  std::deque<Item> unique_items ABSL_GUARDED_BY(mu);  // deque: stable references
+  absl::flat_hash_map<ItemKey, int> item_index ABSL_GUARDED_BY(mu);
+  int groups_remaining ABSL_GUARDED_BY(mu) = 0;
+
+  absl::Mutex emit_mu;  // serialises on_group
+};
+
+namespace {
+
+v1::SampleResult InfraError(absl::string_view message) {
+  v1::SampleResult result;
+  result.set_outcome(v1::INFRA_ERROR);
+  result.set_message(std::string(message));
+  return result;
+}
+
+// The verifier contract says outcome is set and score is finite; a verifier that breaks it must
+// not poison a trainer's batch, so the sample becomes INFRA_ERROR (masked) instead.
+void Sanitize(v1::SampleResult& result) {
+  if (result.outcome() == v1::OUTCOME_UNSPECIFIED) {
+    result = InfraError("verifier returned no outcome (server-side bug)");
+  } else if (!std::isfinite(result.score())) {
+    result = InfraError("verifier returned a non-finite score (server-side bug)");
+  }
+  if (!std::isfinite(result.reward())) result.set_reward(0);
+  if (!std::isfinite(result.advantage())) result.set_advantage(0);
+}
+
+// Every sample INFRA_ERROR and the group's status `status` (deadline or cancellation before the
+// task was even prepared).
+void FailGroupAsInfra(const v1::Group& group, const absl::Status& status,
+                      absl::string_view sample_message, v1::GroupResult& result) {
+  *result.mutable_status() = ToRpcStatus(status);
+  result.clear_samples();
+  for (const v1::Sample& sample : group.samples()) {
+    v1::SampleResult* out = result.add_samples();
+    *out = InfraError(sample_message);
+    out->set_sample_id(sample.sample_id());
+  }
+}
+
+constexpr absl::string_view kDeadlineMessage = "deadline exceeded before verification";
+constexpr absl::string_view kCancelledMessage = "cancelled before verification";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Dispatcher>> Dispatcher::Create(
+    const ServerOptions& options, const sdk::VerifierRegistry* registry,
+    std::shared_ptr<Metrics> metrics) {
+  if (registry == nullptr) return absl::InvalidArgumentError("Dispatcher: registry is null");
+  absl::StatusOr<ServerOptions> resolved = ResolveOptions(options);
+  if (!resolved.ok()) return resolved.status();
+  return std::unique_ptr<Dispatcher>(new Dispatcher(*resolved, registry, std::move(metrics)));
+}
+
+Dispatcher::Dispatcher(const ServerOptions& options, const sdk::VerifierRegistry* registry,
+                       std::shared_ptr<Metrics> metrics)
+    : options_(options),
+      registry_(registry),
+      metrics_(std::move(metrics)),
+      cache_(options.cache_entries),
+      sandbox_pool_(std::make_unique<WorkPool>("arb-sandbox", options.sandbox_concurrency)),
+      cpu_pool_(std::make_unique<WorkPool>("arb-cpu", options.cpu_threads)) {
+  for (const std::string& name : registry_->Names()) {
+    auto entry = std::make_unique<VerifierEntry>();
+    entry->verifier = registry_->Find(name);
+    entry->name = name;
+    entry->version = entry->verifier->Info().version();
+    entry->metrics_index = metrics_ ? metrics_->VerifierIndex(name) : -1;
+    verifiers_.push_back(std::move(entry));
+  }
+}
+
+Dispatcher::~Dispatcher() {
+  // Pools first (they are declared last, but be explicit): queued tasks still use the cache.
+  cpu_pool_.reset();
+  sandbox_pool_.reset();
+}
+
+absl::Time Dispatcher::EffectiveDeadline(absl::Time client_deadline) const {
+  const absl::Time now = absl::Now();
+  if (client_deadline == absl::InfiniteFuture()) return now + options_.default_deadline;
+  return std::min(client_deadline, now + options_.max_deadline);
+}
+
+int64_t Dispatcher::in_flight_items() const {
+  absl::MutexLock lock(&admission_mu_);
+  return in_flight_;
+}
+
+bool Dispatcher::Admit(int64_t items) {
+  absl::MutexLock lock(&admission_mu_);
+  if (in_flight_ + items > options_.max_queued_items) return false;
+  in_flight_ += items;
+  return true;
+}
+
+void Dispatcher::Release(int64_t items) {
+  absl::MutexLock lock(&admission_mu_);
+  in_flight_ -= items;
+}
+
+void Dispatcher::RunOnCpuPool(absl::AnyInvocable<void() &&> task) {
+  cpu_pool_->Submit(std::move(task));
+}
+
+absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time client_deadline,
+                               std::shared_ptr<const sdk::CancellationToken> cancellation,
+                               ScoreCallbacks callbacks) {
+  if (absl::Status status = ValidateScoreRequest(request, *registry_, options_.max_queued_items);
+      !status.ok()) {
+    return status;
+  }
+  const int64_t items = CountItems(request);
+  if (!Admit(items)) {
+    if (metrics_) metrics_->Rejected();
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "server at capacity: admitting ", items, " more samples would exceed max_queued_items (",
+        options_.max_queued_items, "); retry with backoff"));
+  }
+  if (metrics_) metrics_->InFlightAdd(static_cast<double>(items));
+
+  auto call = std::make_shared<Call>();
+  call->request = &request;
+  call->callbacks = std::move(callbacks);
+  call->ctx.deadline = EffectiveDeadline(client_deadline);
+  call->ctx.cancellation =
+      cancellation ? std::move(cancellation) : std::make_shared<sdk::CancellationToken>();
+  call->whole_batch = shaping::NeedsWholeBatch(request);
+  call->items = items;
+  call->start = absl::Now();
+  const int num_groups = request.groups_size();
+  call->results.resize(num_groups);
+  call->groups.resize(num_groups);
+  {
+    absl::MutexLock lock(&call->mu);
+    call->groups_remaining = num_groups;
+  }
+  for (int g = 0; g < num_groups; ++g) {
+    call->results[g].set_group_index(g);
+    call->results[g].set_group_id(request.groups(g).group_id());
+    for (const auto& entry : verifiers_) {
+      if (entry->name == request.groups(g).task().verifier())
+        call->groups[g].verifier = entry.get();
+    }
+  }
+  for (int g = 0; g < num_groups; ++g) {
+    cpu_pool_->Submit([this, call, g]() mutable { PrepareGroup(call, g); });
+  }
+  return absl::OkStatus();
+}
+
+void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
+  const v1::Group& group = call->request->groups(g);
+  v1::GroupResult& result = call->results[g];
+  Call::Group& state = call->groups[g];
+  if (call->ctx.Cancelled()) {
+    FailGroupAsInfra(group, absl::CancelledError("cancelled before the task was prepared"),
+                     kCancelledMessage, result);
+    return FinishGroup(call, g);
+  }
+  if (absl::Now() >= call->ctx.deadline) {
+    FailGroupAsInfra(group,
+                     absl::DeadlineExceededError("deadline exceeded before the task was prepared"),
+                     kDeadlineMessage, result);
+    return FinishGroup(call, g);
+  }
+  if (group.samples_size() == 0) {
+    *result.mutable_status() = ToRpcStatus(absl::InvalidArgumentError("group has no samples"));
+    return FinishGroup(call, g);
+  }
+  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> prepared =
+      state.verifier->verifier->Prepare(group.task());
+  if (!prepared.ok()) {
+    *result.mutable_status() = ToRpcStatus(prepared.status());
+    return FinishGroup(call, g);
+  }
+  state.prepared = *std::move(prepared);
+
+  // Hashing and cache lookups happen outside the call's lock.
+  const ItemKey task_digest =
+      TaskDigest(state.verifier->name, state.verifier->version, group.task());
+  const int n = group.samples_size();
+  std::vector<ItemKey> keys(n);
+  std::vector<std::optional<v1::SampleResult>> hits(n);
+  for (int i = 0; i < n; ++i) {
+    keys[i] = SampleKey(task_digest, group.samples(i));
+    hits[i] = cache_.Lookup(keys[i]);
+  }
+  state.samples.resize(n);
+
+  std::vector<int> to_schedule;
+  bool ready = false;
+  {
+    absl::MutexLock lock(&call->mu);
+    int pending = 0;
+    for (int i = 0; i < n; ++i) {
+      if (hits[i].has_value()) {
+        state.samples[i] = *std::move(hits[i]);
+        state.samples[i].set_cached(true);
+        if (metrics_) metrics_->CacheHit();
+        continue;
+      }
+      auto [it, inserted] = call->item_index.try_emplace(keys[i], call->unique_items.size());
+      if (inserted) {
+        Call::Item& item = call->unique_items.emplace_back();
+        item.owner_group = g;
+        item.owner_sample = i;
+        item.key = keys[i];
+        item.destinations.emplace_back(g, i);
+        to_schedule.push_back(it->second);
+        ++pending;
+        continue;
+      }
+      Call::Item& item = call->unique_items[it->second];
+      if (metrics_) metrics_->CacheHit();
+      if (item.done) {
+        state.samples[i] = item.result;
+        state.samples[i].set_cached(true);
+      } else {
+        item.destinations.emplace_back(g, i);
+        ++pending;
+      }
+    }
+    state.pending = pending;
+    ready = pending == 0;
+  }
+  for (int item : to_schedule) Schedule(call, item);
+  if (ready) FinishGroup(call, g);
+}
+
+void Dispatcher::Schedule(const std::shared_ptr<Call>& call, int item) {
+  int owner_group;
+  {
+    absl::MutexLock lock(&call->mu);
+    owner_group = call->unique_items[item].owner_group;
+  }
+  const bool sandbox =
+      call->groups[owner_group].verifier->verifier->work() == sdk::Verifier::Work::kSandbox;
+  if (metrics_) metrics_->QueueDepthAdd(1);
+  (sandbox ? sandbox_pool_ : cpu_pool_)->Submit([this, call, item]() mutable {
+    CheckItem(call, item);
+  });
+}
+
+void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index) {
+  if (metrics_) metrics_->QueueDepthAdd(-1);
+  int g, i;
+  ItemKey key;
+  {
+    absl::MutexLock lock(&call->mu);
+    const Call::Item& item = call->unique_items[item_index];
+    g = item.owner_group;
+    i = item.owner_sample;
+    key = item.key;
+  }
+  const Call::Group& owner = call->groups[g];
+  v1::SampleResult result;
+  if (call->ctx.Cancelled()) {
+    result = InfraError(kCancelledMessage);
+  } else if (absl::Now() >= call->ctx.deadline) {
+    result = InfraError(kDeadlineMessage);
+  } else {
+    const absl::Time start = absl::Now();
+    result = owner.verifier->verifier->Check(*owner.prepared, call->request->groups(g).samples(i),
+                                             call->ctx);
+    if (metrics_) metrics_->CheckDone(owner.verifier->metrics_index, absl::Now() - start);
+    Sanitize(result);
+    result.clear_sample_id();
+    result.set_cached(false);
+    if (result.outcome() != v1::INFRA_ERROR) cache_.Insert(key, result);
+  }
+
+  std::vector<int> ready;
+  {
+    absl::MutexLock lock(&call->mu);
+    Call::Item& item = call->unique_items[item_index];
+    item.done = true;
+    item.result = result;
+    bool first = true;
+    for (const auto& [dg, di] : item.destinations) {
+      v1::SampleResult& out = call->groups[dg].samples[di];
+      out = result;
+      out.set_cached(!first);
+      first = false;
+      if (--call->groups[dg].pending == 0) ready.push_back(dg);
+    }
+  }
+  for (int dg : ready) FinishGroup(call, dg);
+}
+
+void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
+  const v1::Group& group = call->request->groups(g);
+  v1::GroupResult& result = call->results[g];
+  Call::Group& state = call->groups[g];
+  if (result.status().code() == 0 && state.prepared != nullptr) {
+    for (int i = 0; i < group.samples_size(); ++i) {
+      state.samples[i].set_sample_id(group.samples(i).sample_id());
+    }
+    // Finalize takes a contiguous span; a RepeatedPtrField is not one, so the samples are
+    // copied (one pass over the completions' bytes).
+    const std::vector<v1::Sample> samples(group.samples().begin(), group.samples().end());
+    absl::Status finalized =
+        state.verifier->verifier->Finalize(*state.prepared, samples, absl::MakeSpan(state.samples));
+    if (!finalized.ok()) *result.mutable_status() = ToRpcStatus(finalized);
+    if (state.verifier->verifier->SetsAdvantage(*state.prepared)) {
+      result.mutable_stats()->set_advantage_source("verifier");
+    }
+    result.mutable_samples()->Reserve(static_cast<int>(state.samples.size()));
+    for (v1::SampleResult& sample : state.samples) {
+      Sanitize(sample);
+      *result.add_samples() = std::move(sample);
+    }
+    state.samples.clear();
+  }
+  if (!call->whole_batch) {
+    v1::GroupResult* shaped[] = {&result};
+    std::vector<absl::Status> statuses = shaping::ShapeBatch(*call->request, shaped);
+    if (!statuses.empty() && !statuses[0].ok()) *result.mutable_status() = ToRpcStatus(statuses[0]);
+    if (call->callbacks.on_group) {
+      absl::MutexLock lock(&call->emit_mu);
+      call->callbacks.on_group(result);
+    }
+  }
+  bool last;
+  {
+    absl::MutexLock lock(&call->mu);
+    last = --call->groups_remaining == 0;
+  }
+  if (last) CompleteCall(call);
+}
+
+void Dispatcher::CompleteCall(const std::shared_ptr<Call>& call) {
+  if (call->whole_batch) {
+    std::vector<v1::GroupResult*> all;
+    all.reserve(call->results.size());
+    for (v1::GroupResult& result : call->results) all.push_back(&result);
+    std::vector<absl::Status> statuses = shaping::ShapeBatch(*call->request, all);
+    for (size_t k = 0; k < statuses.size() && k < all.size(); ++k) {
+      if (!statuses[k].ok()) *all[k]->mutable_status() = ToRpcStatus(statuses[k]);
+    }
+    if (call->callbacks.on_group) {
+      absl::MutexLock lock(&call->emit_mu);
+      for (const v1::GroupResult& result : call->results) call->callbacks.on_group(result);
+    }
+  }
+  if (metrics_) {
+    for (size_t g = 0; g < call->results.size(); ++g) {
+      const int index = call->groups[g].verifier ? call->groups[g].verifier->metrics_index : -1;
+      for (const v1::SampleResult& sample : call->results[g].samples()) {
+        metrics_->ItemAnswered(index, sample.outcome());
+      }
+    }
+    metrics_->InFlightAdd(-static_cast<double>(call->items));
+  }
+  Release(call->items);
+  std::move(call->callbacks.on_done)(std::move(call->results));
+}
+
+}  // namespace arbiter::server

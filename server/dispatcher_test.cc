@@ -1,0 +1,316 @@
+// Dispatcher behaviour through its public interface, with the fake verifier.
+#include "server/dispatcher.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "server/testing/fake_verifier.h"
+
+namespace arbiter::server {
+namespace {
+
+using testing::FakeVerifier;
+
+v1::Group MakeGroup(const std::string& truth, const std::vector<std::string>& completions,
+                    const std::string& verifier = "fake") {
+  v1::Group group;
+  group.set_group_id("g-" + truth);
+  group.mutable_task()->set_verifier(verifier);
+  group.mutable_task()->set_ground_truth(truth);
+  for (size_t i = 0; i < completions.size(); ++i) {
+    v1::Sample* sample = group.add_samples();
+    sample->set_completion(completions[i]);
+    sample->set_sample_id("s" + std::to_string(i));
+  }
+  return group;
+}
+
+// A dispatcher over one CPU fake ("fake") and one sandbox fake ("boxed").
+struct Fixture {
+  explicit Fixture(ServerOptions options = {}) {
+    auto owned = std::make_unique<FakeVerifier>("fake");
+    fake = owned.get();
+    EXPECT_TRUE(registry.Register(std::move(owned)).ok());
+    auto boxed_owned = std::make_unique<FakeVerifier>("boxed", sdk::Verifier::Work::kSandbox);
+    boxed = boxed_owned.get();
+    EXPECT_TRUE(registry.Register(std::move(boxed_owned)).ok());
+    auto created =
+        Dispatcher::Create(options, &registry, std::make_shared<Metrics>(registry.Names()));
+    EXPECT_TRUE(created.ok()) << created.status();
+    dispatcher = *std::move(created);
+  }
+  sdk::VerifierRegistry registry;
+  FakeVerifier* fake = nullptr;
+  FakeVerifier* boxed = nullptr;
+  std::unique_ptr<Dispatcher> dispatcher;
+};
+
+// An asynchronous Score call whose result can be awaited.
+struct PendingScore {
+  absl::Status admitted;
+  absl::Notification done;
+  std::vector<v1::GroupResult> results;
+  std::vector<int> streamed;  // group_index in on_group order
+
+  PendingScore(Dispatcher& dispatcher, const v1::ScoreRequest& request,
+               absl::Time deadline = absl::InfiniteFuture(),
+               std::shared_ptr<sdk::CancellationToken> token = nullptr) {
+    ScoreCallbacks callbacks;
+    callbacks.on_group = [this](const v1::GroupResult& g) { streamed.push_back(g.group_index()); };
+    callbacks.on_done = [this](std::vector<v1::GroupResult> r) {
+      results = std::move(r);
+      done.Notify();
+    };
+    admitted = dispatcher.Score(request, deadline, std::move(token), std::move(callbacks));
+  }
+  const std::vector<v1::GroupResult>& Wait() {
+    done.WaitForNotification();
+    return results;
+  }
+};
+
+TEST(Dispatcher, PreservesRequestOrderAndEchoesIds) {
+  Fixture f;
+  v1::ScoreRequest request;
+  for (int g = 0; g < 8; ++g) {
+    *request.add_groups() = MakeGroup(std::to_string(g), {std::to_string(g), "wrong"});
+  }
+  PendingScore call(*f.dispatcher, request);
+  ASSERT_TRUE(call.admitted.ok()) << call.admitted;
+  const auto& results = call.Wait();
+  ASSERT_EQ(results.size(), 8u);
+  for (int g = 0; g < 8; ++g) {
+    EXPECT_EQ(results[g].group_index(), g);
+    EXPECT_EQ(results[g].group_id(), "g-" + std::to_string(g));
+    EXPECT_EQ(results[g].status().code(), 0);
+    ASSERT_EQ(results[g].samples_size(), 2);
+    EXPECT_EQ(results[g].samples(0).outcome(), v1::CORRECT);
+    EXPECT_EQ(results[g].samples(0).sample_id(), "s0");
+    EXPECT_EQ(results[g].samples(1).outcome(), v1::INCORRECT);
+    EXPECT_EQ(results[g].samples(1).sample_id(), "s1");
+    // Default shaping: reward = score, z-scored advantages of opposite signs.
+    EXPECT_EQ(results[g].samples(0).reward(), 1.0);
+    EXPECT_GT(results[g].samples(0).advantage(), 0.0);
+    EXPECT_LT(results[g].samples(1).advantage(), 0.0);
+  }
+  EXPECT_EQ(call.streamed.size(), 8u);
+  EXPECT_EQ(f.dispatcher->in_flight_items(), 0);
+}
+
+TEST(Dispatcher, MalformedGroupFailsAloneWhileNeighboursAreScored) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a"});
+  *request.add_groups() = MakeGroup("malformed", {"x"});
+  *request.add_groups() = MakeGroup("c", {"c"});
+  PendingScore call(*f.dispatcher, request);
+  ASSERT_TRUE(call.admitted.ok());
+  const auto& results = call.Wait();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[1].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(results[1].status().message(), "fake: malformed task");
+  EXPECT_EQ(results[0].samples(0).outcome(), v1::CORRECT);
+  EXPECT_EQ(results[2].samples(0).outcome(), v1::CORRECT);
+}
+
+TEST(Dispatcher, UnknownVerifierRejectsTheWholeRequest) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a"});
+  *request.add_groups() = MakeGroup("b", {"b"}, "nope");
+  PendingScore call(*f.dispatcher, request);
+  EXPECT_EQ(call.admitted.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(call.admitted.message(),
+            "groups[1]: unknown verifier 'nope'; known verifiers: boxed, fake");
+  EXPECT_FALSE(call.done.HasBeenNotified());
+  EXPECT_EQ(f.fake->checks(), 0);
+}
+
+TEST(Dispatcher, EmptyRequestIsInvalidArgument) {
+  Fixture f;
+  PendingScore call(*f.dispatcher, v1::ScoreRequest());
+  EXPECT_EQ(call.admitted.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(call.admitted.message().find("no groups"), absl::string_view::npos);
+}
+
+TEST(Dispatcher, RejectsAtOnceWhenAdmissionWouldExceedTheBound) {
+  ServerOptions options;
+  options.max_queued_items = 3;
+  Fixture f(options);
+  v1::ScoreRequest blocking;
+  *blocking.add_groups() = MakeGroup("a", {"block", "block"});
+  PendingScore first(*f.dispatcher, blocking);
+  ASSERT_TRUE(first.admitted.ok());
+  f.fake->WaitUntilBlocked(1);
+
+  v1::ScoreRequest two;
+  *two.add_groups() = MakeGroup("b", {"b", "c"});
+  PendingScore rejected(*f.dispatcher, two);
+  EXPECT_EQ(rejected.admitted.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_FALSE(rejected.done.HasBeenNotified());
+
+  f.fake->Release();
+  first.Wait();
+  EXPECT_EQ(f.dispatcher->in_flight_items(), 0);
+  PendingScore admitted(*f.dispatcher, two);
+  EXPECT_TRUE(admitted.admitted.ok());
+  admitted.Wait();
+}
+
+TEST(Dispatcher, RequestLargerThanTheBoundIsInvalidArgument) {
+  ServerOptions options;
+  options.max_queued_items = 2;
+  Fixture f(options);
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a", "b", "c"});
+  PendingScore call(*f.dispatcher, request);
+  EXPECT_EQ(call.admitted.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(call.admitted.message().find("split the batch"), absl::string_view::npos);
+}
+
+TEST(Dispatcher, SamplesNotCheckedBeforeTheDeadlineAreInfraErrors) {
+  ServerOptions options;
+  options.cpu_threads = 1;
+  Fixture f(options);
+  v1::ScoreRequest request;
+  // One worker: "a" waits behind "block", which holds the worker until the deadline passes.
+  *request.add_groups() = MakeGroup("a", {"block", "a"});
+  PendingScore call(*f.dispatcher, request, absl::Now() + absl::Milliseconds(100));
+  ASSERT_TRUE(call.admitted.ok());
+  const auto& results = call.Wait();
+  ASSERT_EQ(results[0].samples_size(), 2);
+  EXPECT_EQ(results[0].samples(1).outcome(), v1::INFRA_ERROR);
+  EXPECT_EQ(results[0].samples(1).message(), "deadline exceeded before verification");
+  EXPECT_EQ(results[0].samples(1).sample_id(), "s1");
+
+  // The INFRA_ERROR verdict was not cached: the same item is verified for real next time.
+  const int checks = f.fake->checks();
+  v1::ScoreRequest again;
+  *again.add_groups() = MakeGroup("a", {"a"});
+  PendingScore second(*f.dispatcher, again);
+  const auto& fresh = second.Wait();
+  EXPECT_EQ(fresh[0].samples(0).outcome(), v1::CORRECT);
+  EXPECT_FALSE(fresh[0].samples(0).cached());
+  EXPECT_EQ(f.fake->checks(), checks + 1);
+}
+
+TEST(Dispatcher, ExpiredDeadlineFailsEveryGroupWithInfraErrorSamples) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a", "b"});
+  PendingScore call(*f.dispatcher, request, absl::Now() - absl::Seconds(1));
+  ASSERT_TRUE(call.admitted.ok());
+  const auto& results = call.Wait();
+  EXPECT_EQ(results[0].status().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  ASSERT_EQ(results[0].samples_size(), 2);
+  for (const auto& sample : results[0].samples()) {
+    EXPECT_EQ(sample.outcome(), v1::INFRA_ERROR);
+    EXPECT_EQ(sample.message(), "deadline exceeded before verification");
+  }
+  EXPECT_EQ(f.fake->checks(), 0);
+}
+
+TEST(Dispatcher, CancellationReachesRunningChecksAndSkipsQueuedOnes) {
+  ServerOptions options;
+  options.cpu_threads = 1;
+  Fixture f(options);
+  auto token = std::make_shared<sdk::CancellationToken>();
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"block", "a"});
+  PendingScore call(*f.dispatcher, request, absl::InfiniteFuture(), token);
+  ASSERT_TRUE(call.admitted.ok());
+  f.fake->WaitUntilBlocked(1);
+  token->Cancel();
+  const auto& results = call.Wait();
+  EXPECT_EQ(f.fake->cancelled_checks(), 1);
+  EXPECT_EQ(results[0].samples(1).outcome(), v1::INFRA_ERROR);
+  EXPECT_EQ(results[0].samples(1).message(), "cancelled before verification");
+}
+
+TEST(Dispatcher, IdenticalItemsInOneBatchAreCheckedOnceAndMarkedCached) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a", "a", "b", "a"});
+  *request.add_groups() = MakeGroup("a", {"b"});  // same task and completion as group 0's "b"
+  PendingScore call(*f.dispatcher, request);
+  const auto& results = call.Wait();
+  EXPECT_EQ(f.fake->checks(), 2);
+  const std::vector<bool> cached = {results[0].samples(0).cached(), results[0].samples(1).cached(),
+                                    results[0].samples(2).cached(), results[0].samples(3).cached()};
+  // Exactly one of each identical set ran; which one is the first scheduled.
+  EXPECT_EQ(cached[0] + cached[1] + cached[3], 2);
+  EXPECT_EQ(cached[2] + results[1].samples(0).cached(), 1);
+  for (int i : {0, 1, 3}) EXPECT_EQ(results[0].samples(i).outcome(), v1::CORRECT);
+  EXPECT_EQ(results[1].samples(0).outcome(), v1::INCORRECT);
+  EXPECT_EQ(results[0].samples(3).sample_id(), "s3");
+}
+
+TEST(Dispatcher, CacheAnswersAcrossRequestsButNotWhenDisabled) {
+  for (int64_t entries : {int64_t{100}, int64_t{0}}) {
+    ServerOptions options;
+    options.cache_entries = entries;
+    Fixture f(options);
+    v1::ScoreRequest request;
+    *request.add_groups() = MakeGroup("a", {"a", "b"});
+    PendingScore first(*f.dispatcher, request);
+    first.Wait();
+    PendingScore second(*f.dispatcher, request);
+    const auto& results = second.Wait();
+    EXPECT_EQ(f.fake->checks(), entries > 0 ? 2 : 4) << "cache_entries=" << entries;
+    EXPECT_EQ(results[0].samples(0).cached(), entries > 0);
+    EXPECT_EQ(results[0].samples(1).outcome(), v1::INCORRECT);
+  }
+}
+
+TEST(Dispatcher, SandboxWorkDoesNotOccupyTheCpuPool) {
+  ServerOptions options;
+  options.cpu_threads = 1;
+  options.sandbox_concurrency = 1;
+  Fixture f(options);
+  v1::ScoreRequest boxed;
+  *boxed.add_groups() = MakeGroup("a", {"block"}, "boxed");
+  PendingScore sandboxed(*f.dispatcher, boxed);
+  f.boxed->WaitUntilBlocked(1);
+  v1::ScoreRequest cpu;
+  *cpu.add_groups() = MakeGroup("a", {"a"});
+  PendingScore quick(*f.dispatcher, cpu);
+  EXPECT_EQ(quick.Wait()[0].samples(0).outcome(), v1::CORRECT);
+  EXPECT_FALSE(sandboxed.done.HasBeenNotified());
+  f.boxed->Release();
+  sandboxed.Wait();
+}
+
+TEST(Dispatcher, GroupWithoutSamplesIsInvalidArgument) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {});
+  *request.add_groups() = MakeGroup("b", {"b"});
+  PendingScore call(*f.dispatcher, request);
+  const auto& results = call.Wait();
+  EXPECT_EQ(results[0].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(results[1].samples(0).outcome(), v1::CORRECT);
+}
+
+TEST(Dispatcher, EffectiveDeadlineIsCappedAndDefaulted) {
+  ServerOptions options;
+  options.default_deadline = absl::Seconds(5);
+  options.max_deadline = absl::Seconds(10);
+  Fixture f(options);
+  // absl::Now() may step by microseconds between reads; allow for that.
+  const absl::Duration slack = absl::Milliseconds(5);
+  const absl::Time before = absl::Now();
+  const absl::Time defaulted = f.dispatcher->EffectiveDeadline(absl::InfiniteFuture());
+  const absl::Time capped = f.dispatcher->EffectiveDeadline(before + absl::Hours(1));
+  const absl::Time after = absl::Now();
+  EXPECT_GE(defaulted, before + absl::Seconds(5) - slack);
+  EXPECT_LE(defaulted, after + absl::Seconds(5) + slack);
+  EXPECT_GE(capped, before + absl::Seconds(10) - slack);
+  EXPECT_LE(capped, after + absl::Seconds(10) + slack);
+  EXPECT_EQ(f.dispatcher->EffectiveDeadline(before + absl::Seconds(1)), before + absl::Seconds(1));
+}
+
+}  // namespace
+}  // namespace arbiter::server

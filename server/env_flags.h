@@ -1,0 +1,40 @@
+// Environment twins for command-line flags: every flag `--foo_bar` of arbiterd can also be set
+// with `ARBITER_FOO_BAR`. Precedence is flag > environment > default: main() applies the
+// environment to the flags first, then lets absl::ParseCommandLine override them.
+//
+// Only main.cc uses this (flags live only there); it is a library so the precedence rules are
+// tested. Thread-safety: call from main() before any other thread reads the flags.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace arbiter::server {
+
+// "max_deadline" -> "ARBITER_MAX_DEADLINE".
+std::string EnvName(absl::string_view flag_name);
+
+// Reads one environment variable; nullopt when unset. Injected so tests need no real env.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+std::optional<std::string> ProcessEnv(const std::string& name);
+
+// For each flag in `flag_names` whose twin EnvName(flag) is set, parses the variable's value into
+// the flag, exactly as `--flag=value` would. Stops at the first error: INVALID_ARGUMENT naming the
+// variable, the flag and why (e.g. "ARBITER_MAX_DEADLINE='ten' is not a valid value for
+// --max_deadline: ..."); NOT_FOUND when a name is not a registered flag.
+absl::Status ApplyEnvironment(absl::Span<const std::string> flag_names, const EnvLookup& lookup);
+
+// Names of the registered flags defined in a source file whose path ends with `file_suffix`
+// (e.g. "server/main.cc"), sorted.
+std::vector<std::string> FlagsDefinedIn(absl::string_view file_suffix);
+
+// One "name=value" line per flag, with its current value, in the order given.
+std::vector<std::string> FlagValues(absl::Span<const std::string> flag_names);
+
+}  // namespace arbiter::server

@@ -1,0 +1,146 @@
+// arbiterd: the arbiter gRPC server. The only place that names every verifier and defines flags.
+//
+// Flags have ARBITER_<NAME> environment twins (flag > env > default); see server/README.md.
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/time/time.h"
+#include "server/env_flags.h"
+#include "server/options.h"
+#include "server/server.h"
+#include "verifiers/sdk/registry.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1:50051",
+          "gRPC listening address HOST:PORT; port 0 picks a free port (see --port_file).");
+ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9464",
+          "Prometheus /metrics address HOST:PORT; empty disables the exporter.");
+ABSL_FLAG(int, cpu_threads, 0, "Threads of the CPU pool; 0 = number of cores.");
+ABSL_FLAG(int, sandbox_concurrency, 0, "Concurrent sandboxed checks; 0 = number of cores.");
+ABSL_FLAG(int64_t, max_queued_items, 65536,
+          "Samples in flight over all requests; beyond it requests get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(60),
+          "Deadline of a request whose client sets none (e.g. 60s, 2m).");
+ABSL_FLAG(absl::Duration, max_deadline, absl::Seconds(600), "Cap on any client deadline.");
+ABSL_FLAG(int64_t, max_message_bytes, int64_t{64} << 20, "Largest request/response in bytes.");
+ABSL_FLAG(int64_t, cache_entries, 100000, "Entries of the result cache; 0 disables it.");
+ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(30),
+          "On SIGTERM/SIGINT: time in-flight requests get to finish before being cancelled.");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound gRPC port is written to this file (atomically) once serving.");
+
+// --- code verifier ---
+// (the code verifier's flags and its registration call go in the marked blocks)
+
+namespace {
+
+constexpr char kUsage[] = R"(the arbiter verifiable-reward gRPC server.
+
+Serves arbiter.v1.Arbiter (Score, ScoreStream, Generate, ListVerifiers), grpc.health.v1 and
+server reflection on --address, and Prometheus metrics on --metrics_address.
+
+Every flag has an environment twin: --max_deadline is ARBITER_MAX_DEADLINE, and so on.
+A flag given on the command line wins over its environment variable, which wins over the default.
+SIGTERM or SIGINT drains: health turns NOT_SERVING, in-flight requests get --grace_period to
+finish, then the server exits 0.
+
+Example:
+  ARBITER_CPU_THREADS=8 arbiterd --address=0.0.0.0:50051 --metrics_address=0.0.0.0:9464 \
+      --default_deadline=120s --port_file=/tmp/arbiterd.port
+)";
+
+bool IsArbiterdFlagFile(absl::string_view file) { return absl::EndsWith(file, "server/main.cc"); }
+
+arbiter::server::ServerOptions OptionsFromFlags() {
+  arbiter::server::ServerOptions options;
+  options.address = absl::GetFlag(FLAGS_address);
+  options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
+  options.cpu_threads = absl::GetFlag(FLAGS_cpu_threads);
+  options.sandbox_concurrency = absl::GetFlag(FLAGS_sandbox_concurrency);
+  options.max_queued_items = absl::GetFlag(FLAGS_max_queued_items);
+  options.default_deadline = absl::GetFlag(FLAGS_default_deadline);
+  options.max_deadline = absl::GetFlag(FLAGS_max_deadline);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.cache_entries = absl::GetFlag(FLAGS_cache_entries);
+  options.grace_period = absl::GetFlag(FLAGS_grace_period);
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+  return options;
+}
+
+absl::Status RegisterEverything(arbiter::sdk::VerifierRegistry& registry) {
+  (void)registry;
+  // --- code verifier ---
+  // (arbiter::code::RegisterCodeVerifier(registry, options) goes here)
+  return absl::OkStatus();
+}
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "arbiterd: %s\n", std::string(status.ToString()).c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the shutdown signals before any thread starts, so every thread inherits the mask and
+  // only the sigwait() below receives them (no async-signal-safety concerns).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = IsArbiterdFlagFile;
+  usage.contains_helpshort_flags = IsArbiterdFlagFile;
+  usage.version_string = [] { return "arbiterd " + arbiter::server::Version() + "\n"; };
+  absl::SetFlagsUsageConfig(usage);
+
+  const std::vector<std::string> flags = arbiter::server::FlagsDefinedIn("server/main.cc");
+  if (absl::Status status = arbiter::server::ApplyEnvironment(flags, arbiter::server::ProcessEnv);
+      !status.ok()) {
+    return Fail(status);
+  }
+  absl::ParseCommandLine(argc, argv);
+
+  arbiter::sdk::VerifierRegistry registry;
+  if (absl::Status status = RegisterEverything(registry); !status.ok()) return Fail(status);
+
+  absl::StatusOr<std::unique_ptr<arbiter::server::Server>> server =
+      arbiter::server::Server::Create(OptionsFromFlags(), &registry);
+  if (!server.ok()) return Fail(server.status());
+
+  std::fprintf(stderr, "arbiterd %s config_hash=%s\n", arbiter::server::Version().c_str(),
+               (*server)->config_hash().c_str());
+  for (const std::string& line : arbiter::server::FlagValues(flags)) {
+    std::fprintf(stderr, "arbiterd: config %s\n", line.c_str());
+  }
+  std::fprintf(stderr, "arbiterd: config resolved cpu_threads=%d sandbox_concurrency=%d\n",
+               (*server)->options().cpu_threads, (*server)->options().sandbox_concurrency);
+  for (const std::string& name : registry.Names()) {
+    std::fprintf(stderr, "arbiterd: verifier %s\n", name.c_str());
+  }
+  const std::string& address = (*server)->options().address;
+  std::fprintf(stderr, "arbiterd: listening on %s:%d\n",
+               address.substr(0, address.rfind(':')).c_str(), (*server)->port());
+  if ((*server)->metrics_port() != 0) {
+    std::fprintf(stderr, "arbiterd: metrics on port %d at /metrics\n", (*server)->metrics_port());
+  }
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::fprintf(stderr, "arbiterd: %s received, draining (grace %s)\n",
+               signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
+               absl::FormatDuration((*server)->options().grace_period).c_str());
+  (*server)->Shutdown((*server)->options().grace_period);
+  std::fprintf(stderr, "arbiterd: stopped\n");
+  return 0;
+}

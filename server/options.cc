@@ -1,0 +1,59 @@
+#include "server/options.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace arbiter::server {
+namespace {
+
+int Cores() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : static_cast<int>(cores);
+}
+
+absl::Status Invalid(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("server option ", field, ": ", why));
+}
+
+}  // namespace
+
+absl::StatusOr<ServerOptions> ResolveOptions(ServerOptions options) {
+  if (options.address.empty()) return Invalid("address", "must be HOST:PORT, got an empty string");
+  if (options.cpu_threads < 0) return Invalid("cpu_threads", "must be >= 0 (0 = cores)");
+  if (options.sandbox_concurrency < 0) {
+    return Invalid("sandbox_concurrency", "must be >= 0 (0 = cores)");
+  }
+  if (options.cpu_threads == 0) options.cpu_threads = Cores();
+  if (options.sandbox_concurrency == 0) options.sandbox_concurrency = Cores();
+  if (options.max_queued_items <= 0) return Invalid("max_queued_items", "must be > 0");
+  if (options.default_deadline <= absl::ZeroDuration()) {
+    return Invalid("default_deadline", "must be > 0");
+  }
+  if (options.max_deadline <= absl::ZeroDuration()) return Invalid("max_deadline", "must be > 0");
+  if (options.default_deadline > options.max_deadline) {
+    return Invalid("default_deadline",
+                   absl::StrCat("(", absl::FormatDuration(options.default_deadline),
+                                ") must not exceed max_deadline (",
+                                absl::FormatDuration(options.max_deadline), ")"));
+  }
+  if (options.max_message_bytes < 1024 || options.max_message_bytes >= (int64_t{1} << 31)) {
+    return Invalid("max_message_bytes", "must be in [1024, 2^31)");
+  }
+  if (options.cache_entries < 0) return Invalid("cache_entries", "must be >= 0 (0 = off)");
+  if (options.grace_period < absl::ZeroDuration()) return Invalid("grace_period", "must be >= 0");
+  return options;
+}
+
+std::string ConfigString(const ServerOptions& o) {
+  return absl::StrFormat(
+      "address=%s\nmetrics_address=%s\ncpu_threads=%d\nsandbox_concurrency=%d\n"
+      "max_queued_items=%d\ndefault_deadline=%s\nmax_deadline=%s\nmax_message_bytes=%d\n"
+      "cache_entries=%d\ngrace_period=%s\nport_file=%s\n",
+      o.address, o.metrics_address, o.cpu_threads, o.sandbox_concurrency, o.max_queued_items,
+      absl::FormatDuration(o.default_deadline), absl::FormatDuration(o.max_deadline),
+      o.max_message_bytes, o.cache_entries, absl::FormatDuration(o.grace_period), o.port_file);
+}
+
+}  // namespace arbiter::server

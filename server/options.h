@@ -1,0 +1,52 @@
+// ServerOptions: everything arbiterd can be configured with, as a plain struct.
+//
+// Flags live only in server/main.cc; it fills a ServerOptions and hands it to Server::Create.
+// Zero means "derive a default" for the thread counts (hardware cores). ResolveOptions() fills
+// those in and checks the ranges; ConfigString() renders the resolved struct one `key=value`
+// per line (the effective configuration that is logged and hashed into ServerInfo.config_hash).
+//
+// Thread-safety: a value type; copy it freely.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace arbiter::server {
+
+struct ServerOptions {
+  // gRPC listening address, HOST:PORT. Port 0 picks a free port (see Server::port()).
+  std::string address = "127.0.0.1:50051";
+  // Prometheus /metrics listening address; empty disables the exporter.
+  std::string metrics_address = "127.0.0.1:9464";
+  // Threads of the CPU pool (Prepare, CPU-bound Check, Finalize, shaping, Generate); 0 = cores.
+  int cpu_threads = 0;
+  // Concurrent sandboxed Check calls (verifiers whose work() is kSandbox); 0 = cores.
+  int sandbox_concurrency = 0;
+  // Admission bound: samples admitted and not yet answered, over all requests. A request that
+  // would exceed it is rejected with RESOURCE_EXHAUSTED at once.
+  int64_t max_queued_items = 65536;
+  // Deadline applied when the client sets none, and the cap on any client deadline.
+  absl::Duration default_deadline = absl::Seconds(60);
+  absl::Duration max_deadline = absl::Seconds(600);
+  // Largest request or response message, in bytes.
+  int64_t max_message_bytes = int64_t{64} << 20;
+  // Entries of the content-addressed result cache; 0 disables it (in-batch dedup stays on).
+  int64_t cache_entries = 100000;
+  // Shutdown: time in-flight calls get to finish before they are cancelled.
+  absl::Duration grace_period = absl::Seconds(30);
+  // When set, the bound gRPC port is written to this file (atomically) once serving.
+  std::string port_file;
+};
+
+// Fills the derived defaults (thread counts) and checks every field. INVALID_ARGUMENT naming the
+// field for an out-of-range value (negative counts, non-positive deadlines, default_deadline >
+// max_deadline, max_message_bytes outside [1 KiB, 2 GiB)).
+absl::StatusOr<ServerOptions> ResolveOptions(ServerOptions options);
+
+// The resolved options, one `key=value` line each, in declaration order.
+std::string ConfigString(const ServerOptions& options);
+
+}  // namespace arbiter::server

@@ -1,0 +1,140 @@
+#include "server/server.h"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "prometheus/exposer.h"
+#include "server/dispatcher.h"
+#include "server/metrics.h"
+#include "server/service.h"
+
+#ifndef ARBITER_VERSION
+#define ARBITER_VERSION "0.0.0-unknown"
+#endif
+
+namespace arbiter::server {
+namespace {
+
+std::string ConfigHash(const ServerOptions& options, const sdk::VerifierRegistry& registry) {
+  std::string text = ConfigString(options);
+  for (const v1::VerifierInfo& info : registry.Verifiers()) {
+    absl::StrAppend(&text, "verifier=", info.name(), "@", info.version(), "\n");
+  }
+  for (const v1::GeneratorInfo& info : registry.Generators()) {
+    absl::StrAppend(&text, "generator=", info.kind(), "\n");
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  // 64 bits of SHA-256 is plenty to tell configurations apart in a log or a response.
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 8));
+}
+
+// Write-then-rename so a reader never sees a partial file.
+absl::Status WritePortFile(const std::string& path, int port) {
+  const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
+  std::FILE* file = std::fopen(tmp.c_str(), "w");
+  if (file == nullptr) {
+    return absl::UnavailableError(absl::StrCat("cannot write port file '", tmp, "'"));
+  }
+  const bool written = std::fprintf(file, "%d\n", port) > 0;
+  const bool closed = std::fclose(file) == 0;
+  if (!written || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return absl::UnavailableError(absl::StrCat("cannot write port file '", path, "'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string Version() { return ARBITER_VERSION; }
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
+                                                       const sdk::VerifierRegistry* registry) {
+  if (registry == nullptr) return absl::InvalidArgumentError("Server: registry is null");
+  absl::StatusOr<ServerOptions> resolved = ResolveOptions(std::move(options));
+  if (!resolved.ok()) return resolved.status();
+
+  std::unique_ptr<Server> server(new Server());
+  server->options_ = *std::move(resolved);
+  server->config_hash_ = ConfigHash(server->options_, *registry);
+  server->metrics_ = std::make_shared<Metrics>(registry->Names());
+  if (!server->options_.metrics_address.empty()) {
+    try {  // civetweb reports a failed bind by throwing
+      server->exposer_ = std::make_unique<prometheus::Exposer>(server->options_.metrics_address);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot serve metrics on '", server->options_.metrics_address, "': ", e.what()));
+    }
+    server->exposer_->RegisterCollectable(server->metrics_->registry());
+    const std::vector<int> ports = server->exposer_->GetListeningPorts();
+    server->metrics_port_ = ports.empty() ? 0 : ports.front();
+  }
+  absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher =
+      Dispatcher::Create(server->options_, registry, server->metrics_);
+  if (!dispatcher.ok()) return dispatcher.status();
+  server->dispatcher_ = *std::move(dispatcher);
+
+  v1::ServerInfo info;
+  info.set_version(Version());
+  info.set_config_hash(server->config_hash_);
+  server->service_ = std::make_unique<ArbiterService>(server->dispatcher_.get(), registry,
+                                                      server->metrics_.get(), std::move(info));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(server->options_.address, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(server->options_.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(server->options_.max_message_bytes));
+  // gRPC sets SO_REUSEPORT by default, which lets a second arbiterd silently share a port with
+  // the first; a busy address must be an error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.RegisterService(server->service_.get());
+  server->grpc_server_ = builder.BuildAndStart();
+  if (server->grpc_server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on '", server->options_.address, "' (in use or invalid)"));
+  }
+  grpc::HealthCheckServiceInterface* health = server->grpc_server_->GetHealthCheckService();
+  health->SetServingStatus(false);
+  if (!server->options_.port_file.empty()) {
+    if (absl::Status status = WritePortFile(server->options_.port_file, server->port_);
+        !status.ok()) {
+      return status;
+    }
+  }
+  health->SetServingStatus(true);
+  return server;
+}
+
+Server::~Server() { Shutdown(options_.grace_period); }
+
+Dispatcher& Server::dispatcher() const { return *dispatcher_; }
+Metrics& Server::metrics() const { return *metrics_; }
+
+void Server::Shutdown(absl::Duration grace) {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_ || grpc_server_ == nullptr) return;
+  shut_down_ = true;
+  // Readiness probes and load balancers see NOT_SERVING first; then new calls are refused and
+  // in-flight calls get `grace` before gRPC cancels them (their OnCancel sets the token).
+  grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  grpc_server_->Wait();
+}
+
+}  // namespace arbiter::server
