@@ -52,6 +52,25 @@ absl::Status ValidateLengthBudget(const v1::LengthBudgetParams& p) {
                     "length_budget.lambda_format");
 }
 
+void ResolveLengthBudget(const v1::LengthBudgetParams& in, v1::LengthBudgetParams* out) {
+  const BudgetSchedule schedule_defaults;
+  const LengthWeights weight_defaults;
+  out->set_shape(in.shape() == v1::LengthBudgetParams::SHAPE_UNSPECIFIED
+                     ? v1::LengthBudgetParams::SHAPE_TRIANGULAR
+                     : in.shape());
+  out->set_step(in.step());
+  out->set_initial_budget(in.has_initial_budget() ? in.initial_budget()
+                                                  : schedule_defaults.initial_budget);
+  out->set_decay(in.has_decay() ? in.decay() : schedule_defaults.decay);
+  out->set_decay_every(in.has_decay_every() ? in.decay_every() : schedule_defaults.decay_every);
+  out->set_min_budget(in.has_min_budget() ? in.min_budget() : schedule_defaults.min_budget);
+  out->set_r_max(in.has_r_max() ? in.r_max() : 1.0);
+  out->set_lambda_correct(in.has_lambda_correct() ? in.lambda_correct() : weight_defaults.correct);
+  out->set_lambda_length(in.has_lambda_length() ? in.lambda_length() : weight_defaults.length);
+  out->set_lambda_format(in.has_lambda_format() ? in.lambda_format() : weight_defaults.format);
+  out->set_budget(in.has_budget() ? in.budget() : BudgetAt(in.step(), ToBudgetSchedule(*out)));
+}
+
 }  // namespace
 
 bool HasStage(const v1::Shaping& shaping, v1::Shaping::Stage stage) {
@@ -114,25 +133,7 @@ v1::Shaping ResolveShaping(const v1::Shaping& shaping, bool keep_verifier_advant
                             : in.likelihood());
   }
   if (HasStage(shaping, v1::Shaping::STAGE_LENGTH_BUDGET)) {
-    const v1::LengthBudgetParams& in = shaping.length_budget();
-    v1::LengthBudgetParams* out = r.mutable_length_budget();
-    const BudgetSchedule schedule_defaults;
-    const LengthWeights weight_defaults;
-    out->set_shape(in.shape() == v1::LengthBudgetParams::SHAPE_UNSPECIFIED
-                       ? v1::LengthBudgetParams::SHAPE_TRIANGULAR
-                       : in.shape());
-    out->set_step(in.step());
-    out->set_initial_budget(in.has_initial_budget() ? in.initial_budget()
-                                                    : schedule_defaults.initial_budget);
-    out->set_decay(in.has_decay() ? in.decay() : schedule_defaults.decay);
-    out->set_decay_every(in.has_decay_every() ? in.decay_every() : schedule_defaults.decay_every);
-    out->set_min_budget(in.has_min_budget() ? in.min_budget() : schedule_defaults.min_budget);
-    out->set_r_max(in.has_r_max() ? in.r_max() : 1.0);
-    out->set_lambda_correct(in.has_lambda_correct() ? in.lambda_correct()
-                                                    : weight_defaults.correct);
-    out->set_lambda_length(in.has_lambda_length() ? in.lambda_length() : weight_defaults.length);
-    out->set_lambda_format(in.has_lambda_format() ? in.lambda_format() : weight_defaults.format);
-    out->set_budget(in.has_budget() ? in.budget() : BudgetAt(in.step(), ToBudgetSchedule(*out)));
+    ResolveLengthBudget(shaping.length_budget(), r.mutable_length_budget());
   }
   if (HasStage(shaping, v1::Shaping::STAGE_GRPO_LAMBDA)) {
     const v1::GrpoLambdaParams& in = shaping.grpo_lambda();

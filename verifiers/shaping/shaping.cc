@@ -129,6 +129,33 @@ absl::Status ShapePair(GroupWork& pos, GroupWork& neg) {
   return absl::OkStatus();
 }
 
+// Pairs up the prepared paired groups and shapes each pair once; a pair whose partner is
+// missing fails with FAILED_PRECONDITION, a pair that ShapePair refuses fails on both halves.
+void ShapePairs(const std::vector<GroupWork*>& ready, std::vector<GroupWork>& works,
+                std::vector<absl::Status>& statuses) {
+  std::map<std::string, std::pair<GroupWork*, GroupWork*>> pairs;  // (positive, negative)
+  for (GroupWork* w : ready) {
+    if (!w->paired) continue;
+    auto& slot = pairs[w->group->pair_id()];
+    (w->positive ? slot.first : slot.second) = w;
+  }
+  for (size_t k = 0; k < works.size(); ++k) {
+    GroupWork& w = works[k];
+    if (!statuses[k].ok() || !w.paired || w.result->status().code() != 0) continue;
+    const auto& [pos, neg] = pairs[w.group->pair_id()];
+    if (pos == nullptr || neg == nullptr) {
+      statuses[k] = absl::FailedPreconditionError(absl::StrCat(
+          "pair '", w.group->pair_id(), "': the partner group failed or is not in this batch"));
+    } else if (&w == pos) {
+      const absl::Status status = ShapePair(*pos, *neg);
+      if (!status.ok()) {
+        statuses[k] = status;
+        statuses[neg - works.data()] = status;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool NeedsWholeBatch(const v1::ScoreRequest& request) {
@@ -152,31 +179,11 @@ std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request,
     if (statuses[k].ok()) ready.push_back(&works[k]);
   }
   SelectGrpoLambdaTop(ready);
-  std::map<std::string, std::pair<GroupWork*, GroupWork*>> pairs;  // (positive, negative)
   for (GroupWork* w : ready) {
     internal::ApplyStages(*w);
-    if (!w->paired) {
-      internal::NormalizeGroup(*w);
-      continue;
-    }
-    auto& slot = pairs[w->group->pair_id()];
-    (w->positive ? slot.first : slot.second) = w;
+    if (!w->paired) internal::NormalizeGroup(*w);
   }
-  for (size_t k = 0; k < results.size(); ++k) {
-    GroupWork& w = works[k];
-    if (!statuses[k].ok() || !w.paired || w.result->status().code() != 0) continue;
-    const auto& [pos, neg] = pairs[w.group->pair_id()];
-    if (pos == nullptr || neg == nullptr) {
-      statuses[k] = absl::FailedPreconditionError(absl::StrCat(
-          "pair '", w.group->pair_id(), "': the partner group failed or is not in this batch"));
-    } else if (&w == pos) {
-      const absl::Status status = ShapePair(*pos, *neg);
-      if (!status.ok()) {
-        statuses[k] = status;
-        statuses[neg - works.data()] = status;
-      }
-    }
-  }
+  ShapePairs(ready, works, statuses);
   for (size_t k = 0; k < results.size(); ++k) {
     if (results[k]->status().code() != 0) continue;
     internal::WriteGroup(works[k], statuses[k].ok());

@@ -24,11 +24,16 @@ bool NeedsWholeBatch(const v1::ScoreRequest& request);
 // whose status is already non-OK are left untouched. For every shaped group it writes each
 // sample's `reward` and `advantage` and the group's `stats` (including resolved_shaping). On
 // entry `score`/`outcome` are the verifier's; if stats.advantage_source is "verifier" the
-// verifier already wrote advantages, kept unless the shaping names a normaliser.
+// verifier already wrote advantages, kept when the shaping names no normaliser and no stage (and
+// the group is not paired). INFRA_ERROR samples are masked: no part in any statistic, reward =
+// score, advantage 0. Order, defaults and modes: README.md.
 //
-// Returns one status per entry of `results`: INVALID_ARGUMENT naming the sample for a NaN or
-// infinite log-prob, or naming the group for a pair without its partner. A failed group's
-// rewards and advantages are left finite. Every reward and advantage written is finite.
+// Returns one status per entry of `results`: INVALID_ARGUMENT naming the sample for a missing,
+// NaN or infinite log-prob under the unlikeliness stage ("group 3 sample 5: logprob is NaN"),
+// naming the parameter for an invalid group shaping, naming the pair for a pair_id without
+// exactly one POSITIVE and one NEGATIVE partner; FAILED_PRECONDITION when a pair's partner failed
+// or is not among `results`. A failed group's rewards (= scores) and advantages (0) are left
+// finite. Every reward and advantage written is finite.
 std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request,
                                      absl::Span<v1::GroupResult* const> results);
 

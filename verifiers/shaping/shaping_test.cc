@@ -257,6 +257,29 @@ TEST(ShapeBatch, PairDefaultIsModeDLambdaOne) {
   EXPECT_DOUBLE_EQ(pair.lambda_neg(), 1);
 }
 
+TEST(ShapeBatch, PairModeDWithUnlikelinessSkipsOneHalf) {
+  Batch b;
+  v1::Group& pos = b.Add({0, 0, 0, 0}, {-1, -2, -3, -4});  // all wrong: skipped
+  pos.set_pair_id("p");
+  pos.set_pair_role(v1::PAIR_ROLE_POSITIVE);
+  v1::Group& neg = b.Add({1, 1, 1, 0}, {-1, -2, -3, -4});
+  neg.set_pair_id("p");
+  neg.set_pair_role(v1::PAIR_ROLE_NEGATIVE);
+  Shaping& s = *b.request.mutable_shaping();
+  s.add_stages(Shaping::STAGE_UNLIKELINESS);
+  s.set_normalizer(v1::NORMALIZER_MEAN_ONLY);
+  s.mutable_pair()->set_lambda_neg(2);
+  for (const auto& st : b.Shape()) ASSERT_TRUE(st.ok()) << st;
+  EXPECT_TRUE(b.results[0].stats().skipped());
+  EXPECT_EQ(b.Advantages(0), std::vector<double>({0, 0, 0, 0}));
+  // q−: u = [3, 2, 1, 0] → r = [1 − 3/16, 1 − 2/16, 1 − 1/16, 0]; mean-only, then × 2.
+  const std::vector<double> r = {13.0 / 16, 14.0 / 16, 15.0 / 16, 0};
+  const double mean = (r[0] + r[1] + r[2]) / 4;
+  ExpectNear(b.Rewards(1), r, 1e-12);
+  ExpectNear(b.Advantages(1), {2 * (r[0] - mean), 2 * (r[1] - mean), 2 * (r[2] - mean), -2 * mean},
+             1e-12);
+}
+
 TEST(ShapeBatch, PairWithoutPartnerOrWithWrongRolesIsInvalid) {
   Batch b;
   v1::Group& lonely = b.Add({1, 0});
