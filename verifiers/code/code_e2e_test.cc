@@ -1,0 +1,130 @@
+// The `code` verifier end to end over the real BwrapRunner, through sdk::ScoreGroup: correct,
+// wrong, crashing, looping, memory-hungry, fork-bombing and output-flooding Python programs, a
+// C++ program and function-call tests, each with its expected verdict, and nothing left behind.
+// Skips (with the reason) where bubblewrap cannot create namespaces.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "verifiers/code/code_verifier.h"
+#include "verifiers/code/sandbox/sandbox_test_util.h"
+
+namespace arbiter::code {
+namespace {
+
+std::unique_ptr<CodeVerifier> MakeVerifier(std::unique_ptr<BwrapRunner> runner) {
+  RunLimits defaults;
+  defaults.cpu = absl::Seconds(1);
+  defaults.wall = absl::Seconds(3);
+  defaults.memory_bytes = int64_t{256} << 20;
+  defaults.max_processes = 32;
+  defaults.max_stdout_bytes = int64_t{64} << 10;
+  auto verifier = CodeVerifier::Create({std::move(runner), RunLimits(), defaults});
+  EXPECT_TRUE(verifier.ok()) << verifier.status();
+  return *std::move(verifier);
+}
+
+v1::Task DoublingTask(int num_tests, v1::CodeTask::Language language) {
+  v1::Task task;
+  task.set_verifier("code");
+  task.mutable_code()->set_language(language);
+  for (int i = 1; i <= num_tests; ++i) {
+    v1::CodeTest* test = task.mutable_code()->add_tests();
+    test->set_input(std::to_string(i) + "\n");
+    test->set_expected_output(std::to_string(2 * i) + "\n");
+  }
+  return task;
+}
+
+v1::Sample Python(const std::string& program) {
+  v1::Sample sample;
+  sample.set_completion("Here is my solution.\n```python\n" + program + "\n```\n");
+  return sample;
+}
+
+v1::TestVerdict Only(const v1::SampleResult& result) {
+  const v1::CodeTurn& turn = result.code().turns(0);
+  for (const auto& test : turn.tests()) {
+    EXPECT_EQ(test.verdict(), turn.tests(0).verdict()) << test.message();
+  }
+  return turn.tests(0).verdict();
+}
+
+TEST(CodeEndToEnd, EachKindOfPythonProgramGetsItsVerdict) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  testing::LeakCheck leaks;
+  auto verifier = MakeVerifier(std::move(runner));
+  const std::vector<v1::Sample> samples = {
+      Python("n = int(input())\nprint(n * 2)"),
+      Python("print(0)"),
+      Python("raise ValueError('boom')"),
+      Python("while True:\n    pass"),
+      Python("x = bytearray(1 << 30)\nprint(len(x))"),
+      Python("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
+             "        pass"),
+      Python("while True:\n    print('x' * 4096)"),
+      Python("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)"),
+  };
+  auto results =
+      sdk::ScoreGroup(*verifier, DoublingTask(2, v1::CodeTask::LANGUAGE_PYTHON), samples);
+  ASSERT_TRUE(results.ok()) << results.status();
+  const std::vector<v1::TestVerdict> expected = {
+      v1::OK,           v1::WRONG_ANSWER, v1::RUNTIME_ERROR, v1::TIME_LIMIT,
+      v1::MEMORY_LIMIT, v1::TIME_LIMIT,   v1::OUTPUT_LIMIT,  v1::SIGNALED};
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const v1::SampleResult& r = (*results)[i];
+    ASSERT_NE(r.outcome(), v1::INFRA_ERROR) << i << ": " << r.message();
+    if (i == 5) {
+      // A fork bomb ends at the process limit or the time limit, depending on the machine.
+      EXPECT_NE(Only(r), v1::OK) << r.DebugString();
+      EXPECT_EQ(r.outcome(), v1::INCORRECT);
+      continue;
+    }
+    EXPECT_EQ(Only(r), expected[i]) << i << ": " << r.DebugString();
+    EXPECT_EQ(r.outcome(), i == 0 ? v1::CORRECT : v1::INCORRECT) << i;
+  }
+  EXPECT_GT((*results)[0].advantage(), 0);
+  EXPECT_GT((*results)[0].code().turns(0).tests(0).wall_seconds(), 0);
+  verifier.reset();
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+TEST(CodeEndToEnd, CppProgramCompilesOnceAndPasses) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto verifier = MakeVerifier(std::move(runner));
+  v1::Sample good;
+  good.set_completion(
+      "```cpp\n#include <iostream>\nint main() { long n; std::cin >> n; std::cout << 2 * n << "
+      "\"\\n\"; }\n```");
+  v1::Sample broken;
+  broken.set_completion("```cpp\nint main( {\n```");
+  auto results =
+      sdk::ScoreGroup(*verifier, DoublingTask(3, v1::CodeTask::LANGUAGE_CPP), {good, broken});
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ((*results)[0].outcome(), v1::CORRECT) << (*results)[0].DebugString();
+  EXPECT_EQ(Only((*results)[1]), v1::COMPILE_ERROR);
+  EXPECT_FALSE((*results)[1].code().turns(0).compile_output().empty());
+}
+
+TEST(CodeEndToEnd, FunctionCallTestsCannotBeFakedByExitingOrPrinting) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto verifier = MakeVerifier(std::move(runner));
+  v1::Task task;
+  task.set_ground_truth(
+      R"({"fn_name": "pair", "inputs": [[1, 2], [3, 4]], "outputs": [[[3, [1, 2]]], [[7, [3, 4]]]]})");
+  auto results = sdk::ScoreGroup(
+      *verifier, task,
+      {Python("def pair(a, b):\n    return (a + b, (a, b))"),
+       Python("import sys\ndef pair(a, b):\n    sys.exit(0)"),
+       Python("import os\ndef pair(a, b):\n    print([a + b, [a, b]])\n    os._exit(0)"),
+       Python("class Solution:\n    def pair(self, a, b):\n        return [a + b, [a, b]]")});
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ((*results)[0].outcome(), v1::CORRECT) << (*results)[0].DebugString();
+  EXPECT_EQ(Only((*results)[1]), v1::RUNTIME_ERROR) << (*results)[1].DebugString();
+  EXPECT_NE(Only((*results)[2]), v1::OK) << (*results)[2].DebugString();
+  EXPECT_EQ((*results)[3].outcome(), v1::CORRECT) << (*results)[3].DebugString();
+}
+
+}  // namespace
+}  // namespace arbiter::code
