@@ -131,7 +131,8 @@ class Parser {
     Skip();
     if (pos_ >= s_.size()) return false;
     const char c = s_[pos_];
-    if (IsDigit(c) || c == '.' || c == '(' || c == '[' || c == '{') return true;
+    if (IsDigit(c) || c == '(' || c == '[' || c == '{') return true;
+    if (c == '.') return pos_ + 1 < s_.size() && IsDigit(s_[pos_ + 1]);
     if (c == 'P' || c == 'L' || c == 'q' || c == 'M') return true;
     const std::string_view cmd = Command();
     return cmd == "frac" || cmd == "dfrac" || cmd == "tfrac" || cmd == "text" || cmd == "mathrm" ||
@@ -339,17 +340,24 @@ absl::StatusOr<ex> ParseAnswerExpr(std::string_view text) {
 
 std::vector<AnswerItem> SplitAnswers(std::string_view box) {
   std::vector<AnswerItem> items;
-  auto emit = [&items](std::string_view piece) {
-    while (!piece.empty() && (piece.front() == ' ' || piece.front() == '\n'))
+  auto trim = [](std::string_view piece) {
+    while (!piece.empty() && (piece.front() == ' ' || piece.front() == '\n')) {
       piece.remove_prefix(1);
-    while (!piece.empty() && (piece.back() == ' ' || piece.back() == '\n')) piece.remove_suffix(1);
+    }
+    while (!piece.empty() && (piece.back() == ' ' || piece.back() == '\n')) {
+      piece.remove_suffix(1);
+    }
+    return piece;
+  };
+  auto emit = [&items, &trim](std::string_view piece) {
+    piece = trim(piece);
     if (piece.empty()) return;
     AnswerItem item;
     const size_t eq = piece.rfind('=');
     if (eq != std::string_view::npos) {
       const size_t first_eq = piece.find('=');
       item.label = NormalizeLabel(piece.substr(0, first_eq));
-      piece = piece.substr(eq + 1);
+      piece = trim(piece.substr(eq + 1));
     }
     item.expr = piece;
     items.push_back(std::move(item));
