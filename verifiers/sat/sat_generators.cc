@@ -76,8 +76,25 @@ absl::StatusOr<v1::GenerateResponse> SatCurriculumGenerator::Generate(
         "sat_curriculum: params `sat_curriculum` (SatCurriculumParams) required");
   }
   const v1::SatCurriculumParams& in = request.sat_curriculum();
+  double pass_at_1 = in.pass_at_1();
+  if (in.correct_size() > 0) {
+    if (pass_at_1 != 0.0) {
+      return absl::InvalidArgumentError(
+          "sat_curriculum: give either pass_at_1 or correct/samples_per_item, not both");
+    }
+    double sum = 0;
+    for (const int32_t c : in.correct()) {
+      absl::StatusOr<double> p = PassAtK(in.samples_per_item(), c, 1);
+      if (!p.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("sat_curriculum: correct/samples_per_item: ", p.status().message()));
+      }
+      sum += *p;
+    }
+    pass_at_1 = sum / in.correct_size();
+  }
   absl::StatusOr<CurriculumStep> step =
-      NextCurriculumStep(in.n(), in.k(), in.l(), in.pass_at_1(), in.epsilon(), in.delta_l());
+      NextCurriculumStep(in.n(), in.k(), in.l(), pass_at_1, in.epsilon(), in.delta_l());
   if (!step.ok()) return step.status();
   v1::GenerateResponse response;
   v1::SatCurriculumResult* out = response.mutable_sat_curriculum();
@@ -86,6 +103,7 @@ absl::StatusOr<v1::GenerateResponse> SatCurriculumGenerator::Generate(
   out->set_l(step->l);
   out->set_difficulty(step->difficulty);
   out->set_advanced(step->advanced);
+  out->set_pass_at_1(pass_at_1);
   return response;
 }
 

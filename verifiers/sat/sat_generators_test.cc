@@ -145,5 +145,27 @@ TEST(SatCurriculumGenerator, Spec18VectorThroughGenerate) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(SatCurriculumGenerator, EstimatesPassAt1FromCountsWithTheUnbiasedEstimator) {
+  v1::GenerateRequest request;
+  request.set_kind("sat_curriculum");
+  v1::SatCurriculumParams* p = request.mutable_sat_curriculum();
+  p->set_n(3);
+  p->set_k(5);
+  p->set_l(5);
+  p->set_samples_per_item(12);
+  for (int c : {12, 6, 3, 3}) p->add_correct(c);  // pass@1 = (1 + 0.5 + 0.25 + 0.25) / 4 = 0.5
+  absl::StatusOr<v1::GenerateResponse> r = SatCurriculumGenerator().Generate(request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_DOUBLE_EQ(r->sat_curriculum().pass_at_1(), 0.5);
+  EXPECT_FALSE(r->sat_curriculum().advanced());  // 0.5 is not > 0.5
+  p->set_correct(3, 4);
+  r = SatCurriculumGenerator().Generate(request);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->sat_curriculum().advanced());
+  p->set_correct(0, 13);  // more correct than samples
+  EXPECT_EQ(SatCurriculumGenerator().Generate(request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace arbiter::sat
