@@ -1,0 +1,99 @@
+// Test executions per second through the `code` verifier (extraction, sandbox session, verdicts,
+// VeRPO), with the real BwrapRunner on trivial Python programs, and the verifier's own cost with
+// the scripted FakeRunner. Items = test executions.
+//
+//   BM_RealSandboxGroup/tests:T/threads:N   groups of 8 completions × T tests; N groups in flight
+//                                           (T = 1: one sandbox per test, "cold"; T = 10: warm)
+//   BM_VerifierOverheadFake                 8 × 10 with a fake runner: parsing, judging, VeRPO
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "verifiers/code/code_verifier.h"
+#include "verifiers/code/sandbox/bwrap_runner.h"
+#include "verifiers/code/sandbox/fake_runner.h"
+
+namespace arbiter::code {
+namespace {
+
+constexpr int kSamples = 8;
+
+v1::Task DoublingTask(int tests) {
+  v1::Task task;
+  for (int n = 1; n <= tests; ++n) {
+    v1::CodeTest* test = task.mutable_code()->add_tests();
+    test->set_input(absl::StrCat(n, "\n"));
+    test->set_expected_output(absl::StrCat(2 * n, "\n"));
+  }
+  return task;
+}
+
+std::vector<v1::Sample> Samples(int salt) {
+  std::vector<v1::Sample> samples(kSamples);
+  for (int k = 0; k < kSamples; ++k) {
+    samples[k].set_completion(
+        absl::StrCat("```python\n# ", salt, ".", k, "\nprint(2 * int(input()))\n```"));
+  }
+  return samples;
+}
+
+const CodeVerifier* RealVerifier() {
+  static const CodeVerifier* verifier = []() -> const CodeVerifier* {
+    auto runner = BwrapRunner::Create(BwrapOptions());
+    if (!runner.ok()) return nullptr;
+    auto v = CodeVerifier::Create({*std::move(runner), RunLimits(), RunLimits()});
+    return v.ok() ? v->release() : nullptr;
+  }();
+  return verifier;
+}
+
+void BM_RealSandboxGroup(benchmark::State& state) {
+  const CodeVerifier* verifier = RealVerifier();
+  if (verifier == nullptr) {
+    state.SkipWithError("the bubblewrap sandbox cannot start on this machine");
+    return;
+  }
+  const int tests = static_cast<int>(state.range(0));
+  const v1::Task task = DoublingTask(tests);
+  int salt = state.thread_index() * 1000000;
+  for (auto _ : state) {
+    auto results = sdk::ScoreGroup(*verifier, task, Samples(salt++));
+    if (!results.ok() || (*results)[0].outcome() != v1::CORRECT) {
+      state.SkipWithError("a trivial program was not CORRECT");
+      return;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kSamples * tests);
+}
+BENCHMARK(BM_RealSandboxGroup)
+    ->ArgName("tests")
+    ->Arg(1)
+    ->Arg(10)
+    ->Threads(1)
+    ->Threads(2)
+    ->Threads(4)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_VerifierOverheadFake(benchmark::State& state) {
+  auto runner = std::make_shared<FakeRunner>([](const SessionRequest& request, size_t i) {
+    (void)request;
+    return FakeRunner::Exited(0, absl::StrCat(2 * (i + 1), "\n"));
+  });
+  auto verifier = *CodeVerifier::Create({runner, RunLimits(), RunLimits()});
+  const v1::Task task = DoublingTask(10);
+  const std::vector<v1::Sample> samples = Samples(0);
+  for (auto _ : state) {
+    auto results = sdk::ScoreGroup(*verifier, task, samples);
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(state.iterations() * kSamples * 10);
+}
+BENCHMARK(BM_VerifierOverheadFake);
+
+}  // namespace
+}  // namespace arbiter::code
+
+BENCHMARK_MAIN();
