@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "verifiers/beam/answer_parser.h"
 #include "verifiers/beam/internal/ginac_lock.h"
 
 namespace arbiter::beam {
@@ -13,43 +14,15 @@ constexpr size_t kMaxExprChars = 256;
 
 bool IsDigitChar(char c) { return c >= '0' && c <= '9'; }
 
-// Whitelists the characters and rewrites every decimal "a.b" as "(ab/10^k)" so GiNaC keeps it
-// exact (its parser would make a float).
-absl::StatusOr<std::string> Normalize(std::string_view text_view, std::string_view what_view) {
+// Whitelists the characters (no LaTeX, no functions, no other symbols) and bounds exponents.
+absl::Status Validate(std::string_view text_view, std::string_view what_view) {
   const std::string text(text_view), what(what_view);
   if (text.size() > kMaxExprChars) {
     return absl::InvalidArgumentError(
         absl::StrCat("beam: ", what, " is longer than ", kMaxExprChars, " characters"));
   }
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (size_t i = 0; i < text.size();) {
+  for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (IsDigitChar(c) || c == '.') {
-      size_t j = i;
-      std::string digits;
-      size_t decimals = 0;
-      bool dot = false;
-      for (; j < text.size() && (IsDigitChar(text[j]) || text[j] == '.'); ++j) {
-        if (text[j] == '.') {
-          if (dot) return absl::InvalidArgumentError(absl::StrCat("beam: bad number in ", what));
-          dot = true;
-        } else {
-          digits.push_back(text[j]);
-          if (dot) ++decimals;
-        }
-      }
-      if (digits.empty() || digits.size() > 30) {
-        return absl::InvalidArgumentError(absl::StrCat("beam: bad number in ", what));
-      }
-      if (decimals == 0) {
-        out += digits;
-      } else {
-        absl::StrAppend(&out, "(", digits, "/1", std::string(decimals, '0'), ")");
-      }
-      i = j;
-      continue;
-    }
     if (c == '^') {
       size_t j = i + 1;
       while (j < text.size() && text[j] == ' ') ++j;
@@ -58,21 +31,17 @@ absl::StatusOr<std::string> Normalize(std::string_view text_view, std::string_vi
         return absl::InvalidArgumentError(
             absl::StrCat("beam: ", what, ": exponents must be a single digit"));
       }
-      out.push_back('^');
-      ++i;
       continue;
     }
-    if (c == 'P' || c == 'L' || c == 'q' || c == 'M' || c == '+' || c == '-' || c == '*' ||
-        c == '/' || c == '(' || c == ')' || c == ' ') {
-      out.push_back(c);
-      ++i;
+    if (IsDigitChar(c) || c == '.' || c == 'P' || c == 'L' || c == 'q' || c == 'M' || c == '+' ||
+        c == '-' || c == '*' || c == '/' || c == '(' || c == ')' || c == ' ') {
       continue;
     }
     return absl::InvalidArgumentError(absl::StrCat("beam: ", what, " \"", text,
                                                    "\": only numbers, P, L, q, M and + - * / ^ "
                                                    "( ) are allowed"));
   }
-  return out;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -94,26 +63,17 @@ bool IsNumber(const GiNaC::ex& e) { return GiNaC::is_a<GiNaC::numeric>(e); }
 absl::StatusOr<GiNaC::ex> ParseDescriptionExpr(std::string_view text_view,
                                                std::string_view what_view) {
   const std::string text(text_view), what(what_view);
-  if (text.find_first_not_of(' ') == std::string_view::npos) {
+  if (text.find_first_not_of(' ') == std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat("beam: ", what, " is empty"));
   }
-  absl::StatusOr<std::string> normalized = Normalize(text, what);
-  if (!normalized.ok()) return normalized.status();
-  const BeamSymbols& s = Symbols();
-  try {
-    GiNaC::symtab table;
-    table["P"] = s.P;
-    table["L"] = s.L;
-    table["q"] = s.q;
-    table["M"] = s.M;
-    const GiNaC::prototype_table no_functions;
-    GiNaC::parser reader(table, /*strict=*/true, no_functions);
-    GiNaC::ex e = reader(*normalized);
-    return e.normal();
-  } catch (const std::exception& e) {
+  if (absl::Status st = Validate(text, what); !st.ok()) return st;
+  // The answer parser, over this restricted alphabet: exact decimals, no exceptions escape.
+  absl::StatusOr<GiNaC::ex> e = ParseAnswerExpr(text);
+  if (!e.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("beam: cannot parse ", what, " \"", text, "\": ", e.what()));
+        absl::StrCat("beam: cannot parse ", what, " \"", text, "\": ", e.status().message()));
   }
+  return e;
 }
 
 }  // namespace arbiter::beam

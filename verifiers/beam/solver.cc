@@ -24,7 +24,9 @@ using internal::Position;
 absl::StatusOr<Position> ParsePosition(const std::string& text, const ex& length,
                                        const std::string& what) {
   ARBITER_ASSIGN_OR_RETURN(ex x, ParseDescriptionExpr(text, what));
-  const ex t = (x / length).normal();
+  ex t = x / length;  // c·L / (d·L) evaluates to c/d on construction; expand/normal are slower
+  if (!IsNumber(t)) t = t.expand();
+  if (!IsNumber(t)) t = t.normal();
   if (!IsNumber(t) || !GiNaC::ex_to<numeric>(t).is_rational()) {
     return absl::InvalidArgumentError(
         absl::StrCat("beam: ", what, " \"", text, "\" must be a number times the length's unit (",
@@ -121,7 +123,8 @@ absl::StatusOr<BeamModel> ParseBeam(const v1::Beam& beam) {
   BeamModel model;
   ARBITER_ASSIGN_OR_RETURN(model.length, ParseDescriptionExpr(beam.length(), "length"));
   const ex unit = IsNumber(model.length) ? ex(1) : ex(Symbols().L);
-  const ex ratio = (model.length / unit).normal();
+  ex ratio = model.length / unit;
+  if (!IsNumber(ratio)) ratio = ratio.normal();
   if (!IsNumber(ratio) || !GiNaC::ex_to<numeric>(ratio).is_rational() ||
       !GiNaC::ex_to<numeric>(ratio).is_positive()) {
     return absl::InvalidArgumentError(

@@ -23,30 +23,37 @@ void LinearResultant(const Linear& d, const numeric& upto_t, const ex& upto_x, e
   *first_moment = d.w1 * (d.a.x * u + u * u / 2) + k * (d.a.x * u * u / 2 + u * u * u / 3);
 }
 
-// Counter-clockwise moment about x_p of every load (and reaction force) left of t_cut (all
-// loads when `all`), plus their vertical resultant.
+// Vertical resultant, and counter-clockwise moment DIVIDED BY THE LENGTH about the point at
+// fraction t_p, of every load (and reaction) left of t_cut (all loads when `all`). Lever arms are
+// exact fractions of the length, so each term is rational × magnitude (× length for distributed
+// loads): small expressions, no expansion needed until the end.
 struct Sums {
   ex force = 0;
-  ex moment = 0;
+  ex moment = 0;  // / length
 };
 Sums SumLeftOf(const std::vector<PointForce>& forces, const std::vector<Couple>& couples,
-               const std::vector<Linear>& dists, bool all, const numeric& t_cut, const ex& x_p) {
+               const std::vector<Linear>& dists, bool all, const numeric& t_cut, const numeric& t_p,
+               const ex& length) {
   Sums s;
   for (const PointForce& f : forces) {
     if (all || f.at.t < t_cut) {
       s.force += f.f;
-      s.moment += f.f * (f.at.x - x_p);
+      s.moment += (f.at.t - t_p) * f.f;
     }
   }
   for (const Couple& c : couples) {
-    if (all || c.at.t < t_cut) s.moment += c.c;
+    if (all || c.at.t < t_cut) s.moment += c.c / length;
   }
   for (const Linear& d : dists) {
     if (!all && !(d.a.t < t_cut)) continue;
-    ex f, m0;
-    LinearResultant(d, all ? numeric(1) : t_cut, x_p, &f, &m0);
-    s.force += f;
-    s.moment += m0 - x_p * f;
+    // In fractions τ of the length: w(τ) = w1 + (w2 − w1)(τ − ta)/D on [ta, te].
+    const numeric ta = d.a.t, tb = d.b.t, te = (all || tb <= t_cut) ? tb : t_cut;
+    const numeric span = tb - ta, u = te - ta;
+    const numeric f2 = u * u / (2 * span), f1 = u - f2;  // ∫ weights of w1, w2
+    const numeric c1 = (te * te - ta * ta) / 2;          // ∫ τ dτ
+    const numeric c2 = ((te * te * te - ta * ta * ta) / 3 - ta * c1) / span;
+    s.force += length * (f1 * d.w1 + f2 * d.w2);
+    s.moment += length * ((c1 - c2 - t_p * f1) * d.w1 + (c2 - t_p * f2) * d.w2);
   }
   return s;
 }
@@ -108,70 +115,95 @@ std::vector<DiagramSegment> Diagrams(const BeamModel& model, const std::vector<P
 }  // namespace
 
 absl::StatusOr<BeamSolution> SolveModel(const BeamModel& model, bool diagrams) {
-  // Unknowns: a vertical reaction per support, a reaction moment per fixed support.
-  std::vector<GiNaC::symbol> forces_u, moments_u;
-  GiNaC::lst unknowns;
-  std::vector<PointForce> all_forces = model.forces;
-  std::vector<Couple> all_couples = model.couples;
-  for (const Support& s : model.supports) {
-    forces_u.emplace_back("R_" + s.label);
-    unknowns.append(forces_u.back());
-    all_forces.push_back({s.at, forces_u.back()});
-    if (s.type == v1::BeamSupport::FIXED) {
-      moments_u.emplace_back("M_" + s.label);
-      unknowns.append(moments_u.back());
-      all_couples.push_back({s.at, moments_u.back()});
-    } else {
-      moments_u.emplace_back("unused");
-    }
+  // Unknowns: R_i per support and m_j = M_j / length per fixed support. Moment equations are
+  // divided by the length, so every coefficient is an exact rational (positions enter as their
+  // fraction t) and only the right-hand sides are symbolic: one small exact elimination instead
+  // of GiNaC::lsolve (which took 75 µs for 3 unknowns).
+  struct Unknown {
+    size_t support;
+    bool moment;
+  };
+  std::vector<Unknown> unknowns;
+  for (size_t i = 0; i < model.supports.size(); ++i) {
+    unknowns.push_back({i, false});
+    if (model.supports[i].type == v1::BeamSupport::FIXED) unknowns.push_back({i, true});
   }
-  std::vector<ex> lhs;
-  const Sums global = SumLeftOf(all_forces, all_couples, model.dists, true, numeric(1), 0);
-  lhs.push_back(global.force);
-  lhs.push_back(global.moment);
+  const size_t n = unknowns.size();
+  std::vector<std::vector<numeric>> a;
+  std::vector<ex> b;
+  const ex& length = model.length;
+  const Sums loads =
+      SumLeftOf(model.forces, model.couples, model.dists, true, numeric(1), numeric(0), length);
+  // ΣFy = 0, then moments about x = 0 and about each hinge (left part), divided by the length.
+  std::vector<numeric> row(n, 0);
+  for (size_t k = 0; k < n; ++k) row[k] = unknowns[k].moment ? 0 : 1;
+  a.push_back(row);
+  b.push_back(-loads.force);
+  for (size_t k = 0; k < n; ++k) {
+    row[k] = unknowns[k].moment ? numeric(1) : model.supports[unknowns[k].support].at.t;
+  }
+  a.push_back(row);
+  b.push_back(-loads.moment);
   for (const Position& h : model.hinges) {
-    lhs.push_back(SumLeftOf(all_forces, all_couples, model.dists, false, h.t, h.x).moment);
+    for (size_t k = 0; k < n; ++k) {
+      const numeric& t = model.supports[unknowns[k].support].at.t;
+      row[k] = !(t < h.t) ? numeric(0) : unknowns[k].moment ? numeric(1) : t - h.t;
+    }
+    a.push_back(row);
+    b.push_back(
+        -SumLeftOf(model.forces, model.couples, model.dists, false, h.t, h.t, length).moment);
   }
-  GiNaC::lst equations;
-  for (const ex& e : lhs) equations.append(e == 0);
-  GiNaC::ex solved;
-  try {
-    solved = GiNaC::lsolve(equations, unknowns);
-  } catch (const std::exception&) {
-    return absl::InvalidArgumentError("beam: unstable: the equilibrium equations are singular");
-  }
-  if (solved.nops() != unknowns.nops()) {
-    return absl::InvalidArgumentError("beam: unstable: the equilibrium equations are singular");
-  }
-  GiNaC::exmap values;
-  for (size_t i = 0; i < solved.nops(); ++i) {
-    const ex value = solved.op(i).rhs();
-    if (value.has(unknowns.op(i)) ||
-        std::any_of(unknowns.begin(), unknowns.end(), [&](const ex& u) { return value.has(u); })) {
+  if (a.size() != n) return absl::InternalError("beam: equation count differs from unknowns");
+  // Gauss-Jordan with exact rationals; a zero pivot column means a mechanism.
+  for (size_t col = 0; col < n; ++col) {
+    size_t pivot = col;
+    while (pivot < n && a[pivot][col].is_zero()) ++pivot;
+    if (pivot == n) {
       return absl::InvalidArgumentError("beam: unstable: the equilibrium equations are singular");
     }
-    values[solved.op(i).lhs()] = value.normal();
+    std::swap(a[pivot], a[col]);
+    std::swap(b[pivot], b[col]);
+    const numeric inv = a[col][col].inverse();
+    for (size_t k = col; k < n; ++k) a[col][k] *= inv;
+    b[col] = b[col] * inv;
+    for (size_t r = 0; r < n; ++r) {
+      if (r == col || a[r][col].is_zero()) continue;
+      const numeric f = a[r][col];
+      for (size_t k = col; k < n; ++k) a[r][k] -= f * a[col][k];
+      b[r] = b[r] - f * b[col];
+    }
   }
   BeamSolution solution;
   solution.length = model.length;
+  std::vector<PointForce> all_forces = model.forces;
+  std::vector<Couple> all_couples = model.couples;
   for (size_t i = 0; i < model.supports.size(); ++i) {
     const Support& s = model.supports[i];
-    SupportReaction r{s.label, s.type, s.at.x, values[forces_u[i]], 0};
-    if (s.type == v1::BeamSupport::FIXED) r.moment = values[moments_u[i]];
-    solution.reactions.push_back(std::move(r));
+    solution.reactions.push_back({s.label, s.type, s.at.x, 0, 0});
   }
-  for (const ex& e : lhs) {
-    const ex residual = e.subs(values).expand().normal();
-    if (!residual.is_zero()) {
-      return absl::InternalError(absl::StrCat("beam: equilibrium residual is not zero"));
+  for (size_t k = 0; k < n; ++k) {
+    SupportReaction& r = solution.reactions[unknowns[k].support];
+    const Position& at = model.supports[unknowns[k].support].at;
+    if (unknowns[k].moment) {
+      r.moment = (b[k] * model.length).expand();
+      all_couples.push_back({at, r.moment});
+    } else {
+      r.force = b[k].expand();
+      all_forces.push_back({at, r.force});
     }
-    solution.residuals.push_back(residual);
   }
-  if (diagrams) {
-    for (PointForce& f : all_forces) f.f = f.f.subs(values);
-    for (Couple& c : all_couples) c.c = c.c.subs(values);
-    solution.segments = Diagrams(model, all_forces, all_couples);
+  // Self-check: ΣFy, ΣM/length about 0 and at each hinge, reactions included, expand to 0.
+  const Sums global =
+      SumLeftOf(all_forces, all_couples, model.dists, true, numeric(1), numeric(0), length);
+  solution.residuals = {global.force.expand(), global.moment.expand()};
+  for (const Position& h : model.hinges) {
+    solution.residuals.push_back(
+        SumLeftOf(all_forces, all_couples, model.dists, false, h.t, h.t, length).moment.expand());
   }
+  for (const ex& residual : solution.residuals) {
+    if (!residual.is_zero()) return absl::InternalError("beam: equilibrium residual is not zero");
+  }
+  if (diagrams) solution.segments = Diagrams(model, all_forces, all_couples);
   return solution;
 }
 
