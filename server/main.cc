@@ -16,7 +16,10 @@
 #include "server/env_flags.h"
 #include "server/options.h"
 #include "server/server.h"
+#include "verifiers/beam/register.h"
+#include "verifiers/sat/register.h"
 #include "verifiers/sdk/registry.h"
+#include "verifiers/shaping/register.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
           "gRPC listening address HOST:PORT; port 0 picks a free port (see --port_file).");
@@ -74,8 +77,11 @@ arbiter::server::ServerOptions OptionsFromFlags() {
   return options;
 }
 
+// Every verifier and generator this server hosts. Each call fails on a duplicate name.
 absl::Status RegisterEverything(arbiter::sdk::VerifierRegistry& registry) {
-  (void)registry;
+  if (absl::Status s = arbiter::sat::RegisterSatVerifier(registry); !s.ok()) return s;
+  if (absl::Status s = arbiter::beam::RegisterBeamVerifier(registry); !s.ok()) return s;
+  if (absl::Status s = arbiter::shaping::RegisterShapingGenerators(registry); !s.ok()) return s;
   // --- code verifier ---
   // (arbiter::code::RegisterCodeVerifier(registry, options) goes here)
   return absl::OkStatus();
