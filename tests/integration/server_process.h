@@ -1,0 +1,45 @@
+// The real `arbiterd`, started for one test: bound to 127.0.0.1:0, its port read from
+// --port_file, ready once grpc.health.v1 answers SERVING. Stop() sends SIGTERM and returns the
+// exit code; the destructor SIGKILLs a server still running, so no test leaves one behind.
+//
+// Thread-safety: used from one thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "tests/integration/subprocess.h"
+
+namespace arbiter::integration {
+
+class ServerProcess {
+ public:
+  // Starts `arbiterd_path` with the flags above plus `extra_flags`, writing its port file and
+  // logs into `scratch_dir`. Fails with a message that includes the server's stderr when it exits
+  // early, never writes its port file, or is not SERVING within `startup_timeout`.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const std::string& arbiterd_path, const std::string& scratch_dir,
+      const std::vector<std::string>& extra_flags = {},
+      absl::Duration startup_timeout = absl::Seconds(60));
+
+  // "127.0.0.1:PORT".
+  const std::string& address() const { return address_; }
+  // SIGTERM, then waits up to `timeout` for the exit; returns the exit code.
+  absl::StatusOr<int> Stop(absl::Duration timeout);
+  // The server's stderr so far (for failure messages).
+  std::string Log() const;
+
+ private:
+  ServerProcess(Subprocess process, std::string log_path)
+      : process_(std::move(process)), log_path_(std::move(log_path)) {}
+
+  Subprocess process_;
+  std::string log_path_;
+  std::string address_;
+};
+
+}  // namespace arbiter::integration
