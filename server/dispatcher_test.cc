@@ -283,6 +283,38 @@ TEST(Dispatcher, SandboxWorkDoesNotOccupyTheCpuPool) {
   sandboxed.Wait();
 }
 
+TEST(Dispatcher, GroupsAreHandedOverAsTheyFinishUnlessShapingNeedsTheWholeBatch) {
+  for (bool paired : {false, true}) {
+    Fixture f;
+    v1::ScoreRequest request;
+    *request.add_groups() = MakeGroup("a", {"block", "a"});
+    *request.add_groups() = MakeGroup("b", {"b", "c"});
+    if (paired) {  // a (q+, q-) pair: shaping needs both groups, so nothing streams early
+      request.mutable_groups(0)->set_pair_id("p");
+      request.mutable_groups(0)->set_pair_role(v1::PAIR_ROLE_POSITIVE);
+      request.mutable_groups(1)->set_pair_id("p");
+      request.mutable_groups(1)->set_pair_role(v1::PAIR_ROLE_NEGATIVE);
+    }
+    absl::Notification group_one_streamed;
+    std::vector<int> order;
+    ScoreCallbacks callbacks;
+    callbacks.on_group = [&](const v1::GroupResult& g) {
+      order.push_back(g.group_index());
+      if (g.group_index() == 1) group_one_streamed.Notify();
+    };
+    absl::Notification done;
+    callbacks.on_done = [&](std::vector<v1::GroupResult>) { done.Notify(); };
+    ASSERT_TRUE(
+        f.dispatcher->Score(request, absl::InfiniteFuture(), nullptr, std::move(callbacks)).ok());
+    f.fake->WaitUntilBlocked(1);
+    if (!paired) group_one_streamed.WaitForNotification();  // before group 0 is released
+    EXPECT_EQ(group_one_streamed.HasBeenNotified(), !paired);
+    f.fake->Release();
+    done.WaitForNotification();
+    EXPECT_EQ(order, paired ? std::vector<int>({0, 1}) : std::vector<int>({1, 0}));
+  }
+}
+
 TEST(Dispatcher, GroupWithoutSamplesIsInvalidArgument) {
   Fixture f;
   v1::ScoreRequest request;
