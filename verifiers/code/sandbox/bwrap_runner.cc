@@ -33,7 +33,8 @@ using internal::SandboxProcess;
 constexpr char kPath[] = "/usr/local/bin:/usr/bin:/bin";
 // Room for the harness, its pid-1 reaper and the tmpfs pages (charged to the session's cgroup).
 constexpr int64_t kHarnessMemory = int64_t{96} << 20;
-constexpr int kHarnessProcesses = 4;
+// bwrap itself and the harness live in the session's pids group besides the test's processes.
+constexpr int kHarnessProcesses = 2;
 
 bool IsSymlink(const char* path) {
   struct stat st;
@@ -66,8 +67,8 @@ nlohmann::json LimitsJson(const RunLimits& limits) {
           {"wall_s", Seconds(limits.wall)},
           {"memory_bytes", limits.memory_bytes},
           // RLIMIT_NPROC counts every process of uid 65534 in the sandbox's user namespace,
-          // including the harness and bwrap's reaper.
-          {"nproc", limits.max_processes + 2},
+          // including the harness (pid 1).
+          {"nproc", limits.max_processes + 1},
           {"nofile", limits.max_open_files},
           {"fsize", limits.max_file_bytes},
           {"max_stdout", limits.max_stdout_bytes},
@@ -146,6 +147,11 @@ absl::StatusOr<std::unique_ptr<BwrapRunner>> BwrapRunner::Create(BwrapOptions op
     if (access(o.bwrap_path.c_str(), X_OK) != 0) {
       return absl::FailedPreconditionError(absl::StrCat("no bubblewrap at ", o.bwrap_path));
     }
+    if (geteuid() == 0 && access(o.setpriv_path.c_str(), X_OK) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat("running as root needs ", o.setpriv_path,
+                                                        " (util-linux) to drop to an unprivileged "
+                                                        "host uid before bwrap"));
+    }
     for (const std::string& path : o.extra_ro_binds) {
       if (!Exists(path)) return absl::FailedPreconditionError(absl::StrCat("no ", path));
     }
@@ -194,11 +200,23 @@ void BwrapRunner::LogIsolationMode() const {
 
 std::vector<std::string> BwrapRunner::SandboxArgv(const std::vector<std::string>& extra_binds,
                                                   const std::vector<std::string>& command) const {
+  std::vector<std::string> prefix;
+  if (geteuid() == 0) {
+    prefix = {options_.setpriv_path,
+              absl::StrCat("--reuid=", options_.host_uid),
+              absl::StrCat("--regid=", options_.host_gid),
+              "--clear-groups",
+              "--inh-caps=-all",
+              "--bounding-set=-all"};
+  }
+  // --as-pid-1: the harness is init of the pid namespace, so a test cannot signal it (init only
+  // gets signals it handles) and kill(-1) from it reaches every other sandbox process.
   std::vector<std::string> a = {options_.bwrap_path,
                                 "--unshare-all",
                                 "--unshare-user",
                                 "--disable-userns",
                                 "--die-with-parent",
+                                "--as-pid-1",
                                 "--new-session",
                                 "--uid",
                                 "65534",
@@ -209,6 +227,7 @@ std::vector<std::string> BwrapRunner::SandboxArgv(const std::vector<std::string>
                                 "--ro-bind",
                                 "/usr",
                                 "/usr"};
+  a.insert(a.begin(), prefix.begin(), prefix.end());
   // Merged-/usr systems have /bin etc. as symlinks into /usr; otherwise bind the directories.
   for (const char* dir : {"/bin", "/sbin", "/lib", "/lib64", "/lib32"}) {
     if (IsSymlink(dir)) {
@@ -220,13 +239,16 @@ std::vector<std::string> BwrapRunner::SandboxArgv(const std::vector<std::string>
       a.insert(a.end(), {"--ro-bind", dir, dir});
     }
   }
-  a.insert(a.end(), {"--ro-bind-try", "/etc/alternatives", "/etc/alternatives"});
   for (const std::string& path : options_.extra_ro_binds) {
     a.insert(a.end(), {"--ro-bind", path, path});
   }
-  a.insert(a.end(), {"--proc", "/proc", "--dev", "/dev", "--size",
-                     absl::StrCat(options_.shm_tmpfs_bytes), "--tmpfs", "/dev/shm", "--size",
-                     absl::StrCat(options_.work_tmpfs_bytes), "--tmpfs", "/work"});
+  // As host root, a write to /proc/sys would reach global kernel settings (core_pattern!): the
+  // setpriv prefix prevents that ...
+  // ... and /proc/sys is hidden behind an empty read-only tmpfs all the same (defence in depth).
+  a.insert(a.end(),
+           {"--proc", "/proc", "--tmpfs", "/proc/sys", "--remount-ro", "/proc/sys", "--dev", "/dev",
+            "--size", absl::StrCat(options_.shm_tmpfs_bytes), "--tmpfs", "/dev/shm", "--size",
+            absl::StrCat(options_.work_tmpfs_bytes), "--tmpfs", "/work"});
   a.insert(a.end(), extra_binds.begin(), extra_binds.end());
   a.insert(a.end(), {"--remount-ro",
                      "/dev",

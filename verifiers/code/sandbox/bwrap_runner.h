@@ -38,6 +38,13 @@ struct BwrapOptions {
   enum class Isolation { kBwrap, kNone };
   Isolation isolation = Isolation::kBwrap;
   std::string bwrap_path = "/usr/bin/bwrap";
+  // When the server runs as root, bwrap is started through setpriv as this unprivileged host
+  // uid/gid, so the sandbox's uid 65534 maps to an unprivileged host user instead of host root
+  // (as root, a namespaced uid would pass DAC checks on host-root-owned kernel files such as
+  // /proc/sys/kernel/core_pattern).
+  std::string setpriv_path = "/usr/bin/setpriv";
+  int host_uid = 65534;
+  int host_gid = 65534;
   std::string python_path = "/usr/bin/python3";
   std::string cxx_path = "/usr/bin/g++";
   std::vector<std::string> cxx_flags = {"-std=c++17", "-O2", "-pipe"};

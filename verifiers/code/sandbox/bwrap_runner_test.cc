@@ -113,11 +113,11 @@ TEST(BwrapRunner, ClassifiesEachLimit) {
   }
 }
 
-TEST(BwrapRunner, TestThatKillsTheHarnessFailsAloneAndLaterTestsStillRun) {
+TEST(BwrapRunner, TestThatKillsItsGroupDoesNotAffectTheNextTest) {
   ARBITER_REQUIRE_SANDBOX(runner);
   SessionRequest request = Python(
       "import os, sys\n"
-      "if sys.stdin.read() == 'kill': os.kill(os.getppid(), 9)\n"
+      "if sys.stdin.read() == 'kill': os.killpg(0, 9)\n"
       "print('alive')\n",
       3);
   request.tests[1].stdin_data = "kill";
@@ -126,6 +126,7 @@ TEST(BwrapRunner, TestThatKillsTheHarnessFailsAloneAndLaterTestsStillRun) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->tests[0].stdout_data, "alive\n");
   EXPECT_EQ(result->tests[1].status, Status::kSignaled);
+  EXPECT_EQ(result->tests[1].signal, SIGKILL);
   EXPECT_EQ(result->tests[2].stdout_data, "alive\n");
   EXPECT_EQ(leaks.Leftovers(), "");
 }

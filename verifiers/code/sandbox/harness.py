@@ -1,4 +1,4 @@
-# arbiter sandbox harness: runs INSIDE the bubblewrap sandbox, as pid 2 of its pid namespace.
+# arbiter sandbox harness: runs INSIDE the bubblewrap sandbox, as pid 1 of its pid namespace.
 #
 # Trusted code, started once per session from a warm interpreter. Protocol (see README.md):
 # frames on fd 0 (requests from the server) and fd 1 (responses), each frame a 4-byte big-endian
@@ -11,6 +11,7 @@
 # namespace (kill(-1)) and wipes /work and /dev/shm, so nothing of one test reaches the next.
 # Nothing of the candidate is compiled or executed in this parent process.
 import builtins
+import errno
 import io
 import json
 import os
@@ -104,21 +105,19 @@ def kill_everything_else(pgid):
         except (ProcessLookupError, PermissionError):
             pass
         return
-    # kill(-1) reaches every process of the pid namespace except pid 1 (bwrap's reaper) and us.
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    me = str(os.getpid())
-    for _ in range(2000):  # wait until pid 1 has reaped them (zombies count toward RLIMIT_NPROC)
-        others = [p for p in os.listdir("/proc") if p.isdigit() and p not in ("1", me)]
-        if not others:
-            return
+    # We are pid 1 of the sandbox's pid namespace: kill(-1) reaches every other process in it,
+    # orphans are reparented to us, and we reap them (zombies count toward RLIMIT_NPROC).
+    for _ in range(20000):
         try:
             os.kill(-1, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        time.sleep(0.0005)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
+        except ChildProcessError:
+            return
+        time.sleep(0.0001)
 
 
 def set_limits(limits):
@@ -141,6 +140,7 @@ def child_main(lang, program, fn_name, args_json, limits, work):
         pass
     os.closerange(4, 1 << 16)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     set_limits(limits)
     if lang == "cpp":
         os.execve(PROGRAM_BINARY, ["prog"], os.environ)
@@ -181,13 +181,25 @@ def child_main(lang, program, fn_name, args_json, limits, work):
     except MemoryError:
         result = {"error": "MemoryError", "memory": True}
         code = 1
-    except BaseException as e:  # noqa: B036 — the candidate's failure, reported as data
-        try:
-            traceback.print_exc()
-        except BaseException:
-            pass
-        result = {"error": "%s: %s" % (type(e).__name__, str(e)[:1000])}
+    except OSError as e:
+        if e.errno != errno.ENOMEM:
+            return child_failed(e, fn_name)
+        result = {"error": "OSError: %s" % e, "memory": True}
         code = 1
+    except BaseException as e:  # noqa: B036 — the candidate's failure, reported as data
+        child_failed(e, fn_name)
+    finish(code, result)
+
+
+def child_failed(e, fn_name):
+    try:
+        traceback.print_exc()
+    except BaseException:
+        pass
+    finish(1, {"error": "%s: %s" % (type(e).__name__, str(e)[:1000])})
+
+
+def finish(code, result):
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -348,7 +360,10 @@ def classify(wstatus, ru, wall, killed_for, limits, out, err, res):
 
 def main():
     make_undumpable()
+    # As pid 1 of the namespace we only receive signals we handle: ignore the ones Python
+    # handles by default, so a test cannot kill or interrupt us.
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.closerange(3, 1 << 16)
     global WORK, PROGRAM_BINARY, ISOLATED
     init, blobs = read_frame()
@@ -356,7 +371,7 @@ def main():
     ISOLATED = init.get("isolated", True) is True
     WORK = init.get("work", WORK)
     PROGRAM_BINARY = init.get("binary", PROGRAM_BINARY)
-    if ISOLATED and os.getpid() > 3:
+    if ISOLATED and os.getpid() != 1:
         # kill(-1) is only safe as pid 2 of our own pid namespace: refuse rather than hit the host.
         sys.stderr.write("harness: isolated mode outside a pid namespace\n")
         os._exit(2)

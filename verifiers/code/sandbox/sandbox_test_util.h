@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <set>
@@ -31,6 +32,24 @@ inline std::vector<std::string> ListDir(const std::string& path) {
     closedir(dir);
   }
   return names;
+}
+
+inline std::string ReadSmallFile(const std::string& path) {
+  std::string out;
+  if (FILE* f = fopen(path.c_str(), "re")) {
+    char buf[4096];
+    const size_t n = fread(buf, 1, sizeof buf, f);
+    out.assign(buf, n);
+    fclose(f);
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+// Whether this machine gives sandboxes cgroups (then every sandbox process is in one).
+inline bool HasCgroups() {
+  return access("/sys/fs/cgroup/pids/arbiter", W_OK) == 0 ||
+         access("/sys/fs/cgroup/arbiter", W_OK) == 0;
 }
 
 inline int CountOpenFds() { return static_cast<int>(ListDir("/proc/self/fd").size()); }
@@ -63,8 +82,17 @@ class LeakCheck {
       for (const std::string& pid : ListDir("/proc")) {
         if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
         const ino_t ns = PidNamespaceOf(pid);
-        if (ns != 0 && namespaces_.count(ns) == 0)
-          absl::StrAppend(&problems, "process ", pid, "; ");
+        if (ns == 0 || namespaces_.count(ns) != 0) continue;
+        // Another test binary may run sandboxes concurrently: with cgroups, only processes in
+        // this process's session groups count; without, any new pid namespace does.
+        const std::string cgroup = ReadSmallFile("/proc/" + pid + "/cgroup");
+        if (cgroup.find("/arbiter/s") != std::string::npos &&
+            cgroup.find(absl::StrCat("/arbiter/s", getpid(), "_")) == std::string::npos) {
+          continue;
+        }
+        if (cgroup.find("/arbiter/s") == std::string::npos && HasCgroups()) continue;
+        absl::StrAppend(&problems, "process ", pid, " (", ReadSmallFile("/proc/" + pid + "/comm"),
+                        "); ");
       }
       for (const char* dir : {"/sys/fs/cgroup/memory/arbiter", "/sys/fs/cgroup/pids/arbiter",
                               "/sys/fs/cgroup/arbiter"}) {

@@ -39,6 +39,8 @@ absl::StatusOr<std::unique_ptr<CompileCache>> CompileCache::Create(std::string d
   } else if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::FailedPreconditionError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
   }
+  // Traversable (not listable) by the unprivileged host uid bwrap runs as, which binds binaries.
+  chmod(dir.c_str(), 0711);
   return std::unique_ptr<CompileCache>(new CompileCache(std::move(dir), owned, max_bytes));
 }
 
@@ -79,6 +81,7 @@ std::shared_ptr<const CompiledProgram> CompileCache::Insert(const std::string& m
       program->diagnostics = absl::StrCat("could not store the compiled binary: ", strerror(errno));
       return program;  // not cached: the next attempt retries
     }
+    chmod(program->binary_path.c_str(), 0755);
     struct stat st;
     program->bytes = stat(program->binary_path.c_str(), &st) == 0 ? st.st_size : 0;
   }

@@ -16,8 +16,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
-extern char** environ;
-
 namespace arbiter::code::internal {
 namespace {
 
@@ -92,7 +90,10 @@ absl::StatusOr<std::unique_ptr<SandboxProcess>> SandboxProcess::Start(
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
                                       POSIX_SPAWN_SETSID | POSIX_SPAWN_USEVFORK);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
+  // Nothing of the server's environment reaches bwrap (nor its /proc/<pid>/environ).
+  char path_env[] = "PATH=/usr/bin:/bin";
+  char* envp[] = {path_env, nullptr};
+  const int rc = posix_spawn(&pid, cargv[0], &actions, &attr, cargv.data(), envp);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(channel[1]);

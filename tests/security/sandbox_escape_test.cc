@@ -1,0 +1,237 @@
+// Escape and integrity attacks: what the candidate can see, reach and forge. Each expects a
+// specific observation printed by the program (or a specific status), and no leftovers.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "verifiers/code/sandbox/sandbox_test_util.h"
+
+namespace arbiter::code {
+namespace {
+
+using Status = RawRun::Status;
+using testing::LeakCheck;
+
+RawRun RunOne(const BwrapRunner& runner, const std::string& program, std::string stdin_data = "") {
+  SessionRequest request = testing::Python(program, 1, std::move(stdin_data));
+  LeakCheck leaks;
+  auto result = runner.RunSession(request, sdk::VerifyContext{}, nullptr);
+  EXPECT_EQ(leaks.Leftovers(), "") << program;
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? result->tests[0] : RawRun{};
+}
+
+TEST(Security, RootFilesystemIsReadOnly) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  // A namespaced uid that maps to host root could rewrite global sysctls (core_pattern is a
+  // classic container escape): the host's value must be unchanged afterwards.
+  const std::string core_pattern = testing::ReadSmallFile("/proc/sys/kernel/core_pattern");
+  RawRun run = RunOne(*runner,
+                      "import os\nok = []\n"
+                      "for p in ['/x', '/usr/x', '/usr/bin/python3', '/bin/x', '/etc/x', '/dev/x',"
+                      " '/proc/sys/kernel/core_pattern', '/sys/kernel/x', '/arbiter/x']:\n"
+                      "    try:\n"
+                      "        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_APPEND)\n"
+                      "        os.write(fd, b'x'); ok.append(p)\n"
+                      "    except OSError: pass\n"
+                      "print(ok)\n");
+  EXPECT_EQ(run.status, Status::kExited) << run.stderr_data;
+  EXPECT_EQ(run.stdout_data, "[]\n");
+  EXPECT_EQ(testing::ReadSmallFile("/proc/sys/kernel/core_pattern"), core_pattern);
+}
+
+TEST(Security, NoNetworkEvenToTheHostLoopback) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  // A real listener on the host's loopback: the sandbox must not reach it.
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  RawRun run =
+      RunOne(*runner,
+             "import socket, sys\n"
+             "port = int(sys.stdin.read())\n"
+             "out = []\n"
+             "for fam, addr in [(socket.AF_INET, ('127.0.0.1', port)),"
+             " (socket.AF_INET, ('1.1.1.1', 53)), (socket.AF_INET6, ('::1', port))]:\n"
+             "    try:\n"
+             "        s = socket.socket(fam, socket.SOCK_STREAM); s.settimeout(1)\n"
+             "        s.connect(addr); out.append('connected')\n"
+             "    except OSError as e: out.append('blocked')\n"
+             "try:\n"
+             "    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); out.append('netlink')\n"
+             "except OSError: out.append('blocked')\n"
+             "print(out)\n",
+             std::to_string(ntohs(addr.sin_port)));
+  close(listener);
+  EXPECT_EQ(run.stdout_data, "['blocked', 'blocked', 'blocked', 'blocked']\n") << run.stderr_data;
+}
+
+TEST(Security, CrashSignalsAreSignaledVerdicts) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  RawRun segv = RunOne(*runner, "import ctypes\nctypes.string_at(0)\n");
+  EXPECT_EQ(segv.status, Status::kSignaled);
+  EXPECT_EQ(segv.signal, SIGSEGV);
+  RawRun abrt = RunOne(*runner, "import os\nos.abort()\n");
+  EXPECT_EQ(abrt.status, Status::kSignaled);
+  EXPECT_EQ(abrt.signal, SIGABRT);
+}
+
+TEST(Security, ConcurrentSessionsDoNotSeeEachOther) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  // Each session leaves a marker in every writable place, then looks for the other's marker
+  // while the other is (very likely) running; the check holds whatever the interleaving.
+  const std::string program =
+      "import os, sys, time\n"
+      "me = sys.stdin.read()\n"
+      "for d in ['.', '/work', '/dev/shm']: open(os.path.join(d, 'm' + me + d[-1]), 'w')\n"
+      "seen = set()\n"
+      "for _ in range(50):\n"
+      "    for d in ['.', '/work', '/dev/shm']:\n"
+      "        seen |= {n for n in os.listdir(d) if n.startswith('m') and me not in n}\n"
+      "    time.sleep(0.01)\n"
+      "print(sorted(seen))\n";
+  absl::StatusOr<SessionResult> results[2];
+  LeakCheck leaks;
+  std::thread other([&] {
+    results[1] = runner->RunSession(testing::Python(program, 1, "B"), sdk::VerifyContext{}, {});
+  });
+  results[0] = runner->RunSession(testing::Python(program, 1, "A"), sdk::VerifyContext{}, {});
+  other.join();
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->tests[0].stdout_data, "[]\n") << result->tests[0].stderr_data;
+  }
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+TEST(Security, TerminalInjectionIsRefused) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  RawRun run = RunOne(*runner,
+                      "import os, fcntl, termios, errno\n"
+                      "res = []\n"
+                      "fds = [0, 1, 2]\n"
+                      "try:\n"
+                      "    m, s = os.openpty(); fds += [m, s]\n"
+                      "except OSError: pass\n"
+                      "for fd in fds:\n"
+                      "    try: fcntl.ioctl(fd, termios.TIOCSTI, b'x'); res.append('injected')\n"
+                      "    except OSError as e: res.append(errno.errorcode[e.errno])\n"
+                      "print(set(res))\n");
+  EXPECT_EQ(run.status, Status::kExited) << run.stderr_data;
+  EXPECT_EQ(run.stdout_data, "{'EPERM'}\n");  // the seccomp filter answers before the tty layer
+}
+
+TEST(Security, HostFilesAreNotVisible) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  const std::string server_dir =
+      getenv("ARBITER_SOURCE_DIR") ? getenv("ARBITER_SOURCE_DIR") : "/work/main";
+  RawRun run = RunOne(*runner,
+                      "import os, sys\n"
+                      "seen = []\n"
+                      "for p in ['/etc/shadow', '/etc/passwd', '/etc/hostname', '/root', '/home',"
+                      " '/work/main', '/tmp', '/var', '/sys/fs/cgroup', '/proc/1/environ',"
+                      " sys.stdin.read()]:\n"
+                      "    try:\n"
+                      "        os.listdir(p) if os.path.isdir(p) else open(p).read(1)\n"
+                      "        seen.append(p)\n"
+                      "    except OSError: pass\n"
+                      "print(seen, os.listdir('/'))\n",
+                      server_dir);
+  EXPECT_EQ(run.status, Status::kExited) << run.stderr_data;
+  EXPECT_EQ(run.stdout_data.substr(0, 3), "[] ") << run.stdout_data;
+  for (const char* absent : {"'etc'", "'root'", "'home'", "'tmp'", "'var'", "'sys'"}) {
+    EXPECT_EQ(run.stdout_data.find(absent), std::string::npos) << absent << " " << run.stdout_data;
+  }
+}
+
+TEST(Security, SignallingTheHarnessHasNoEffect) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  // The harness is pid 1 of the sandbox's pid namespace: the kernel drops signals it does not
+  // handle (SIGKILL and SIGSTOP included), and kill(-1) spares it.
+  for (const char* attack : {"os.kill(os.getppid(), 9)", "os.kill(-1, 9)", "os.kill(1, 9)",
+                             "os.kill(os.getppid(), 19)", "os.kill(1, 2)", "os.kill(1, 15)"}) {
+    SessionRequest request = testing::Python(
+        absl::StrCat("import os, sys\nif sys.stdin.read() == 'x':\n    try: ", attack,
+                     "\n    except OSError: pass  # ESRCH: nobody else to kill\nprint('ok')\n"),
+        3);
+    request.tests[1].stdin_data = "x";
+    request.limits.wall = absl::Seconds(2);
+    LeakCheck leaks;
+    auto result = runner->RunSession(request, sdk::VerifyContext{}, nullptr);
+    ASSERT_TRUE(result.ok()) << attack << ": " << result.status();
+    for (const RawRun& run : result->tests) {
+      EXPECT_EQ(run.status, Status::kExited) << attack;
+      EXPECT_EQ(run.stdout_data, "ok\n") << attack;
+    }
+    EXPECT_EQ(leaks.Leftovers(), "") << attack;
+  }
+}
+
+TEST(Security, SymlinksCannotEscape) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  RawRun run = RunOne(*runner,
+                      "import os\n"
+                      "read = []\n"
+                      "for i, target in enumerate(['/etc/shadow', '/proc/1/root/etc/passwd',"
+                      " '/proc/self/root/root', '../../../../etc/passwd', '/proc/1/cwd/../etc']):\n"
+                      "    os.symlink(target, 'l%d' % i)\n"
+                      "    try:\n"
+                      "        os.listdir('l%d' % i) if os.path.isdir('l%d' % i) else "
+                      "open('l%d' % i).read(1)\n"
+                      "        read.append(target)\n"
+                      "    except OSError: pass\n"
+                      "print(read)\n");
+  EXPECT_EQ(run.status, Status::kExited) << run.stderr_data;
+  EXPECT_EQ(run.stdout_data, "[]\n");
+}
+
+TEST(Security, HostEnvironmentDoesNotLeak) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  setenv("ARBITER_TEST_SECRET", "hunter2", 1);
+  RawRun run = RunOne(*runner, "import os\nprint(sorted(os.environ))\n");
+  unsetenv("ARBITER_TEST_SECRET");
+  EXPECT_EQ(run.stdout_data,
+            "['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED', "
+            "'TMPDIR']\n");
+}
+
+TEST(Security, FilesDoNotPersistBetweenSessions) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  const std::string program =
+      "import os\n"
+      "print(os.path.exists('/work/keep'), os.path.exists('/dev/shm/keep'))\n"
+      "open('/work/keep', 'w'); open('/dev/shm/keep', 'w')\n";
+  EXPECT_EQ(RunOne(*runner, program).stdout_data, "False False\n");
+  EXPECT_EQ(RunOne(*runner, program).stdout_data, "False False\n");
+}
+
+TEST(Security, CannotGainPrivilegesOrNewNamespaces) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  RawRun run = RunOne(*runner,
+                      "import os, ctypes\n"
+                      "libc = ctypes.CDLL(None, use_errno=True)\n"
+                      "r = [os.getuid(), os.getgid()]\n"
+                      "r.append(libc.unshare(0x10000000))\n"  // CLONE_NEWUSER
+                      "r.append(libc.ptrace(0, 0, 0, 0))\n"
+                      "r.append(libc.mount(b'none', b'/work', b'tmpfs', 0, None))\n"
+                      "try: os.setuid(0); r.append('root')\n"
+                      "except OSError: r.append('no')\n"
+                      "print(r)\n");
+  EXPECT_EQ(run.stdout_data, "[65534, 65534, -1, -1, -1, 'no']\n") << run.stderr_data;
+}
+
+}  // namespace
+}  // namespace arbiter::code
