@@ -130,17 +130,20 @@ TEST(CodeVerifier, CallTestsPassOnlyOnAMatchingReturnValue) {
   f.runner->SetResult(p, 3, FakeRunner::Returned("[2,1]"));
   f.runner->SetResult(p, 4, FakeRunner::Returned("{\"b\":2,\"a\":1}"));
   f.runner->SetResult(p, 5, FakeRunner::Returned("not json"));
+  f.runner->SetResult(p, 6, FakeRunner::Returned(std::string(1000, '[') + std::string(1000, ']')));
   auto results = f.Score(CallTask({{"[1]", "[1,2]"},
                                    {"[1]", "[1,2]"},
                                    {"[1]", "[1,2]"},
                                    {"[1]", "[1,2]"},
                                    {"[1]", "{\"a\":1,\"b\":2}"},
-                                   {"[1]", "1"}}),
+                                   {"[1]", "1"},
+                                   {"[1]", "[]"}}),
                          {Completion(Fenced("def f(x): ..."))});
   ASSERT_TRUE(results.ok()) << results.status();
-  EXPECT_EQ(Verdicts((*results)[0]),
-            (std::vector<v1::TestVerdict>{v1::OK, v1::RUNTIME_ERROR, v1::RUNTIME_ERROR,
-                                          v1::WRONG_ANSWER, v1::OK, v1::RUNTIME_ERROR}));
+  EXPECT_EQ(
+      Verdicts((*results)[0]),
+      (std::vector<v1::TestVerdict>{v1::OK, v1::RUNTIME_ERROR, v1::RUNTIME_ERROR, v1::WRONG_ANSWER,
+                                    v1::OK, v1::RUNTIME_ERROR, v1::RUNTIME_ERROR}));
   EXPECT_EQ((*results)[0].code().turns(0).tests(1).message(), "SystemExit: 0");
 }
 

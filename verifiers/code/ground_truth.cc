@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
+#include "verifiers/code/json_util.h"
 #include "verifiers/sdk/status_macros.h"
 
 namespace arbiter::code {
@@ -16,12 +17,10 @@ absl::Status Invalid(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("code: ground_truth: ", what));
 }
 
-absl::StatusOr<json> ParseJson(absl::string_view text, absl::string_view what) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    return Invalid(absl::StrCat(what, " is not valid JSON (", e.what(), ")"));
-  }
+absl::StatusOr<json> LabelJson(absl::string_view text, absl::string_view what) {
+  absl::StatusOr<json> parsed = ParseJson(text, what);
+  if (!parsed.ok()) return Invalid(parsed.status().message());
+  return parsed;
 }
 
 // Stdin / expected stdout text: strings as they are, lists of strings joined by newlines.
@@ -53,7 +52,7 @@ absl::StatusOr<std::string> FnName(const json& object) {
   if (auto meta = object.find("metadata"); meta != object.end()) {
     json parsed = *meta;
     if (meta->is_string()) {
-      ARBITER_ASSIGN_OR_RETURN(parsed, ParseJson(meta->get<std::string>(), "\"metadata\""));
+      ARBITER_ASSIGN_OR_RETURN(parsed, LabelJson(meta->get<std::string>(), "\"metadata\""));
     }
     if (parsed.is_object()) return FnName(parsed);
   }
@@ -96,7 +95,7 @@ absl::StatusOr<std::string> LcbArgs(const std::string& input, size_t index) {
   json args = json::array();
   for (absl::string_view line : absl::StrSplit(input, '\n', absl::SkipWhitespace())) {
     ARBITER_ASSIGN_OR_RETURN(json value,
-                             ParseJson(line, absl::StrCat("tests[", index, "].input line")));
+                             LabelJson(line, absl::StrCat("tests[", index, "].input line")));
     args.push_back(std::move(value));
   }
   return args.dump();
@@ -127,7 +126,7 @@ absl::Status ParseLcb(const json& list, v1::CodeTask& task) {
       }
       ARBITER_ASSIGN_OR_RETURN(*test->mutable_args_json(), LcbArgs(in->get<std::string>(), i));
       ARBITER_ASSIGN_OR_RETURN(json expected,
-                               ParseJson(out->get<std::string>(), where + ".output"));
+                               LabelJson(out->get<std::string>(), where + ".output"));
       test->set_expected_json(expected.dump());
     } else {
       return Invalid(absl::StrCat(where, " has unknown testtype \"", type, "\""));
@@ -138,7 +137,7 @@ absl::Status ParseLcb(const json& list, v1::CodeTask& task) {
 
 absl::Status ParseTests(const json& value, v1::CodeTask& task, int depth) {
   if (value.is_string() && depth < 2) {  // JSON text inside a JSON string
-    ARBITER_ASSIGN_OR_RETURN(json inner, ParseJson(value.get<std::string>(), "inner JSON string"));
+    ARBITER_ASSIGN_OR_RETURN(json inner, LabelJson(value.get<std::string>(), "inner JSON string"));
     return ParseTests(inner, task, depth + 1);
   }
   if (value.is_array()) return ParseLcb(value, task);
@@ -163,9 +162,9 @@ absl::Status ParseLanguage(const json& object, v1::CodeTask& task) {
 }  // namespace
 
 absl::StatusOr<v1::CodeTask> ParseGroundTruth(absl::string_view ground_truth) {
-  ARBITER_ASSIGN_OR_RETURN(json root, ParseJson(ground_truth, "ground_truth"));
+  ARBITER_ASSIGN_OR_RETURN(json root, LabelJson(ground_truth, "ground_truth"));
   if (root.is_string()) {
-    ARBITER_ASSIGN_OR_RETURN(root, ParseJson(root.get<std::string>(), "inner JSON string"));
+    ARBITER_ASSIGN_OR_RETURN(root, LabelJson(root.get<std::string>(), "inner JSON string"));
   }
   v1::CodeTask task;
   task.set_language(v1::CodeTask::LANGUAGE_PYTHON);

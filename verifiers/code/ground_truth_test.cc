@@ -119,5 +119,17 @@ TEST(GroundTruth, WrongTypesAreInvalidArgumentNotExceptions) {
   }
 }
 
+TEST(GroundTruth, DeeplyNestedJsonIsRefusedBeforeParsing) {
+  const std::string deep = "{\"fn_name\": \"f\", \"inputs\": [[" + std::string(300, '[') +
+                           std::string(300, ']') + "]], \"outputs\": [1]}";
+  auto task = ParseGroundTruth(deep);
+  EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(task.status().message().find("nested deeper"), std::string::npos) << task.status();
+  // Brackets inside strings do not count.
+  auto ok =
+      ParseGroundTruth("{\"inputs\": [\"" + std::string(300, '[') + "\"], \"outputs\": [\"x\"]}");
+  EXPECT_TRUE(ok.ok()) << ok.status();
+}
+
 }  // namespace
 }  // namespace arbiter::code

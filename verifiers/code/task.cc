@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "verifiers/code/ground_truth.h"
+#include "verifiers/code/json_util.h"
 #include "verifiers/code/limits.h"
 #include "verifiers/code/verpo.h"
 #include "verifiers/sdk/status_macros.h"
@@ -17,12 +18,10 @@ absl::Status Invalid(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("code: ", what));
 }
 
-absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::string& what) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    return Invalid(absl::StrCat(what, " is not valid JSON (", e.what(), ")"));
-  }
+absl::StatusOr<nlohmann::json> TestJson(const std::string& text, const std::string& what) {
+  absl::StatusOr<nlohmann::json> parsed = ParseJson(text, what);
+  if (!parsed.ok()) return Invalid(parsed.status().message());
+  return parsed;
 }
 
 absl::Status ResolveEnums(v1::CodeTask& task) {
@@ -59,10 +58,9 @@ absl::Status AddTest(const v1::CodeTask& task, size_t index, PreparedCodeTask& o
     if (task.language() != v1::CodeTask::LANGUAGE_PYTHON) {
       return Invalid(where + " is a function-call test; only Python supports them");
     }
-    ARBITER_ASSIGN_OR_RETURN(nlohmann::json args,
-                             ParseJson(test.args_json(), where + ".args_json"));
+    ARBITER_ASSIGN_OR_RETURN(nlohmann::json args, TestJson(test.args_json(), where + ".args_json"));
     if (!args.is_array()) return Invalid(where + ".args_json must be a JSON array");
-    ARBITER_ASSIGN_OR_RETURN(expected, ParseJson(test.expected_json(), where + ".expected_json"));
+    ARBITER_ASSIGN_OR_RETURN(expected, TestJson(test.expected_json(), where + ".expected_json"));
     input.args_json = args.dump();
   }
   out.inputs.push_back(std::move(input));

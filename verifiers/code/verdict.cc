@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "verifiers/code/compare.h"
+#include "verifiers/code/json_util.h"
 
 namespace arbiter::code {
 namespace {
@@ -27,13 +28,12 @@ void JudgeCall(const v1::CodeTest& test, const nlohmann::json& expected, const R
         run.error.empty() ? "the function did not return" : Tail(run.error));
     return;
   }
-  nlohmann::json got;
-  try {
-    got = nlohmann::json::parse(run.return_json);
-  } catch (const nlohmann::json::exception&) {
-    Set(result, v1::RUNTIME_ERROR, "the return value is not valid JSON");
+  absl::StatusOr<nlohmann::json> parsed = ParseJson(run.return_json, "the return value");
+  if (!parsed.ok()) {
+    Set(result, v1::RUNTIME_ERROR, Snippet(parsed.status().message(), 160));
     return;
   }
+  const nlohmann::json& got = *parsed;
   const double tolerance =
       test.compare() == v1::CodeTest::COMPARE_FLOAT
           ? (test.float_tolerance() > 0 ? test.float_tolerance() : kDefaultFloatTolerance)
