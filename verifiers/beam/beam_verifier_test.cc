@@ -2,7 +2,9 @@
 // (labels, order rule, moments, decimals), outcomes, malformed tasks, registration.
 #include "verifiers/beam/beam_verifier.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -146,6 +148,30 @@ TEST(BeamVerifier, MalformedOrRefusedTasksAreInvalidArgument) {
                 .message()
                 .find("statically indeterminate (degree 1)"),
             std::string::npos);
+}
+
+TEST(BeamVerifier, SharedSymbolicTaskIsSafeAcrossThreads) {
+  // GiNaC is not thread-safe; the verifier serialises its GiNaC work (run under TSan/ASan in CI).
+  BeamVerifier verifier;
+  auto prepared = verifier.Prepare(
+      Symbolic(BeamBuilder("2*L").Pin("0").Roller("2*L").Force("-3*P", "0.6*L")));
+  ASSERT_TRUE(prepared.ok());
+  v1::Sample good, bad;
+  good.set_completion(Answer("\\boxed{R_A = 2.1P} \\boxed{R_B = \\frac{9P}{10}}"));
+  bad.set_completion(Answer("\\boxed{R_A = 2P} \\boxed{R_B = P}"));
+  std::atomic<int> correct{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (verifier.Check(**prepared, i % 2 ? bad : good, {}).outcome() == v1::CORRECT) {
+          correct.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(correct.load(), 400);
 }
 
 TEST(BeamVerifier, RegistersVerifierAndGenerator) {
