@@ -118,7 +118,7 @@ class IntegrationTest : public ::testing::Test {
     std::vector<std::string> argv = {cli_};
     argv.insert(argv.end(), words.begin(), words.end());
     argv.push_back("--server=" + server_->address());
-    absl::StatusOr<RunResult> r = Run(argv, scratch_.path(), kCliTimeout, stdin_path);
+    absl::StatusOr<RunResult> r = RunProcess(argv, scratch_.path(), kCliTimeout, stdin_path);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : RunResult{};
   }
@@ -258,8 +258,8 @@ TEST_F(IntegrationTest, SigtermExitsZeroWithinGracePeriodAndHealthThenFails) {
   ASSERT_TRUE(code.ok()) << code.status() << "\n" << server_->Log();
   EXPECT_EQ(*code, 0) << server_->Log();
   // The CLI reports an unreachable server with a non-zero exit.
-  absl::StatusOr<RunResult> health =
-      Run({cli_, "health", "--server=" + address, "--timeout=2s"}, scratch_.path(), kCliTimeout);
+  absl::StatusOr<RunResult> health = RunProcess(
+      {cli_, "health", "--server=" + address, "--timeout=2s"}, scratch_.path(), kCliTimeout);
   ASSERT_TRUE(health.ok());
   EXPECT_NE(health->exit_code, 0);
 }
@@ -270,9 +270,9 @@ TEST_F(IntegrationTest, ScoreExitsNonZeroWhenServerIsUnreachable) {
   const std::string input = scratch_.path() + "/one.jsonl";
   std::ofstream(input) << R"({"group_id":"x","task":{"verifier":"sat","ground_truth":"A"}})"
                        << "\n";
-  absl::StatusOr<RunResult> run =
-      Run({cli_, "score", "--input=" + input, "--output=-", "--server=" + address, "--deadline=5s"},
-          scratch_.path(), kCliTimeout);
+  absl::StatusOr<RunResult> run = RunProcess(
+      {cli_, "score", "--input=" + input, "--output=-", "--server=" + address, "--deadline=5s"},
+      scratch_.path(), kCliTimeout);
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->exit_code, 1);
   EXPECT_THAT(run->err, HasSubstr("cannot reach the server"));

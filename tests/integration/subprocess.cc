@@ -100,8 +100,9 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   return ss.str();
 }
 
-absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv, const std::string& scratch_dir,
-                              absl::Duration timeout, const std::string& stdin_path) {
+absl::StatusOr<RunResult> RunProcess(const std::vector<std::string>& argv,
+                                     const std::string& scratch_dir, absl::Duration timeout,
+                                     const std::string& stdin_path) {
   static int counter = 0;
   const std::string stem = absl::StrCat(scratch_dir, "/run", ++counter);
   SpawnOptions options{argv, stdin_path, stem + ".out", stem + ".err"};

@@ -52,8 +52,9 @@ struct RunResult {
 
 // Runs argv to completion with `stdin_path` as input, capturing stdout and stderr through files
 // in `scratch_dir`. The child is killed after `timeout` (DEADLINE_EXCEEDED).
-absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv, const std::string& scratch_dir,
-                              absl::Duration timeout, const std::string& stdin_path = "/dev/null");
+absl::StatusOr<RunResult> RunProcess(const std::vector<std::string>& argv,
+                                     const std::string& scratch_dir, absl::Duration timeout,
+                                     const std::string& stdin_path = "/dev/null");
 
 // Whole-file read; NOT_FOUND when it cannot be opened.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
