@@ -1,0 +1,134 @@
+// Transport cost of arbiterd with a null verifier (DESIGN §5: batch of 256 p99 <= 5 ms;
+// >= 40k small RPC/s). A real in-process server on 127.0.0.1:0, clients over loopback TCP.
+// The cache is off and completions are distinct, so every item is really dispatched.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "arbiter/v1/arbiter.grpc.pb.h"
+#include "benchmark/benchmark.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "server/server.h"
+#include "verifiers/sdk/verifier.h"
+
+namespace arbiter::server {
+namespace {
+
+class NullVerifier : public sdk::Verifier {
+ public:
+  v1::VerifierInfo Info() const override {
+    v1::VerifierInfo info;
+    info.set_name("null");
+    info.set_version("1");
+    return info;
+  }
+  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(const v1::Task&) const override {
+    return std::make_unique<sdk::PreparedTask>();
+  }
+  v1::SampleResult Check(const sdk::PreparedTask&, const v1::Sample&,
+                         const sdk::VerifyContext&) const override {
+    v1::SampleResult result;
+    result.set_outcome(v1::CORRECT);
+    result.set_score(1);
+    return result;
+  }
+};
+
+struct Env {
+  Env() {
+    (void)registry.Register(std::make_unique<NullVerifier>());
+    ServerOptions options;
+    options.address = "127.0.0.1:0";
+    options.metrics_address = "";
+    options.cache_entries = 0;
+    server = *Server::Create(options, &registry);
+    channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server->port()),
+                                  grpc::InsecureChannelCredentials());
+  }
+  sdk::VerifierRegistry registry;
+  std::unique_ptr<Server> server;
+  std::shared_ptr<grpc::Channel> channel;
+};
+
+Env& GetEnv() {
+  static Env* env = new Env();
+  return *env;
+}
+
+v1::ScoreRequest Batch(int groups, int samples_per_group, int64_t salt) {
+  v1::ScoreRequest request;
+  for (int g = 0; g < groups; ++g) {
+    v1::Group* group = request.add_groups();
+    group->mutable_task()->set_verifier("null");
+    group->mutable_task()->set_ground_truth(absl::StrCat("task ", g));
+    for (int s = 0; s < samples_per_group; ++s) {
+      group->add_samples()->set_completion(absl::StrCat("answer ", salt, " ", g, " ", s));
+    }
+  }
+  return request;
+}
+
+// One Score RPC of 16 groups x 16 samples = 256 items; reports latency percentiles.
+void BM_ScoreBatch256(benchmark::State& state) {
+  auto stub = v1::Arbiter::NewStub(GetEnv().channel);
+  std::vector<double> latencies_ms;
+  int64_t salt = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const v1::ScoreRequest request = Batch(16, 16, ++salt);
+    state.ResumeTiming();
+    const auto start = std::chrono::steady_clock::now();
+    grpc::ClientContext context;
+    v1::ScoreResponse response;
+    const grpc::Status status = stub->Score(&context, request, &response);
+    latencies_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
+    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+  }
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  auto pct = [&](double p) {
+    return latencies_ms[std::min(latencies_ms.size() - 1,
+                                 static_cast<size_t>(p * latencies_ms.size()))];
+  };
+  state.counters["p50_ms"] = pct(0.50);
+  state.counters["p99_ms"] = pct(0.99);
+  state.SetItemsProcessed(state.iterations() * 256);
+}
+BENCHMARK(BM_ScoreBatch256)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2000);
+
+// Small RPCs (one group, one sample) from several client threads: RPC throughput.
+void BM_SmallScore(benchmark::State& state) {
+  auto stub = v1::Arbiter::NewStub(GetEnv().channel);
+  int64_t salt = state.thread_index() * int64_t{1} << 32;
+  for (auto _ : state) {
+    const v1::ScoreRequest request = Batch(1, 1, ++salt);
+    grpc::ClientContext context;
+    v1::ScoreResponse response;
+    const grpc::Status status = stub->Score(&context, request, &response);
+    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SmallScore)->UseRealTime()->ThreadRange(1, 16);
+
+// The cheapest RPC, to separate gRPC's own cost from the dispatcher's.
+void BM_ListVerifiers(benchmark::State& state) {
+  auto stub = v1::Arbiter::NewStub(GetEnv().channel);
+  for (auto _ : state) {
+    grpc::ClientContext context;
+    v1::ListVerifiersResponse response;
+    benchmark::DoNotOptimize(stub->ListVerifiers(&context, v1::ListVerifiersRequest(), &response));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ListVerifiers)->UseRealTime()->Threads(8);
+
+}  // namespace
+}  // namespace arbiter::server
+
+BENCHMARK_MAIN();
