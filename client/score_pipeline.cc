@@ -149,6 +149,7 @@ class Pipeline {
         result = std::move(results[next++]);
       }
       result.set_group_index(static_cast<int32_t>(batch.first_index + static_cast<int64_t>(i)));
+      result.mutable_status();  // always present in the output: {"code":0,...} when OK
       absl::StatusOr<std::string> line = PrintJsonMessage(result);
       if (!line.ok()) return line.status();
       lines.push_back(*std::move(line));

@@ -7,6 +7,7 @@
 //   - A line that is not a valid Group in JSON is not sent: its output is a GroupResult with
 //     status INVALID_ARGUMENT and the message "input line N: <reason>" (N 1-based), so the output
 //     stays aligned with the input and the rest of the file is still scored.
+//   - Every output line has a `status` (code 0 when OK), even when the server left it unset.
 //   - group_index in the output is the 0-based position of the group among the non-blank input
 //     lines (the server's per-batch index is replaced); group_id is echoed.
 //   - A batch whose RPC fails with a non-fatal status gives each of its groups that status.

@@ -97,6 +97,7 @@ TEST(ScorePipeline, MalformedLineGetsInvalidArgumentNamingItsLine) {
   ASSERT_EQ(results.size(), 3u);  // the blank line 2 produces nothing
   EXPECT_EQ(results[0].group_id(), "a");
   EXPECT_EQ(results[0].status().code(), 0);
+  EXPECT_THAT(out.str(), HasSubstr(R"("status":{"code":0)"));  // present even when OK
   EXPECT_EQ(results[1].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(results[1].status().message(), HasSubstr("input line 3"));
   EXPECT_EQ(results[1].group_index(), 1);
