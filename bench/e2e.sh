@@ -41,4 +41,13 @@ input_flag=()
 if [[ -d "$here/../../shared/data/saturn/test" ]]; then
   input_flag=(--input="$here/../../shared/data/saturn/test")
 fi
-"$build/client/arbiter" bench --server="$server" "${input_flag[@]}" "$@"
+server_cpu() {  # utime + stime of arbiterd, in clock ticks
+  awk '{print $14 + $15}' "/proc/$server_pid/stat"
+}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+before=$(server_cpu)
+/usr/bin/time -f "client CPU: %U s user + %S s sys; %e s wall" \
+  "$build/client/arbiter" bench --server="$server" "${input_flag[@]}" "$@"
+after=$(server_cpu)
+awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "server CPU during the run (incl. warm-up): %.2f s\n", t / hz }'
