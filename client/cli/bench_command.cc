@@ -83,6 +83,32 @@ void Record(const absl::StatusOr<v1::ScoreResponse>& response, double ms, Tally&
   }
 }
 
+// Sends up to `requests` RPCs from `concurrency` threads until done or `duration` has passed;
+// returns the wall time in seconds.
+double RunLoad(const Client& c, const std::vector<v1::ScoreRequest>& templates, int64_t requests,
+               int concurrency, absl::Duration duration, Tally& tally) {
+  std::atomic<int64_t> issued{0};
+  const absl::Time start = absl::Now();
+  const absl::Time stop = start + duration;
+  const uint64_t run_tag = static_cast<uint64_t>(absl::ToUnixMicros(start)) << 20;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&] {
+      while (absl::Now() < stop) {
+        const int64_t i = issued.fetch_add(1);
+        if (i >= requests) return;
+        v1::ScoreRequest request = templates[static_cast<size_t>(i) % templates.size()];
+        StampNonce(run_tag + static_cast<uint64_t>(i), &request);
+        const absl::Time sent = absl::Now();
+        const absl::StatusOr<v1::ScoreResponse> response = c.Score(request);
+        Record(response, absl::ToDoubleMilliseconds(absl::Now() - sent), tally);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
 }  // namespace
 
 int RunBench(const std::vector<std::string>& args) {
@@ -146,34 +172,15 @@ int RunBench(const std::vector<std::string>& args) {
   int64_t items_per_request = 0;
   for (const v1::Group& g : templates[0].groups()) items_per_request += g.samples_size();
 
-  std::atomic<uint64_t> next{0};
-  for (int64_t i = 0; i < warmup; ++i) {
-    v1::ScoreRequest request = templates[i % templates.size()];
-    StampNonce(next.fetch_add(1) | (uint64_t{1} << 63), &request);
+  for (int64_t i = 0; i < warmup; ++i) {  // warm-up tags have the top bit set: never reused
+    v1::ScoreRequest request = templates[static_cast<size_t>(i) % templates.size()];
+    StampNonce(static_cast<uint64_t>(i) | (uint64_t{1} << 63), &request);
     if (auto r = c.Score(request); !r.ok()) return Fail("bench (warm-up)", r.status());
   }
 
   Tally tally;
-  std::atomic<int64_t> issued{0};
-  const absl::Time start = absl::Now();
-  const absl::Time stop = start + duration;
-  const uint64_t run_tag = static_cast<uint64_t>(absl::ToUnixMicros(start)) << 20;
-  std::vector<std::thread> threads;
-  for (int64_t t = 0; t < concurrency; ++t) {
-    threads.emplace_back([&] {
-      while (absl::Now() < stop) {
-        const int64_t i = issued.fetch_add(1);
-        if (i >= requests) return;
-        v1::ScoreRequest request = templates[static_cast<size_t>(i) % templates.size()];
-        StampNonce(run_tag + static_cast<uint64_t>(i), &request);
-        const absl::Time sent = absl::Now();
-        const absl::StatusOr<v1::ScoreResponse> response = c.Score(request);
-        Record(response, absl::ToDoubleMilliseconds(absl::Now() - sent), tally);
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const double seconds =
+      RunLoad(c, templates, requests, static_cast<int>(concurrency), duration, tally);
 
   absl::MutexLock lock(&tally.mu);
   const int64_t ok = static_cast<int64_t>(tally.latencies_ms.size());
