@@ -83,6 +83,13 @@ class BwrapRunner : public SandboxRunner {
   // it at every start.
   void LogIsolationMode() const;
   std::string DescribeIsolation() const;
+  // The full command line (setpriv + bwrap + flags) that runs `command` in a fresh sandbox
+  // exactly as sessions do; it expects the seccomp program on fd 3 (see SeccompProgram()).
+  // For benchmarks and debugging.
+  std::vector<std::string> SandboxCommand(const std::vector<std::string>& command) const {
+    return SandboxArgv({}, command);
+  }
+  const std::string& SeccompProgram() const { return seccomp_bpf_; }
   const BwrapOptions& options() const { return options_; }
 
  private:

@@ -1,0 +1,99 @@
+// Throughput and overhead of the sandbox, all measured in the same run (DESIGN §5):
+//   BM_BarePython            posix_spawn python3 -c pass (no sandbox): the interpreter floor
+//   BM_BwrapPython           the same inside a fresh sandbox (setpriv+bwrap+seccomp): overhead
+//   BM_FreshSessionPerTest   one RunSession per test (cold: sandbox + harness start per test)
+//   BM_WarmSession/N         one RunSession of N trivial tests (warm harness forks per test);
+//                            ->Threads(2) is the 2-core figure (two sessions in parallel)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "benchmark/benchmark.h"
+#include "verifiers/code/sandbox/bwrap_runner.h"
+#include "verifiers/code/sandbox/internal/sandbox_process.h"
+
+namespace arbiter::code {
+namespace {
+
+BwrapRunner* Runner() {
+  static BwrapRunner* runner = [] {
+    auto r = BwrapRunner::Create(BwrapOptions{});
+    return r.ok() ? r->release() : nullptr;
+  }();
+  return runner;
+}
+
+void SpawnAndWait(benchmark::State& state, const std::vector<std::string>& argv, bool seccomp) {
+  int fd = -1;
+  if (seccomp) {
+    fd = memfd_create("bench-seccomp", MFD_CLOEXEC);
+    const std::string& bpf = Runner()->SeccompProgram();
+    if (write(fd, bpf.data(), bpf.size()) != static_cast<ssize_t>(bpf.size())) {
+      state.SkipWithError("memfd write");
+    }
+  }
+  for (auto _ : state) {
+    if (fd >= 0) lseek(fd, 0, SEEK_SET);
+    auto process = internal::SandboxProcess::Start(argv, fd, {});
+    if (!process.ok()) {
+      state.SkipWithError(std::string(process.status().message()).c_str());
+      break;
+    }
+    const int status = (*process)->WaitExit(absl::Now() + absl::Seconds(10));
+    if (status != 0) {
+      state.SkipWithError(("exit status " + std::to_string(status) + " " +
+                           (*process)->stderr_text()).c_str());
+      break;
+    }
+  }
+  if (fd >= 0) close(fd);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_BarePython(benchmark::State& state) {
+  SpawnAndWait(state, {"/usr/bin/python3", "-s", "-B", "-c", "pass"}, false);
+}
+BENCHMARK(BM_BarePython)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_BwrapPython(benchmark::State& state) {
+  if (Runner() == nullptr) return state.SkipWithError("sandbox unavailable");
+  SpawnAndWait(state, Runner()->SandboxCommand({"/usr/bin/python3", "-s", "-B", "-c", "pass"}),
+               true);
+}
+BENCHMARK(BM_BwrapPython)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+SessionRequest Trivial(int tests) {
+  SessionRequest request;
+  request.program = "print(int(input()) + 1)";
+  request.tests.resize(tests);
+  for (TestInput& t : request.tests) t.stdin_data = "41\n";
+  return request;
+}
+
+void RunSessions(benchmark::State& state, int tests) {
+  if (Runner() == nullptr) return state.SkipWithError("sandbox unavailable");
+  const SessionRequest request = Trivial(tests);
+  for (auto _ : state) {
+    auto result = Runner()->RunSession(request, sdk::VerifyContext{}, nullptr);
+    if (!result.ok() || result->tests.back().stdout_data != "42\n") {
+      state.SkipWithError("session failed");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * tests);
+}
+
+void BM_FreshSessionPerTest(benchmark::State& state) { RunSessions(state, 1); }
+BENCHMARK(BM_FreshSessionPerTest)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FreshSessionPerTest)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(2);
+
+void BM_WarmSession(benchmark::State& state) { RunSessions(state, state.range(0)); }
+BENCHMARK(BM_WarmSession)->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WarmSession)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(2);
+
+}  // namespace
+}  // namespace arbiter::code
+
+BENCHMARK_MAIN();
