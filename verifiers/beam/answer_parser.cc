@@ -1,5 +1,6 @@
 #include "verifiers/beam/answer_parser.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <string>
@@ -15,6 +16,27 @@ using GiNaC::ex;
 constexpr size_t kMaxAnswerChars = 2000;
 constexpr int kMaxDepth = 64;
 constexpr int kMaxSymbolicPowers = 4;
+
+constexpr double kMaxDegree = 12;
+
+// Upper bound of the total degree (negative exponents count by magnitude).
+double Degree(const ex& e) {
+  if (GiNaC::is_a<GiNaC::symbol>(e)) return 1;
+  if (GiNaC::is_a<GiNaC::add>(e)) {
+    double d = 0;
+    for (size_t i = 0; i < e.nops(); ++i) d = std::max(d, Degree(e.op(i)));
+    return d;
+  }
+  if (GiNaC::is_a<GiNaC::mul>(e)) {
+    double d = 0;
+    for (size_t i = 0; i < e.nops(); ++i) d += Degree(e.op(i));
+    return d;
+  }
+  if (GiNaC::is_a<GiNaC::power>(e) && GiNaC::is_a<GiNaC::numeric>(e.op(1))) {
+    return Degree(e.op(0)) * std::fabs(GiNaC::ex_to<GiNaC::numeric>(e.op(1)).to_double());
+  }
+  return 0;
+}
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -32,6 +54,9 @@ class Parser {
       Skip();
     }
     if (pos_ != s_.size()) return Error("unexpected text");
+    // Expansion cost grows with the degree: (P+L+q+M)^81 has 95,284 terms. Reactions have
+    // degree ≤ 3 or so; anything above kMaxDegree is refused before anyone expands it.
+    if (Degree(e) > kMaxDegree) return Error("expression degree too high");
     return e;
   }
 

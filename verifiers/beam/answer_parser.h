@@ -9,7 +9,7 @@
 // that symbol, anything else is ignored: units and words), \uparrow/\downarrow ignored, a
 // trailing '.'. Anything else is INVALID_ARGUMENT with the offending position; malformed input
 // never crashes (fuzzed: answer_fuzz.cc). Bounded: 2000 characters, nesting depth 64, at most 4
-// powers of non-numeric bases.
+// powers of non-numeric bases, total degree ≤ 12 (so expanding an answer stays cheap).
 //
 // Thread-safety: ParseAnswerExpr needs internal::GinacMutex() held; SplitAnswers is pure.
 #pragma once

@@ -153,8 +153,8 @@ TEST(BeamVerifier, MalformedOrRefusedTasksAreInvalidArgument) {
 TEST(BeamVerifier, SharedSymbolicTaskIsSafeAcrossThreads) {
   // GiNaC is not thread-safe; the verifier serialises its GiNaC work (run under TSan/ASan in CI).
   BeamVerifier verifier;
-  auto prepared = verifier.Prepare(
-      Symbolic(BeamBuilder("2*L").Pin("0").Roller("2*L").Force("-3*P", "0.6*L")));
+  auto prepared =
+      verifier.Prepare(Symbolic(BeamBuilder("2*L").Pin("0").Roller("2*L").Force("-3*P", "0.6*L")));
   ASSERT_TRUE(prepared.ok());
   v1::Sample good, bad;
   good.set_completion(Answer("\\boxed{R_A = 2.1P} \\boxed{R_B = \\frac{9P}{10}}"));

@@ -196,18 +196,19 @@ SymbolicVerdict SymbolicChecker::Check(std::string_view completion) const {
                   : absl::StrCat("cannot parse answer \"", std::string(items[j].expr), "\"");
         continue;
       }
-      bool equal = false;
-      try {
-        equal = (*values[j] - slot.value).expand().normal().is_zero();
-      } catch (const std::exception&) {
-        equal = false;
+      // Numerically first (a tree walk in doubles), then exactly when the numbers disagree
+      // (expansion is the expensive step; degrees are bounded by the parser).
+      bool equal = true;
+      for (int k = 0; equal && k < kPoints; ++k) {
+        const std::optional<double> v = Evaluate(*values[j], k);
+        equal = v.has_value() && std::fabs(*v - slot.at[k]) <=
+                                     options_.tolerance * std::max(1.0, std::fabs(slot.at[k]));
       }
-      if (!equal) {  // decimals: numerically close at every point
-        equal = true;
-        for (int k = 0; equal && k < kPoints; ++k) {
-          const std::optional<double> v = Evaluate(*values[j], k);
-          equal = v.has_value() && std::fabs(*v - slot.at[k]) <=
-                                       options_.tolerance * std::max(1.0, std::fabs(slot.at[k]));
+      if (!equal) {
+        try {
+          equal = (*values[j] - slot.value).expand().normal().is_zero();
+        } catch (const std::exception&) {
+          equal = false;
         }
       }
       if (!equal) {
