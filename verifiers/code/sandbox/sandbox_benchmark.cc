@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "benchmark/benchmark.h"
@@ -75,14 +76,20 @@ SessionRequest Trivial(int tests) {
 void RunSessions(benchmark::State& state, int tests) {
   if (Runner() == nullptr) return state.SkipWithError("sandbox unavailable");
   const SessionRequest request = Trivial(tests);
+  absl::Duration child_cpu;
   for (auto _ : state) {
     auto result = Runner()->RunSession(request, sdk::VerifyContext{}, nullptr);
     if (!result.ok() || result->tests.back().stdout_data != "42\n") {
       state.SkipWithError("session failed");
       break;
     }
+    for (const RawRun& run : result->tests) child_cpu += run.cpu_time;
   }
   state.SetItemsProcessed(state.iterations() * tests);
+  // CPU of the test child alone (fork, candidate, exit), as the harness measured it.
+  state.counters["child_cpu_ms"] = absl::ToDoubleMilliseconds(child_cpu) /
+                                   std::max<double>(1, static_cast<double>(state.iterations()) *
+                                                           tests);
 }
 
 void BM_FreshSessionPerTest(benchmark::State& state) { RunSessions(state, 1); }
