@@ -157,8 +157,18 @@ void Dispatcher::Release(int64_t items) {
   in_flight_ -= items;
 }
 
-void Dispatcher::RunOnCpuPool(absl::AnyInvocable<void() &&> task) {
-  cpu_pool_->Submit(std::move(task));
+absl::Status Dispatcher::RunOnCpuPool(absl::AnyInvocable<void() &&> task) {
+  if (!Admit(1)) {
+    if (metrics_) metrics_->Rejected();
+    return absl::ResourceExhaustedError(
+        absl::StrCat("server at capacity (max_queued_items = ", options_.max_queued_items,
+                     "); retry with backoff"));
+  }
+  cpu_pool_->Submit([this, task = std::move(task)]() mutable {
+    std::move(task)();
+    Release(1);
+  });
+  return absl::OkStatus();
 }
 
 absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time client_deadline,

@@ -66,8 +66,10 @@ class Dispatcher {
                      std::shared_ptr<const sdk::CancellationToken> cancellation,
                      ScoreCallbacks callbacks);
 
-  // Runs `task` on the CPU pool (Generate requests).
-  void RunOnCpuPool(absl::AnyInvocable<void() &&> task);
+  // Runs `task` on the CPU pool (Generate requests). It counts as one item against
+  // max_queued_items while queued or running: RESOURCE_EXHAUSTED (and `task` is dropped) when
+  // the bound is reached.
+  absl::Status RunOnCpuPool(absl::AnyInvocable<void() &&> task);
 
   absl::Time EffectiveDeadline(absl::Time client_deadline) const;
   // Samples admitted and not yet answered.

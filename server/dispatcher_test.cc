@@ -160,6 +160,22 @@ TEST(Dispatcher, RejectsAtOnceWhenAdmissionWouldExceedTheBound) {
   admitted.Wait();
 }
 
+TEST(Dispatcher, CpuPoolTasksCountAgainstTheAdmissionBound) {
+  ServerOptions options;
+  options.max_queued_items = 1;
+  Fixture f(options);
+  v1::ScoreRequest blocking;
+  *blocking.add_groups() = MakeGroup("a", {"block"});
+  PendingScore call(*f.dispatcher, blocking);
+  f.fake->WaitUntilBlocked(1);
+  EXPECT_EQ(f.dispatcher->RunOnCpuPool([] {}).code(), absl::StatusCode::kResourceExhausted);
+  f.fake->Release();
+  call.Wait();  // on_done runs after the call's items are released
+  absl::Notification ran;
+  ASSERT_TRUE(f.dispatcher->RunOnCpuPool([&] { ran.Notify(); }).ok());
+  ran.WaitForNotification();
+}
+
 TEST(Dispatcher, RequestLargerThanTheBoundIsInvalidArgument) {
   ServerOptions options;
   options.max_queued_items = 2;

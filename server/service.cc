@@ -21,8 +21,7 @@ absl::Time ClientDeadline(const grpc::CallbackServerContext* context) {
 
 void Record(Metrics* metrics, Rpc rpc, const grpc::Status& status, absl::Time start) {
   if (metrics == nullptr) return;
-  metrics->RequestDone(rpc, static_cast<absl::StatusCode>(status.error_code()),
-                       absl::Now() - start);
+  metrics->RequestDone(rpc, FromGrpcStatus(status).code(), absl::Now() - start);
 }
 
 class ScoreReactor final : public grpc::ServerUnaryReactor {
@@ -174,26 +173,29 @@ grpc::ServerUnaryReactor* ArbiterService::Generate(grpc::CallbackServerContext* 
   if (generator == nullptr) {
     std::vector<std::string> kinds;
     for (const v1::GeneratorInfo& info : registry_->Generators()) kinds.push_back(info.kind());
-    const grpc::Status status(
-        grpc::StatusCode::INVALID_ARGUMENT,
-        absl::StrCat(request->kind().empty()
-                         ? "GenerateRequest.kind is empty"
-                         : absl::StrCat("unknown generate kind '", request->kind(), "'"),
-                     "; known kinds: ", absl::StrJoin(kinds, ", ")));
+    const grpc::Status status = ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        request->kind().empty() ? "GenerateRequest.kind is empty"
+                                : absl::StrCat("unknown generate kind '", request->kind(), "'"),
+        "; known kinds: ", absl::StrJoin(kinds, ", "))));
     Record(metrics_, Rpc::kGenerate, status, start);
     reactor->Finish(status);
     return reactor;
   }
-  dispatcher_->RunOnCpuPool([this, reactor, generator, request, response, start] {
-    absl::StatusOr<v1::GenerateResponse> generated = generator->Generate(*request);
-    grpc::Status status = ToGrpcStatus(generated.status());
-    if (generated.ok()) {
-      *response = *std::move(generated);
-      *response->mutable_server() = server_info_;
-    }
-    Record(metrics_, Rpc::kGenerate, status, start);
-    reactor->Finish(status);
-  });
+  absl::Status admitted =
+      dispatcher_->RunOnCpuPool([this, reactor, generator, request, response, start] {
+        absl::StatusOr<v1::GenerateResponse> generated = generator->Generate(*request);
+        grpc::Status status = ToGrpcStatus(generated.status());
+        if (generated.ok()) {
+          *response = *std::move(generated);
+          *response->mutable_server() = server_info_;
+        }
+        Record(metrics_, Rpc::kGenerate, status, start);
+        reactor->Finish(status);
+      });
+  if (!admitted.ok()) {
+    Record(metrics_, Rpc::kGenerate, ToGrpcStatus(admitted), start);
+    reactor->Finish(ToGrpcStatus(admitted));
+  }
   return reactor;
 }
 
