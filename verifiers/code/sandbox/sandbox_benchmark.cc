@@ -19,11 +19,12 @@ namespace arbiter::code {
 namespace {
 
 BwrapRunner* Runner() {
-  static BwrapRunner* runner = [] {
+  // Destroyed at exit, which removes the runner's private compile-cache directory.
+  static const std::unique_ptr<BwrapRunner> runner = [] {
     auto r = BwrapRunner::Create(BwrapOptions{});
-    return r.ok() ? r->release() : nullptr;
+    return r.ok() ? *std::move(r) : nullptr;
   }();
-  return runner;
+  return runner.get();
 }
 
 void SpawnAndWait(benchmark::State& state, const std::vector<std::string>& argv, bool seccomp) {
@@ -44,8 +45,8 @@ void SpawnAndWait(benchmark::State& state, const std::vector<std::string>& argv,
     }
     const int status = (*process)->WaitExit(absl::Now() + absl::Seconds(10));
     if (status != 0) {
-      state.SkipWithError(("exit status " + std::to_string(status) + " " +
-                           (*process)->stderr_text()).c_str());
+      state.SkipWithError(
+          ("exit status " + std::to_string(status) + " " + (*process)->stderr_text()).c_str());
       break;
     }
   }
@@ -87,9 +88,9 @@ void RunSessions(benchmark::State& state, int tests) {
   }
   state.SetItemsProcessed(state.iterations() * tests);
   // CPU of the test child alone (fork, candidate, exit), as the harness measured it.
-  state.counters["child_cpu_ms"] = absl::ToDoubleMilliseconds(child_cpu) /
-                                   std::max<double>(1, static_cast<double>(state.iterations()) *
-                                                           tests);
+  state.counters["child_cpu_ms"] =
+      absl::ToDoubleMilliseconds(child_cpu) /
+      std::max<double>(1, static_cast<double>(state.iterations()) * tests);
 }
 
 void BM_FreshSessionPerTest(benchmark::State& state) { RunSessions(state, 1); }

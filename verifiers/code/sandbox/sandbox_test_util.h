@@ -10,9 +10,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -124,13 +126,19 @@ class LeakCheck {
   std::string cache_dir_;
 };
 
-// A private cache directory per test binary.
+// A private cache directory per test binary, removed when the binary exits ("" when it cannot be
+// made: each runner then makes and removes its own).
 inline std::string TestCacheDir() {
-  static const std::string dir = [] {
+  static const std::string* const dir = [] {  // leaked on purpose: read by the atexit handler
     std::string templ = "/tmp/arbiter-sandbox-test-XXXXXX";
-    return std::string(mkdtemp(templ.data()));
+    if (mkdtemp(templ.data()) == nullptr) return new std::string();
+    std::atexit([] {
+      std::error_code ec;
+      if (!TestCacheDir().empty()) std::filesystem::remove_all(TestCacheDir(), ec);
+    });
+    return new std::string(templ);
   }();
-  return dir;
+  return *dir;
 }
 
 inline absl::StatusOr<std::unique_ptr<BwrapRunner>> MakeRunner(
