@@ -1,4 +1,9 @@
 // The server over a real in-process gRPC server on 127.0.0.1:0, with fake verifiers.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <memory>
 #include <string>
@@ -37,14 +42,14 @@ class FakeGenerator : public sdk::Generator {
 };
 
 struct TestServer {
-  explicit TestServer(ServerOptions options = {}) {
+  explicit TestServer(ServerOptions options = {}, std::string metrics_address = "") {
     auto owned = std::make_unique<FakeVerifier>("zeta");
     fake = owned.get();
     EXPECT_TRUE(registry.Register(std::move(owned)).ok());
     EXPECT_TRUE(registry.Register(std::make_unique<FakeVerifier>("alpha")).ok());
     EXPECT_TRUE(registry.RegisterGenerator(std::make_unique<FakeGenerator>()).ok());
     options.address = "127.0.0.1:0";
-    options.metrics_address = "";
+    options.metrics_address = metrics_address;
     auto created = Server::Create(options, &registry);
     EXPECT_TRUE(created.ok()) << created.status();
     server = *std::move(created);
@@ -308,6 +313,42 @@ TEST(Service, MetricsCountRequestsItemsAndCacheHits) {
                          {{"verifier", "zeta"}, {"outcome", "INCORRECT"}}),
             1);
   EXPECT_EQ(CounterValue(registry, "arbiter_cache_hits_total", {}), 1);
+}
+
+// A plain HTTP/1.0 GET over a socket; returns the whole response.
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "connect failed";
+  }
+  const std::string request = "GET " + path + " HTTP/1.0\r\n\r\n";
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "write failed";
+  }
+  std::string response;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, n);
+  close(fd);
+  return response;
+}
+
+TEST(Service, MetricsAreServedOverHttp) {
+  TestServer t({}, "127.0.0.1:0");
+  ASSERT_GT(t.server->metrics_port(), 0);
+  grpc::ClientContext context;
+  v1::ListVerifiersResponse response;
+  ASSERT_TRUE(t.stub->ListVerifiers(&context, v1::ListVerifiersRequest(), &response).ok());
+  const std::string page = HttpGet(t.server->metrics_port(), "/metrics");
+  EXPECT_NE(page.find("arbiter_requests_total{code=\"OK\",rpc=\"ListVerifiers\"} 1"),
+            std::string::npos)
+      << page.substr(0, 2000);
+  EXPECT_NE(page.find("arbiter_in_flight_items 0"), std::string::npos);
 }
 
 }  // namespace
