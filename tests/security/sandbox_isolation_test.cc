@@ -227,5 +227,20 @@ TEST(Security, DoubleForkDaemonDoesNotSurvive) {
   EXPECT_EQ(a.result->tests[0].status, Status::kExited);
 }
 
+TEST(Security, DeepDirectoryTreeIsWipedBetweenTests) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  // Deeper than Python's recursion limit and than PATH_MAX, with permissions removed.
+  Attack a = RunAttack(*runner,
+                       "for _ in range(1200):\n"
+                       "    os.mkdir('aaaa'); os.chdir('aaaa')\n"
+                       "open('f', 'w').write('x'); os.chmod('.', 0)\n"
+                       "print('deep')\n",
+                       absl::Seconds(5), absl::Seconds(10));
+  ASSERT_TRUE(a.result.ok()) << a.result.status();
+  EXPECT_EQ(a.result->tests[0].status, Status::kExited)
+      << a.result->tests[0].stderr_data << a.result->tests[0].error;
+  EXPECT_EQ(a.result->tests[0].stdout_data, "deep\n");
+}
+
 }  // namespace
 }  // namespace arbiter::code

@@ -225,5 +225,24 @@ TEST(BwrapRunner, UnsandboxedModeRunsTheSameHarness) {
   EXPECT_EQ(result->tests[1].stdout_data, "cba\n");
 }
 
+TEST(BwrapRunner, HarnessDeathFailsOnlyThatTestAndTheRestRunInANewSession) {
+  // Only reachable without isolation: inside the sandbox the harness is pid 1 and immune.
+  auto runner = testing::MakeRunner(BwrapOptions::Isolation::kNone);
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  SessionRequest request = Python(
+      "import os, sys\n"
+      "if sys.stdin.read() == 'kill': os.kill(os.getppid(), 9)\n"
+      "print('alive')\n",
+      3);
+  request.tests[1].stdin_data = "kill";
+  auto result = RunOnce(**runner, request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->tests[0].stdout_data, "alive\n");
+  EXPECT_EQ(result->tests[1].status, Status::kSignaled);
+  EXPECT_NE(result->tests[1].error.find("broke the sandbox harness"), std::string::npos)
+      << result->tests[1].error;
+  EXPECT_EQ(result->tests[2].stdout_data, "alive\n");
+}
+
 }  // namespace
 }  // namespace arbiter::code
