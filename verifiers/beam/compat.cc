@@ -44,10 +44,11 @@ size_t MatchThinkTag(std::string_view s, size_t pos) {
 
 size_t CountNonOverlapping(std::string_view s, std::string_view needle, size_t limit) {
   size_t count = 0;
+  if (s.size() < needle.size()) return 0;  // also keeps a null data() away from memmem
   const char* p = s.data();
   const char* end = s.data() + s.size();
   while (count < limit) {
-    const void* hit = memmem(p, end - p, needle.data(), needle.size());
+    const void* hit = memmem(p, static_cast<size_t>(end - p), needle.data(), needle.size());
     if (hit == nullptr) break;
     ++count;
     p = static_cast<const char*>(hit) + needle.size();
