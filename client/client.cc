@@ -82,7 +82,7 @@ absl::Status Client::ScoreStream(const v1::ScoreRequest& request,
       on_result(std::move(result));
       result.Clear();
     }
-    const absl::Status status = FromGrpcStatus(reader->Finish());
+    absl::Status status = FromGrpcStatus(reader->Finish());
     if (!status.ok() && delivered && IsRetryable(status.code())) {
       // Results already went to the caller: a replay would deliver them twice, so the failure
       // becomes final (ABORTED is not retryable), naming the original code.

@@ -26,7 +26,7 @@ absl::Duration JitteredBackoff(const RetryPolicy& policy, int attempt, absl::Bit
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  return {static_cast<absl::StatusCode>(status.error_code()), status.error_message()};
 }
 
 }  // namespace arbiter::client

@@ -43,8 +43,9 @@ class Pipeline {
 
   absl::StatusOr<ScorePipelineStats> Run(std::istream& in) {
     const int workers = std::max(1, options_.concurrency);
-    max_pending_ = 2 * workers;
+    max_pending_ = int64_t{2} * workers;
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<size_t>(workers));
     for (int i = 0; i < workers; ++i) threads.emplace_back([this] { Work(); });
     Read(in);
     {

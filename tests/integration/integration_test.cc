@@ -3,7 +3,7 @@
 // Needs ARBITER_BINARY_DIR (arbiterd at server/arbiterd, the CLI at client/arbiter) and, for the
 // conformance cases, ARBITER_SHARED_DIR with data/saturn (ctest sets both). Every test starts its
 // own server and stops it (SIGKILL at worst) before it ends.
-#include <signal.h>
+#include <csignal>
 
 #include <cstdlib>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #include "tests/integration/server_process.h"
 
-#include <signal.h>
+#include <csignal>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"

@@ -1,11 +1,11 @@
 #include "tests/integration/subprocess.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
+#include <cstdlib>
 
 #include <cerrno>
 #include <cstring>
