@@ -28,7 +28,20 @@ v1::Group MakeGroup(const std::string& truth, const std::vector<std::string>& co
   return group;
 }
 
-// A dispatcher over one CPU fake ("fake") and one sandbox fake ("boxed").
+// Writes its own advantages in Finalize, as VeRPO's code verifier does.
+class AdvantageVerifier : public FakeVerifier {
+ public:
+  AdvantageVerifier() : FakeVerifier("adv") {}
+  absl::Status Finalize(const sdk::PreparedTask&, absl::Span<const v1::Sample> samples,
+                        absl::Span<v1::SampleResult> results) const override {
+    EXPECT_EQ(samples.size(), results.size());
+    for (size_t i = 0; i < results.size(); ++i) results[i].set_advantage(0.25 * (i + 1));
+    return absl::OkStatus();
+  }
+  bool SetsAdvantage(const sdk::PreparedTask&) const override { return true; }
+};
+
+// A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed") and "adv".
 struct Fixture {
   explicit Fixture(ServerOptions options = {}) {
     auto owned = std::make_unique<FakeVerifier>("fake");
@@ -37,6 +50,7 @@ struct Fixture {
     auto boxed_owned = std::make_unique<FakeVerifier>("boxed", sdk::Verifier::Work::kSandbox);
     boxed = boxed_owned.get();
     EXPECT_TRUE(registry.Register(std::move(boxed_owned)).ok());
+    EXPECT_TRUE(registry.Register(std::make_unique<AdvantageVerifier>()).ok());
     auto created =
         Dispatcher::Create(options, &registry, std::make_shared<Metrics>(registry.Names()));
     EXPECT_TRUE(created.ok()) << created.status();
@@ -124,7 +138,7 @@ TEST(Dispatcher, UnknownVerifierRejectsTheWholeRequest) {
   PendingScore call(*f.dispatcher, request);
   EXPECT_EQ(call.admitted.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(call.admitted.message(),
-            "groups[1]: unknown verifier 'nope'; known verifiers: boxed, fake");
+            "groups[1]: unknown verifier 'nope'; known verifiers: adv, boxed, fake");
   EXPECT_FALSE(call.done.HasBeenNotified());
   EXPECT_EQ(f.fake->checks(), 0);
 }
@@ -329,6 +343,18 @@ TEST(Dispatcher, GroupsAreHandedOverAsTheyFinishUnlessShapingNeedsTheWholeBatch)
     done.WaitForNotification();
     EXPECT_EQ(order, paired ? std::vector<int>({0, 1}) : std::vector<int>({1, 0}));
   }
+}
+
+TEST(Dispatcher, VerifierAdvantagesSurviveDefaultShaping) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a", "b"}, "adv");
+  PendingScore call(*f.dispatcher, request);
+  const auto& results = call.Wait();
+  EXPECT_EQ(results[0].stats().advantage_source(), "verifier");
+  EXPECT_EQ(results[0].samples(0).advantage(), 0.25);
+  EXPECT_EQ(results[0].samples(1).advantage(), 0.5);
+  EXPECT_EQ(results[0].samples(0).reward(), 1.0);
 }
 
 TEST(Dispatcher, GroupWithoutSamplesIsInvalidArgument) {

@@ -78,6 +78,8 @@ arbiter::server::ServerOptions OptionsFromFlags() {
 }
 
 // Every verifier and generator this server hosts. Each call fails on a duplicate name.
+// Runs before any server thread exists (a sandbox launcher process may be started here), with
+// SIGTERM/SIGINT blocked: a child that should receive them must unblock them itself.
 absl::Status RegisterEverything(arbiter::sdk::VerifierRegistry& registry) {
   if (absl::Status s = arbiter::sat::RegisterSatVerifier(registry); !s.ok()) return s;
   if (absl::Status s = arbiter::beam::RegisterBeamVerifier(registry); !s.ok()) return s;

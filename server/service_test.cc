@@ -219,6 +219,25 @@ TEST(Service, ClientCancellationReachesTheRunningCheck) {
   EXPECT_EQ(t.fake->cancelled_checks(), 1);
 }
 
+TEST(Service, CancellingAStreamReachesTheRunningCheck) {
+  TestServer t;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("slow", {"block"});
+  *request.add_groups() = MakeGroup("1", {"1"});
+  grpc::ClientContext context;
+  auto reader = t.stub->ScoreStream(&context, request);
+  v1::GroupResult result;
+  ASSERT_TRUE(reader->Read(&result));
+  EXPECT_EQ(result.group_index(), 1);
+  t.fake->WaitUntilBlocked(1);
+  context.TryCancel();
+  while (reader->Read(&result)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  t.server->Shutdown(absl::Seconds(10));  // returns once the cancelled call has fully ended
+  EXPECT_EQ(t.fake->cancelled_checks(), 1);
+}
+
 TEST(Service, HealthIsServingThenNotServingOnceShutdownBeginsAndInFlightCallsFinish) {
   TestServer t;
   EXPECT_EQ(t.Health(), "SERVING");
