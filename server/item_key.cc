@@ -18,7 +18,13 @@ class Sha256 {
     static thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
         EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     ctx_ = ctx.get();
-    EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
+    // OpenSSL 3 re-fetches the implementation on every init from EVP_sha256(); an explicitly
+    // fetched EVP_MD skips that lookup (a lock and a hash-table probe per item).
+    static EVP_MD* const sha256 = [] {
+      EVP_MD* md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+      return md != nullptr ? md : const_cast<EVP_MD*>(EVP_sha256());
+    }();
+    EVP_DigestInit_ex(ctx_, sha256, nullptr);
   }
   // Length-prefixed, so ("ab","c") and ("a","bc") hash differently.
   void Field(std::string_view bytes) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "arbiter/v1/arbiter.grpc.pb.h"
 #include "benchmark/benchmark.h"
 #include "grpcpp/create_channel.h"
@@ -42,6 +43,7 @@ class NullVerifier : public sdk::Verifier {
 
 struct Env {
   Env() {
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as arbiterd does
     (void)registry.Register(std::make_unique<NullVerifier>());
     ServerOptions options;
     options.address = "127.0.0.1:0";
