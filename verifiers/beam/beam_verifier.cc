@@ -52,7 +52,7 @@ v1::SampleResult Verdict(bool format_ok, bool accuracy_ok, bool has_box, double 
   } else {
     result.set_outcome(v1::INCORRECT);
     result.set_message(!accuracy_ok ? "answers do not match the reactions"
-                                    : "format: need exactly one \"\\n</think>\\n\" then a box");
+                                    : R"(format: need exactly one "\n</think>\n" then a box)");
   }
   result.set_score(std::isfinite(score) ? score : 0.0);
   result.set_reward(result.score());

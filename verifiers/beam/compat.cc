@@ -141,7 +141,7 @@ absl::StatusOr<std::vector<std::string>> ParseGoldJson(std::string_view json) {
   const nlohmann::json parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     return absl::InvalidArgumentError(
-        "beam: ground_truth is not JSON; expected BeamPERL's gold list, e.g. [\"2.1P\", \"0.9P\"]");
+        R"(beam: ground_truth is not JSON; expected BeamPERL's gold list, e.g. ["2.1P", "0.9P"])");
   }
   std::vector<std::string> gold;
   if (parsed.is_string()) {
@@ -150,7 +150,7 @@ absl::StatusOr<std::vector<std::string>> ParseGoldJson(std::string_view json) {
   }
   if (!parsed.is_array() || parsed.empty()) {
     return absl::InvalidArgumentError(
-        "beam: ground_truth must be a non-empty JSON list of strings, e.g. [\"2.1P\", \"0.9P\"]");
+        R"(beam: ground_truth must be a non-empty JSON list of strings, e.g. ["2.1P", "0.9P"])");
   }
   for (const nlohmann::json& item : parsed) {
     if (item.is_string()) {

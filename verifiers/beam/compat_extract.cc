@@ -276,7 +276,7 @@ absl::InlinedVector<std::string_view, 8> BoxContents(std::string_view s) {
 
 std::vector<std::string_view> BoxedContents(std::string_view text) {
   const auto boxes = BoxContents(text);
-  return std::vector<std::string_view>(boxes.begin(), boxes.end());
+  return {boxes.begin(), boxes.end()};
 }
 
 void ExtractCoefficients(std::string_view text, bool gold, std::vector<double>* out) {

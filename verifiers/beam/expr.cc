@@ -48,7 +48,7 @@ absl::Status Validate(std::string_view text_view, std::string_view what_view) {
 
 namespace internal {
 absl::Mutex& GinacMutex() {
-  static absl::Mutex* mutex = new absl::Mutex();
+  static auto* mutex = new absl::Mutex();
   return *mutex;
 }
 }  // namespace internal

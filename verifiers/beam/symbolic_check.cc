@@ -28,7 +28,7 @@ constexpr int kOnes = kPoints;
 
 double EvalTree(const ex& e, const double* v) {
   if (GiNaC::is_a<GiNaC::numeric>(e)) {
-    const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(e);
+    const auto& n = GiNaC::ex_to<GiNaC::numeric>(e);
     return n.is_real() ? n.to_double() : NAN;
   }
   if (GiNaC::is_a<GiNaC::symbol>(e)) {

@@ -177,8 +177,7 @@ absl::StatusOr<BeamSolution> SolveModel(const BeamModel& model, bool diagrams) {
   solution.length = model.length;
   std::vector<PointForce> all_forces = model.forces;
   std::vector<Couple> all_couples = model.couples;
-  for (size_t i = 0; i < model.supports.size(); ++i) {
-    const Support& s = model.supports[i];
+  for (const Support& s : model.supports) {
     solution.reactions.push_back({s.label, s.type, s.at.x, 0, 0});
   }
   for (size_t k = 0; k < n; ++k) {
