@@ -18,6 +18,7 @@
 #include "server/options.h"
 #include "server/server.h"
 #include "verifiers/beam/register.h"
+#include "verifiers/code/server_options.h"
 #include "verifiers/sat/register.h"
 #include "verifiers/sdk/registry.h"
 #include "verifiers/shaping/register.h"
@@ -41,7 +42,15 @@ ABSL_FLAG(std::string, port_file, "",
           "If set, the bound gRPC port is written to this file (atomically) once serving.");
 
 // --- code verifier ---
-// (the code verifier's flags and its registration call go in the marked blocks)
+ABSL_FLAG(std::string, sandbox_isolation, "bwrap",
+          "Code sandbox: bwrap (namespaces, seccomp, rlimits, cgroups) or none (NO isolation: "
+          "only for trusted programs; logged at every start).");
+ABSL_FLAG(double, code_max_cpu_seconds, 12, "Cap on a code task's per-test CPU limit (seconds).");
+ABSL_FLAG(double, code_max_wall_seconds, 30, "Cap on a code task's per-test wall limit (seconds).");
+ABSL_FLAG(int64_t, code_max_memory_bytes, int64_t{4} << 30,
+          "Cap on a code task's per-test memory limit (bytes).");
+ABSL_FLAG(std::string, code_cache_dir, "",
+          "Compiled C++ binary cache directory; empty = a private temporary directory.");
 
 namespace {
 
@@ -86,7 +95,14 @@ absl::Status RegisterEverything(arbiter::sdk::VerifierRegistry& registry) {
   if (absl::Status s = arbiter::beam::RegisterBeamVerifier(registry); !s.ok()) return s;
   if (absl::Status s = arbiter::shaping::RegisterShapingGenerators(registry); !s.ok()) return s;
   // --- code verifier ---
-  // (arbiter::code::RegisterCodeVerifier(registry, options) goes here)
+  absl::StatusOr<arbiter::code::CodeVerifierOptions> code = arbiter::code::MakeCodeVerifierOptions(
+      {absl::GetFlag(FLAGS_sandbox_isolation), absl::GetFlag(FLAGS_code_max_cpu_seconds),
+       absl::GetFlag(FLAGS_code_max_wall_seconds), absl::GetFlag(FLAGS_code_max_memory_bytes),
+       absl::GetFlag(FLAGS_code_cache_dir)});
+  if (!code.ok()) return code.status();
+  if (absl::Status s = arbiter::code::RegisterCodeVerifier(registry, *std::move(code)); !s.ok()) {
+    return s;
+  }
   return absl::OkStatus();
 }
 
