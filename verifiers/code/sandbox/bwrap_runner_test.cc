@@ -64,6 +64,23 @@ TEST(BwrapRunner, ExceptionIsReportedWithoutReturnValue) {
   EXPECT_EQ(result->tests[0].error, "ValueError: nope");
 }
 
+// The program is compiled once per session by the harness; its syntax errors must still be
+// reported per test as the candidate's own failure, for both kinds of test.
+TEST(BwrapRunner, SyntaxErrorIsEachTestsRuntimeFailure) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto stdio = RunOnce(*runner, Python("def f(:\n  pass\n", 2, ""));
+  ASSERT_TRUE(stdio.ok()) << stdio.status();
+  for (const RawRun& run : stdio->tests) {
+    EXPECT_EQ(run.status, Status::kExited);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_NE(run.stderr_data.find("SyntaxError"), std::string::npos) << run.stderr_data;
+  }
+  auto call = RunOnce(*runner, Call("def f(x:\n  return x\n", "f", "[1]"));
+  ASSERT_TRUE(call.ok()) << call.status();
+  EXPECT_EQ(call->tests[0].return_json, "");
+  EXPECT_EQ(call->tests[0].error.rfind("SyntaxError", 0), 0u) << call->tests[0].error;
+}
+
 TEST(BwrapRunner, FileWrittenInOneTestIsInvisibleInTheNext) {
   ARBITER_REQUIRE_SANDBOX(runner);
   auto result =

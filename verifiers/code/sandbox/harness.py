@@ -174,7 +174,7 @@ def child_main(lang, program, fn_name, args_json, limits, work):
     try:
         if fn_name:
             ns = {"__name__": "solution", "__builtins__": builtins}
-            exec(compile(PRELUDE + program, "<solution>", "exec"), ns)
+            exec(compiled(True), ns)
             fn = ns.get(fn_name)
             if not callable(fn) and isinstance(ns.get("Solution"), type):
                 fn = getattr(ns["Solution"](), fn_name, None)
@@ -192,8 +192,7 @@ def child_main(lang, program, fn_name, args_json, limits, work):
                     result = {"error": "unserialisable return value: %s" % e}
                     code = 1
         else:
-            exec(compile(program, "<solution>", "exec"), {"__name__": "__main__",
-                                                          "__builtins__": builtins})
+            exec(compiled(False), {"__name__": "__main__", "__builtins__": builtins})
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if e.code is not None and not isinstance(e.code, int):
@@ -210,6 +209,29 @@ def child_main(lang, program, fn_name, args_json, limits, work):
     except BaseException as e:  # noqa: B036 — the candidate's failure, reported as data
         child_failed(e, fn_name)
     finish(code, result)
+
+
+# The candidate compiled once per session, before forking: compile() costs several milliseconds
+# of CPU here, more than the fork itself, and every test of a session runs the same program.
+# A compile error (or MemoryError) is kept and raised inside each test's child, where the
+# candidate's failures are reported, exactly as if the child had compiled it.
+COMPILED = {}
+
+
+def precompile(program):
+    for with_prelude in (False, True):
+        try:
+            source = (PRELUDE + program) if with_prelude else program
+            COMPILED[with_prelude] = compile(source, "<solution>", "exec")
+        except BaseException as e:  # noqa: B036 — reported by the test child
+            COMPILED[with_prelude] = e
+
+
+def compiled(with_prelude):
+    code = COMPILED[with_prelude]
+    if isinstance(code, BaseException):
+        raise code
+    return code
 
 
 def child_failed(e, fn_name):
@@ -397,6 +419,8 @@ def main():
         sys.stderr.write("harness: isolated mode outside a pid namespace\n")
         os._exit(2)
     program = blobs[0].decode("utf-8", "replace") if blobs else ""
+    if lang != "cpp":
+        precompile(program)
     wipe(WORK)
     # Everything allocated so far is moved out of the collector's reach: a collection in a test
     # child would otherwise touch (and copy-on-write) every page of the warm heap.
