@@ -147,7 +147,10 @@ TEST(Security, CpuLoopIsCpuLimitEvenWhenSigxcpuIsIgnored) {
     Attack a = RunAttack(*runner, loop, absl::Seconds(1), absl::Seconds(20));
     ASSERT_TRUE(a.result.ok()) << a.result.status();
     EXPECT_EQ(a.result->tests[0].status, Status::kCpuTimeLimit) << loop;
-    EXPECT_GE(a.result->tests[0].cpu_time, absl::Milliseconds(900)) << loop;
+    // rusage CPU time is sampled at scheduler ticks and under-reports on a loaded VM (835 ms
+    // seen for a 1 s RLIMIT_CPU kill under ctest -j2); half the limit still proves the loop ran
+    // until the CPU limit, not until something else stopped it.
+    EXPECT_GE(a.result->tests[0].cpu_time, absl::Milliseconds(500)) << loop;
   }
 }
 
