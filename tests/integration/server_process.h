@@ -28,6 +28,7 @@ class ServerProcess {
 
   // "127.0.0.1:PORT".
   const std::string& address() const { return address_; }
+  pid_t pid() const { return process_.pid(); }
   // SIGTERM, then waits up to `timeout` for the exit; returns the exit code.
   absl::StatusOr<int> Stop(absl::Duration timeout);
   // The server's stderr so far (for failure messages).

@@ -3,19 +3,14 @@
 // `arbiter score --shaping=JSON` applies the stages. The library-level tests are in
 // verifiers/shaping; these prove the same numbers come out of the service and the CLI.
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/integration/server_process.h"
-#include "tests/integration/subprocess.h"
+#include "tests/integration/cli_fixture.h"
 
 namespace arbiter::integration {
 namespace {
@@ -65,45 +60,11 @@ MATCHER_P2(AllNear, expected, tolerance, "") {
   return true;
 }
 
-class ShapingCliTest : public ::testing::Test {
+class ShapingCliTest : public CliFixture {
  protected:
-  void SetUp() override {
-    const char* bin = std::getenv("ARBITER_BINARY_DIR");
-    ASSERT_NE(bin, nullptr) << "ARBITER_BINARY_DIR is not set (run through ctest)";
-    cli_ = std::string(bin) + "/client/arbiter";
-    const std::string arbiterd = std::string(bin) + "/server/arbiterd";
-    ASSERT_TRUE(std::filesystem::exists(arbiterd)) << "arbiterd is not built at " << arbiterd;
-    ASSERT_TRUE(std::filesystem::exists(cli_)) << "the arbiter CLI is not built at " << cli_;
-    auto server = ServerProcess::Start(arbiterd, scratch_.path());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-
-  // Scores `groups` through `arbiter score --shaping=<shaping>`; one result per group, in order.
   std::vector<json> Score(const std::vector<json>& groups, const json& shaping) {
-    const std::string input = scratch_.path() + "/in.jsonl";
-    {
-      std::ofstream out(input);
-      for (const json& g : groups) out << g.dump() << "\n";
-    }
-    absl::StatusOr<RunResult> run =
-        RunProcess({cli_, "score", "--input=" + input, "--output=-", "--shaping=" + shaping.dump(),
-                    "--server=" + server_->address()},
-                   scratch_.path(), absl::Seconds(60));
-    EXPECT_TRUE(run.ok()) << run.status();
-    if (!run.ok()) return {};
-    EXPECT_EQ(run->exit_code, 0) << run->err;
-    std::vector<json> results;
-    for (absl::string_view line : absl::StrSplit(run->out, '\n', absl::SkipEmpty())) {
-      results.push_back(json::parse(line));
-    }
-    EXPECT_EQ(results.size(), groups.size()) << run->out;
-    return results;
+    return CliFixture::Score(groups, {"--shaping=" + shaping.dump()});
   }
-
-  TempDir scratch_;
-  std::string cli_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(ShapingCliTest, ZScoreUnbiasedMatchesOpenRlhfGroupNorm) {
