@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <algorithm>
 #include <memory>
@@ -21,7 +22,11 @@ namespace {
 BwrapRunner* Runner() {
   // Destroyed at exit, which removes the runner's private compile-cache directory.
   static const std::unique_ptr<BwrapRunner> runner = [] {
-    auto r = BwrapRunner::Create(BwrapOptions{});
+    // ARBITER_BENCH_NO_CGROUPS=1 measures the same sessions without the per-session cgroups, to
+    // price the cgroup v1 memory accounting of copy-on-write faults.
+    BwrapOptions options;
+    options.use_cgroups = std::getenv("ARBITER_BENCH_NO_CGROUPS") == nullptr;
+    auto r = BwrapRunner::Create(options);
     return r.ok() ? *std::move(r) : nullptr;
   }();
   return runner.get();
