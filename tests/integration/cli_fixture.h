@@ -20,8 +20,13 @@ class CliFixture : public ::testing::Test {
  protected:
   void SetUp() override;
 
-  // Runs `arbiter <words...> --server=<this test's server>`, bounded by `timeout`.
-  RunResult Cli(const std::vector<std::string>& words, absl::Duration timeout = absl::Seconds(120));
+  // Runs `arbiter <words...> --server=<this test's server>` with `stdin_path` as its input,
+  // bounded by `timeout`.
+  RunResult Cli(const std::vector<std::string>& words, absl::Duration timeout = absl::Seconds(180),
+                const std::string& stdin_path = "/dev/null");
+
+  // Writes `lines` as JSON Lines to `name` in the test's scratch directory; returns the path.
+  std::string WriteLines(const std::string& name, const std::vector<nlohmann::json>& lines);
 
   // `arbiter score` over `groups` (one JSON Lines row each) with `extra_flags`; expects exit 0
   // and one result per group, in order.

@@ -17,8 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/integration/server_process.h"
-#include "tests/integration/subprocess.h"
+#include "tests/integration/cli_fixture.h"
 
 namespace arbiter::integration {
 namespace {
@@ -82,54 +81,9 @@ json GroupFor(const json& row, const std::string& form, const std::string& mode,
           {"samples", json::array({{{"completion", Completion(row["solution"])}}})}};
 }
 
-std::vector<json> ParseLines(const std::string& text) {
-  std::vector<json> out;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    out.push_back(json::parse(line));
-  }
-  return out;
-}
-
-class IntegrationTest : public ::testing::Test {
+// The fixture's server and CLI, plus the Saturn conformance data.
+class IntegrationTest : public CliFixture {
  protected:
-  void SetUp() override {
-    const std::string bin = EnvOrEmpty("ARBITER_BINARY_DIR");
-    ASSERT_FALSE(bin.empty()) << "ARBITER_BINARY_DIR is not set (run through ctest)";
-    arbiterd_ = bin + "/server/arbiterd";
-    cli_ = bin + "/client/arbiter";
-    ASSERT_TRUE(std::filesystem::exists(cli_)) << "the arbiter CLI is not built at " << cli_;
-    if (!std::filesystem::exists(arbiterd_)) {
-#ifdef ARBITER_HAVE_ARBITERD
-      FAIL() << "arbiterd is not built at " << arbiterd_ << " (build target arbiterd)";
-#else
-      GTEST_SKIP() << "this build has no arbiterd target yet; nothing to integrate against";
-#endif
-    }
-    ASSERT_FALSE(scratch_.path().empty()) << "cannot create a temporary directory";
-    auto server = ServerProcess::Start(arbiterd_, scratch_.path());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-
-  void TearDown() override { server_.reset(); }  // SIGKILLs a server a test did not stop
-
-  // Runs the CLI against the test's server (prepended --server flag after the subcommand words).
-  RunResult Cli(std::vector<std::string> words, const std::string& stdin_path = "/dev/null") {
-    std::vector<std::string> argv = {cli_};
-    argv.insert(argv.end(), words.begin(), words.end());
-    argv.push_back("--server=" + server_->address());
-    absl::StatusOr<RunResult> r = RunProcess(argv, scratch_.path(), kCliTimeout, stdin_path);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : RunResult{};
-  }
-
-  std::string WriteLines(const std::string& name, const std::vector<json>& lines) {
-    const std::string path = scratch_.path() + "/" + name;
-    std::ofstream out(path);
-    for (const json& l : lines) out << l.dump() << "\n";
-    return path;
-  }
-
   std::string SharedSaturnDir() {
     const std::string shared = EnvOrEmpty("ARBITER_SHARED_DIR");
     const std::string dir = shared + "/data/saturn";
@@ -140,10 +94,6 @@ class IntegrationTest : public ::testing::Test {
     }
     return dir;
   }
-
-  TempDir scratch_;
-  std::string arbiterd_, cli_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(IntegrationTest, EveryPlantedSaturnSolutionScoresOneInBothModes) {
@@ -228,7 +178,7 @@ TEST_F(IntegrationTest, GeneratedSatRowsHaveSaturnSchemaAndTheirSolutionsScoreOn
   // Same seed, same tasks.
   EXPECT_EQ(Cli({"gen", "sat", "--n=3", "--k=5", "--l=8", "--count=20", "--seed=7"}).out, gen.out);
   const std::string input = WriteLines("generated.jsonl", groups);
-  const RunResult score = Cli({"score", "--input=-", "--output=-"}, input);
+  const RunResult score = Cli({"score", "--input=-", "--output=-"}, kCliTimeout, input);
   ASSERT_EQ(score.exit_code, 0) << score.err;
   const std::vector<json> results = ParseLines(score.out);
   ASSERT_EQ(results.size(), rows.size());
