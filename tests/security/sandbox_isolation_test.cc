@@ -12,14 +12,15 @@ using Status = RawRun::Status;
 using testing::LeakCheck;
 
 // The attack runs when stdin is "attack"; otherwise the program is the probe: it prints how many
-// processes the pid namespace holds (harness as pid 1, itself = 2) and what /work/t contains.
+// processes the pid namespace holds (the harness's supervisor as pid 1 and its forker, itself =
+// 3) and what /work/t contains.
 constexpr char kProbe[] =
     "import os, sys\n"
     "if sys.stdin.read() != 'attack':\n"
     "    print(len([p for p in os.listdir('/proc') if p.isdigit()]), os.listdir('.'),"
     " os.listdir('/dev/shm'))\n"
     "    sys.exit(0)\n";
-constexpr char kCleanProbe[] = "2 [] []\n";
+constexpr char kCleanProbe[] = "3 [] []\n";
 
 struct Attack {
   SessionRequest request;

@@ -6,6 +6,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -33,8 +35,9 @@ using internal::SandboxProcess;
 constexpr char kPath[] = "/usr/local/bin:/usr/bin:/bin";
 // Room for the harness, its pid-1 reaper and the tmpfs pages (charged to the session's cgroup).
 constexpr int64_t kHarnessMemory = int64_t{96} << 20;
-// bwrap itself and the harness live in the session's pids group besides the test's processes.
-constexpr int kHarnessProcesses = 2;
+// bwrap itself and the harness's two processes (supervisor and forker) live in the session's pids
+// group besides the test's processes.
+constexpr int kHarnessProcesses = 3;
 
 bool IsSymlink(const char* path) {
   struct stat st;
@@ -60,6 +63,29 @@ absl::StatusOr<int> DataFd(const std::string& data) {
   return fd;
 }
 
+// The harness's forker library (forker.c, embedded) as a read-only file in `dir`, which the
+// unprivileged host uid bwrap runs as can traverse; each runner writes its own copy.
+absl::StatusOr<std::string> WriteForkerLibrary(const std::string& dir) {
+  std::string path = absl::StrCat(dir, "/forker-XXXXXX.so");
+  const int fd = mkstemps(path.data(), 3);
+  if (fd < 0)
+    return absl::FailedPreconditionError(absl::StrCat("mkstemps ", path, ": ", strerror(errno)));
+  const std::string_view bytes = internal::ForkerLibrary();
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool ok = done == bytes.size() && fchmod(fd, 0444) == 0;
+  close(fd);
+  if (!ok) {
+    unlink(path.c_str());
+    return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
+  }
+  return path;
+}
+
 double Seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
 
 nlohmann::json LimitsJson(const RunLimits& limits) {
@@ -67,8 +93,8 @@ nlohmann::json LimitsJson(const RunLimits& limits) {
           {"wall_s", Seconds(limits.wall)},
           {"memory_bytes", limits.memory_bytes},
           // RLIMIT_NPROC counts every process of uid 65534 in the sandbox's user namespace,
-          // including the harness (pid 1).
-          {"nproc", limits.max_processes + 1},
+          // including the harness's supervisor (pid 1) and forker.
+          {"nproc", limits.max_processes + 2},
           {"nofile", limits.max_open_files},
           {"fsize", limits.max_file_bytes},
           {"max_stdout", limits.max_stdout_bytes},
@@ -132,7 +158,9 @@ class BwrapRunner::Session {
 };
 
 BwrapRunner::BwrapRunner(BwrapOptions options) : options_(std::move(options)) {}
-BwrapRunner::~BwrapRunner() = default;
+BwrapRunner::~BwrapRunner() {
+  if (!forker_path_.empty()) unlink(forker_path_.c_str());
+}
 
 absl::StatusOr<std::unique_ptr<BwrapRunner>> BwrapRunner::Create(BwrapOptions options) {
   auto runner = std::unique_ptr<BwrapRunner>(new BwrapRunner(std::move(options)));
@@ -143,6 +171,7 @@ absl::StatusOr<std::unique_ptr<BwrapRunner>> BwrapRunner::Create(BwrapOptions op
   runner->harness_source_ = std::string(internal::HarnessSource());
   ARBITER_ASSIGN_OR_RETURN(runner->cache_,
                            internal::CompileCache::Create(o.cache_dir, o.cache_max_bytes));
+  ARBITER_ASSIGN_OR_RETURN(runner->forker_path_, WriteForkerLibrary(runner->cache_->dir()));
   if (o.isolation == BwrapOptions::Isolation::kBwrap) {
     if (access(o.bwrap_path.c_str(), X_OK) != 0) {
       return absl::FailedPreconditionError(absl::StrCat("no bubblewrap at ", o.bwrap_path));
@@ -306,14 +335,15 @@ absl::StatusOr<std::unique_ptr<BwrapRunner::Session>> BwrapRunner::StartSession(
   int data_fd = -1;
   std::vector<std::string> argv;
   if (isolated) {
-    std::vector<std::string> binds;
-    if (!binary.empty()) binds = {"--ro-bind", binary, "/arbiter/prog"};
+    std::vector<std::string> binds = {"--ro-bind", forker_path_, "/arbiter/forker.so"};
+    if (!binary.empty()) binds.insert(binds.end(), {"--ro-bind", binary, "/arbiter/prog"});
     argv = SandboxArgv(binds, python);
     ARBITER_ASSIGN_OR_RETURN(data_fd, DataFd(seccomp_bpf_));
   } else {
     ARBITER_ASSIGN_OR_RETURN(session->host_work_dir, cache_->NewBuildDir());
     init["work"] = session->host_work_dir;
     init["binary"] = binary;
+    init["forker"] = forker_path_;
     argv = {"/usr/bin/env",
             "-i",
             absl::StrCat("PATH=", kPath),

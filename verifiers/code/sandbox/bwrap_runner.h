@@ -107,6 +107,7 @@ class BwrapRunner : public SandboxRunner {
   BwrapOptions options_;
   std::string seccomp_bpf_;
   std::string harness_source_;
+  std::string forker_path_;  // the forker library, written at Create (bound at /arbiter/forker.so)
   std::unique_ptr<internal::CgroupManager> cgroups_;
   std::unique_ptr<internal::CompileCache> cache_;
 };

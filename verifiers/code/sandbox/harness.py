@@ -6,19 +6,28 @@
 #   init  {"op":"init","lang":"python"|"cpp","limits":{...}} + [program]  -> {"op":"ready"}
 #   test  {"op":"test","fn_name":str} + [stdin, args_json]               -> result header +
 #         [stdout, stderr, return_json]
-# For each test the harness forks a fresh child in a fresh empty directory under /work, with
-# rlimits set, runs the candidate there, and afterwards kills every other process of the pid
-# namespace (kill(-1)) and wipes /work and /dev/shm, so nothing of one test reaches the next.
-# Nothing of the candidate is compiled or executed in this parent process.
+# Two trusted processes share the work:
+# - the supervisor (this process, pid 1) speaks the protocol, feeds stdin, collects output,
+#   enforces the wall clock, reaps, cleans up and classifies. It never forks per test, so its
+#   memory is never shared copy-on-write and its per-test work takes no page faults.
+# - the forker (pid 2), a warm interpreter holding the compiled candidate, does nothing per test
+#   but clone(CLONE_PARENT) one fresh child, which becomes the supervisor's child (and a sibling
+#   of the forker), so the supervisor reaps it and reads its rusage as before.
+# Each test child starts in a fresh empty directory under /work with rlimits set; afterwards the
+# supervisor kills every other process of the pid namespace and wipes /work and /dev/shm, so
+# nothing of one test reaches the next. A test may kill, stop or re-limit the forker (same uid):
+# the supervisor checks it after every test and replaces it if it changed.
+# Nothing of the candidate is compiled or executed in either trusted process.
 import builtins
+import ctypes
 import errno
 import gc
-import io
 import json
 import os
 import resource
 import select
 import signal
+import socket
 import struct
 import sys
 import time
@@ -50,8 +59,8 @@ _loads = json.loads
 
 def make_undumpable():
     # Same uid as the candidate: without this it could open /proc/<harness>/fd/1 and forge frames.
+    # Inherited by the forker and by every test child (fork copies the flag).
     try:
-        import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
     except Exception:
         pass
@@ -119,6 +128,22 @@ def wipe(path):
         os.close(top)
 
 
+def reap():
+    # Reaps every exited child (test processes and their orphans) without blocking. Returns False
+    # when the forker was among them.
+    forker_alive = True
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return forker_alive
+        if pid == 0:
+            return forker_alive
+        if pid == FORKER.pid:
+            forker_alive = False
+            FORKER.pid = -1
+
+
 def kill_everything_else(pgid):
     if not ISOLATED:  # no pid namespace: kill(-1) would hit the host; the test's group only
         try:
@@ -126,49 +151,32 @@ def kill_everything_else(pgid):
         except (ProcessLookupError, PermissionError):
             pass
         return
-    # We are pid 1 of the sandbox's pid namespace: kill(-1) reaches every other process in it,
-    # orphans are reparented to us, and we reap them (zombies count toward RLIMIT_NPROC).
+    # We are pid 1 of the sandbox's pid namespace, so /proc lists every process in it; all but
+    # us and the forker are the test's. Orphans are reparented to us and reaped here (zombies
+    # count toward RLIMIT_NPROC). A fork bomb racing us loses: each round kills what it sees.
     for _ in range(20000):
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0] > 0:
-                pass
-        except ChildProcessError:
+        if not reap():
+            FORKER.lost = True
+        others = [int(n) for n in os.listdir("/proc") if n.isdigit()]
+        others = [pid for pid in others if pid != 1 and pid != FORKER.pid]
+        if not others:
             return
+        for pid in others:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         time.sleep(0.0001)
 
 
-def set_limits(limits):
-    cpu = max(1, int(-(-limits["cpu_s"] // 1)))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    mem = limits["memory_bytes"]
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits["nproc"], limits["nproc"]))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (limits["nofile"], limits["nofile"]))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["fsize"], limits["fsize"]))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def child_main(lang, program, fn_name, args_json, limits, work):
-    os.chdir(work)
-    try:  # under a cgroup OOM the kernel should pick the test, never the harness
-        with open("/proc/self/oom_score_adj", "w") as f:
-            f.write("1000")
-    except OSError:
-        pass
-    os.closerange(4, 1 << 16)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+def child_main(lang, fn_name, args_json):
+    # A fresh test child, cloned by the forker, which already gave it its own process group,
+    # the test's pipes on fds 0-3 and nothing else, its work directory, oom_score_adj 1000, the
+    # default SIGPIPE action and the test's rlimits (forker.c).
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    set_limits(limits)
     if lang == "cpp":
         os.execve(PROGRAM_BINARY, ["prog"], os.environ)
-    sys.stdin = open(0, "r", closefd=False)
-    sys.stdout = open(1, "w", closefd=False)
-    sys.stderr = open(2, "w", closefd=False)
-    sys.argv = ["solution.py"]
+    # sys.stdin/stdout/stderr were made by the forker, over pipes like these, and never used.
     result = None
     code = 0
     try:
@@ -209,6 +217,133 @@ def child_main(lang, program, fn_name, args_json, limits, work):
     except BaseException as e:  # noqa: B036 — the candidate's failure, reported as data
         child_failed(e, fn_name)
     finish(code, result)
+
+
+# Things of the forker a test (same uid) can change and every later child would inherit.
+WATCHED_LIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
+FORKER_LIBRARY = "/arbiter/forker.so"  # forker.c, bound read-only by the server
+
+
+class Forker:
+    """The supervisor's handle on the forker process: start, ask for a child, check, replace."""
+
+    def __init__(self):
+        self.pid = -1
+        self.sock = None
+        self.lost = False
+        self.baseline = None
+
+    def start(self, lang, limits, work):
+        gc.collect()  # here, before the fork shares the heap copy-on-write (forker_main freezes it)
+        sup, fork_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()  # once per session (again only if a test broke the forker)
+        if pid == 0:
+            try:
+                sup.close()
+                forker_main(fork_end, lang, limits, work)
+            finally:
+                os._exit(127)
+        fork_end.close()
+        self.pid, self.sock, self.lost = pid, sup, False
+        if sup.recv(1) != b"R":
+            raise RuntimeError("the forker did not start (see its error above)")
+        self.baseline = self.snapshot()
+
+    def snapshot(self):
+        return ([resource.prlimit(self.pid, r) for r in WATCHED_LIMITS],
+                os.getpriority(os.PRIO_PROCESS, self.pid),
+                os.sched_getscheduler(self.pid),
+                os.sched_getaffinity(self.pid))
+
+    def intact(self):
+        if not reap():  # it died (a zombie would still answer the checks below)
+            self.lost = True
+        if self.lost or self.pid <= 0:
+            return False
+        try:
+            os.kill(self.pid, signal.SIGCONT)  # undoes a SIGSTOP sent by the test
+            return self.snapshot() == self.baseline
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.pid > 0:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+        if self.sock is not None:
+            self.sock.close()
+        self.pid, self.sock = -1, None
+
+    def spawn(self, fds, fn_name, args_json):
+        # Sends the child's pipe ends and its call; returns the new child's pid.
+        name, args = fn_name.encode(), args_json.encode()
+        socket.send_fds(self.sock, [struct.pack("=II", len(name), len(args))], fds)
+        self.sock.sendall(name + args)
+        reply = b""
+        while len(reply) < 4:
+            chunk = self.sock.recv(4 - len(reply))
+            if not chunk:
+                raise ConnectionError("the forker is gone")
+            reply += chunk
+        (pid,) = struct.unpack("=i", reply)
+        if pid <= 0:
+            raise OSError(-pid, "clone: %s" % os.strerror(-pid))
+        return pid
+
+
+def forker_main(sock, lang, limits, work):
+    # The forker: warm, holding the compiled candidate, and otherwise idle. Its loop is C
+    # (forker.c): per test it receives four pipe ends and the call, clones the child, and replies
+    # with its pid, touching (and copy-on-write faulting) as few pages as possible.
+    # Nothing of the supervisor's but the socket: a replacement forker is started mid-test, when
+    # the supervisor holds that test's pipes, and must not keep their write ends open.
+    os.dup2(sock.detach(), 3)
+    os.closerange(4, 1 << 16)
+    # fds 0-2 are made pipes while the child's stdio objects are built (so they probe a pipe, as
+    # the child's will be), then /dev/null: the forker never touches the server's channel, and
+    # received fds are >= 4, so the child's dup2 onto 0-3 cannot clobber one of them.
+    r, w = os.pipe()
+    os.dup2(r, 0)
+    os.dup2(w, 1)
+    os.dup2(w, 2)
+    os.close(r)
+    os.close(w)
+    sys.stdin = open(0, "r", closefd=False)
+    sys.stdout = open(1, "w", closefd=False)
+    sys.stderr = open(2, "w", closefd=False)
+    sys.argv = ["solution.py"]
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    # PyDLL keeps the GIL held across the call: the child resumes exactly where the forker is,
+    # single-threaded, like after os.fork() but without the at-fork hooks (so `random` is not
+    # reseeded per test: every test of a program sees the same sequence).
+    loop = ctypes.PyDLL(FORKER_LIBRARY).arbiter_forker_loop
+    loop.restype = ctypes.c_int
+    loop.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(ctypes.c_longlong),
+                     ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_char_p))
+    cpu = max(1, int(-(-limits["cpu_s"] // 1)))
+    rlimits = (ctypes.c_longlong * 6)(cpu, cpu + 1, limits["memory_bytes"], limits["nproc"],
+                                       limits["nofile"], limits["fsize"])
+    lens = (ctypes.c_uint32 * 2)()
+    body = ctypes.c_char_p()
+    gc.freeze()  # the supervisor collected just before forking us; a collection here would fault
+    os.write(3, b"R")  # every page of the heap
+    if loop(3, work.encode(), rlimits, lens, ctypes.byref(body)) != 0:
+        os._exit(0)  # the supervisor is gone
+    request = ctypes.string_at(body, lens[0] + lens[1])
+    try:
+        child_main(lang, request[:lens[0]].decode("utf-8", "replace"),
+                   request[lens[0]:].decode("utf-8", "replace"))
+    finally:
+        os._exit(127)
+
+
+FORKER = Forker()
 
 
 # The candidate compiled once per session, before forking: compile() costs several milliseconds
@@ -258,7 +393,21 @@ def finish(code, result):
     os._exit(code)
 
 
-def run_test(lang, program, limits, fn_name, stdin_data, args_json):
+def spawn_test(lang, limits, fds, fn_name, args_json):
+    # A test that broke the forker (killed, stopped or re-limited it) costs a new forker, once.
+    for attempt in (0, 1):
+        if FORKER.pid <= 0 or FORKER.lost:
+            FORKER.stop()
+            FORKER.start(lang, limits, os.path.join(WORK, "t"))
+        try:
+            return FORKER.spawn(fds, fn_name, args_json)
+        except (ConnectionError, BrokenPipeError):
+            if attempt:
+                raise
+            FORKER.lost = True
+
+
+def run_test(lang, limits, fn_name, stdin_data, args_json):
     work = os.path.join(WORK, "t")
     os.mkdir(work, 0o700)
     in_r, in_w = os.pipe2(os.O_CLOEXEC)
@@ -266,17 +415,11 @@ def run_test(lang, program, limits, fn_name, stdin_data, args_json):
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     res_r, res_w = os.pipe2(os.O_CLOEXEC)
     start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setpgid(0, 0)
-            for src, dst in ((in_r, 0), (out_w, 1), (err_w, 2), (res_w, 3)):
-                os.dup2(src, dst)
-            child_main(lang, program, fn_name, args_json, limits, work)
-        finally:
-            os._exit(127)
-    for fd in (in_r, out_w, err_w, res_w):
-        os.close(fd)
+    try:
+        pid = spawn_test(lang, limits, [in_r, out_w, err_w, res_w], fn_name, args_json)
+    finally:
+        for fd in (in_r, out_w, err_w, res_w):
+            os.close(fd)
     pidfd = os.pidfd_open(pid)
     os.set_blocking(in_w, False)
     out, err, res = bytearray(), bytearray(), bytearray()
@@ -361,6 +504,8 @@ def run_test(lang, program, limits, fn_name, stdin_data, args_json):
     wipe(WORK)
     if ISOLATED:
         wipe(SHM)
+    if not FORKER.intact():
+        FORKER.lost = True  # replaced before the next test
     return classify(wstatus, ru, wall, killed_for, limits, bytes(out), bytes(err), bytes(res))
 
 
@@ -408,12 +553,13 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.closerange(3, 1 << 16)
-    global WORK, PROGRAM_BINARY, ISOLATED
+    global WORK, PROGRAM_BINARY, ISOLATED, FORKER_LIBRARY
     init, blobs = read_frame()
     lang, limits = init["lang"], init["limits"]
     ISOLATED = init.get("isolated", True) is True
     WORK = init.get("work", WORK)
     PROGRAM_BINARY = init.get("binary", PROGRAM_BINARY)
+    FORKER_LIBRARY = init.get("forker", FORKER_LIBRARY)
     if ISOLATED and os.getpid() != 1:
         # kill(-1) is only safe as pid 2 of our own pid namespace: refuse rather than hit the host.
         sys.stderr.write("harness: isolated mode outside a pid namespace\n")
@@ -422,17 +568,17 @@ def main():
     if lang != "cpp":
         precompile(program)
     wipe(WORK)
-    # Everything allocated so far is moved out of the collector's reach: a collection in a test
-    # child would otherwise touch (and copy-on-write) every page of the warm heap.
-    gc.collect()
-    gc.freeze()
+    # The forker freezes everything allocated so far out of the collector's reach: a collection
+    # in a test child would otherwise touch (and copy-on-write fault) every page of the warm heap.
+    FORKER.start(lang, limits, os.path.join(WORK, "t"))
     write_frame({"op": "ready"})
     while True:
         try:
             req, blobs = read_frame()
         except EOFError:
+            FORKER.stop()
             return
-        header, out_blobs = run_test(lang, program, limits, req.get("fn_name", ""),
+        header, out_blobs = run_test(lang, limits, req.get("fn_name", ""),
                                      blobs[0], blobs[1].decode("utf-8", "replace"))
         write_frame(header, out_blobs)
 

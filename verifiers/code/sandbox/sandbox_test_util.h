@@ -74,7 +74,12 @@ inline std::set<ino_t> PidNamespaces() {
 class LeakCheck {
  public:
   explicit LeakCheck(std::string cache_dir = "")
-      : fds_(CountOpenFds()), namespaces_(PidNamespaces()), cache_dir_(std::move(cache_dir)) {}
+      : fds_(CountOpenFds()), namespaces_(PidNamespaces()), cache_dir_(std::move(cache_dir)) {
+    // What the runner keeps for its lifetime (its forker library) was there before the session.
+    if (!cache_dir_.empty()) {
+      for (std::string& name : ListDir(cache_dir_)) cache_files_.insert(std::move(name));
+    }
+  }
 
   std::string Leftovers() const {
     std::string problems;
@@ -106,7 +111,8 @@ class LeakCheck {
       }
       if (!cache_dir_.empty()) {
         for (const std::string& name : ListDir(cache_dir_)) {
-          if (name.size() < 4 || name.substr(name.size() - 4) != ".bin") {
+          if ((name.size() < 4 || name.substr(name.size() - 4) != ".bin") &&
+              cache_files_.count(name) == 0) {
             absl::StrAppend(&problems, "file ", cache_dir_, "/", name, "; ");
           }
         }
@@ -124,6 +130,7 @@ class LeakCheck {
   int fds_;
   std::set<ino_t> namespaces_;
   std::string cache_dir_;
+  std::set<std::string> cache_files_;
 };
 
 // A private cache directory per test binary, removed when the binary exits ("" when it cannot be

@@ -40,6 +40,8 @@ class CompileCache {
                                                 std::string diagnostics);
   // A new empty directory for one compilation (the caller removes it).
   absl::StatusOr<std::string> NewBuildDir();
+  // The cache's directory: traversable, not listable, by the host uid bwrap runs as.
+  const std::string& dir() const { return dir_; }
 
  private:
   struct Entry {

@@ -1,0 +1,146 @@
+// The forker's loop, in C: loaded by harness.py (ctypes.PyDLL) into the warm interpreter that
+// clones one fresh child per test. Written in C because every page the forker writes between
+// two clones costs it a copy-on-write fault on the next one: a Python loop rewrites about sixty
+// pages per test (frames, refcounts of shared objects, allocator pools), this loop about five.
+//
+// Protocol on `sock` (a stream socket from the supervisor), per test:
+//   in:  two native-endian uint32 lengths (fn_name, args_json) carrying SCM_RIGHTS with exactly
+//        four fds (the child's stdin, stdout, stderr and result pipe ends), then the two strings;
+//   out: one native-endian int32: the child's pid, or -errno if clone failed.
+// The child is cloned with CLONE_PARENT, so it is the supervisor's child (a sibling of the
+// forker): the supervisor reaps it and reads its rusage. In the child this function returns 0
+// after setting up the test's process state; Python then runs the candidate.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { kFds = 4, kLimits = 6 };
+
+// The request of the current test, read by Python in the child.
+static char* g_body;
+static size_t g_body_cap;
+
+static long CloneParent(void) {
+  const unsigned long flags = CLONE_PARENT | SIGCHLD;
+#if defined(__s390__) || defined(__CRIS__)
+  return syscall(SYS_clone, 0, flags, 0, 0, 0);  // stack first on these
+#else
+  return syscall(SYS_clone, flags, 0, 0, 0, 0);
+#endif
+}
+
+static int ReadAll(int fd, char* out, size_t n) {
+  while (n > 0) {
+    const ssize_t k = read(fd, out, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return -1;
+    out += k;
+    n -= (size_t)k;
+  }
+  return 0;
+}
+
+// The child's process state before any candidate code: own process group, pipes on 0-3, nothing
+// else open, its work directory, the kernel's preferred OOM victim, and the test's rlimits.
+// limits = {cpu soft, cpu hard, address space, processes, open files, file size} (core is 0).
+static void SetUpChild(const int fds[kFds], const char* work, const long long limits[kLimits]) {
+  if (setpgid(0, 0) != 0) _exit(127);
+  for (int i = 0; i < kFds; ++i) {
+    if (dup2(fds[i], i) < 0) _exit(127);
+  }
+  if (syscall(SYS_close_range, kFds, ~0U, 0) != 0) {
+    for (int fd = kFds; fd < 65536; ++fd) close(fd);
+  }
+  if (chdir(work) != 0) _exit(127);
+  const int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (oom >= 0) {
+    if (write(oom, "1000", 4) != 4) {
+      // Best effort: without it a cgroup OOM may pick a test process other than the largest.
+    }
+    close(oom);
+  }
+  signal(SIGPIPE, SIG_DFL);
+  const struct {
+    int resource;
+    rlim_t soft, hard;
+  } rl[] = {
+      {RLIMIT_CPU, (rlim_t)limits[0], (rlim_t)limits[1]},
+      {RLIMIT_AS, (rlim_t)limits[2], (rlim_t)limits[2]},
+      {RLIMIT_NPROC, (rlim_t)limits[3], (rlim_t)limits[3]},
+      {RLIMIT_NOFILE, (rlim_t)limits[4], (rlim_t)limits[4]},
+      {RLIMIT_FSIZE, (rlim_t)limits[5], (rlim_t)limits[5]},
+      {RLIMIT_CORE, 0, 0},
+  };
+  for (size_t i = 0; i < sizeof rl / sizeof rl[0]; ++i) {
+    const struct rlimit value = {rl[i].soft, rl[i].hard};
+    if (setrlimit(rl[i].resource, &value) != 0) _exit(127);
+  }
+}
+
+// Serves clone requests until the supervisor goes away (returns -1 in the forker) or a child is
+// made (returns 0 in the child, with the request's lengths in lens[0..1] and *body at its bytes).
+int arbiter_forker_loop(int sock, const char* work, const long long* limits, uint32_t* lens,
+                        char** body) {
+  for (;;) {
+    uint32_t header[2];
+    struct iovec iov = {header, sizeof header};
+    union {
+      char buf[CMSG_SPACE(kFds * sizeof(int))];
+      struct cmsghdr align;
+    } control;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    ssize_t n;
+    do {
+      n = recvmsg(sock, &msg, MSG_WAITALL | MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof header) return -1;
+    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(kFds * sizeof(int)) || (msg.msg_flags & MSG_CTRUNC)) {
+      return -1;
+    }
+    int fds[kFds];
+    memcpy(fds, CMSG_DATA(c), sizeof fds);
+    const size_t total = (size_t)header[0] + header[1];
+    if (total + 1 > g_body_cap) {
+      char* grown = realloc(g_body, total + 1);
+      if (grown == NULL) return -1;
+      g_body = grown;
+      g_body_cap = total + 1;
+    }
+    if (ReadAll(sock, g_body, total) != 0) return -1;
+    const long pid = CloneParent();
+    if (pid == 0) {
+      SetUpChild(fds, work, limits);
+      lens[0] = header[0];
+      lens[1] = header[1];
+      *body = g_body;
+      return 0;
+    }
+    const int32_t reply = pid < 0 ? -errno : (int32_t)pid;
+    for (int i = 0; i < kFds; ++i) close(fds[i]);
+    const char* out = (const char*)&reply;
+    size_t left = sizeof reply;
+    while (left > 0) {
+      const ssize_t k = write(sock, out, left);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) return -1;
+      out += k;
+      left -= (size_t)k;
+    }
+  }
+}
