@@ -314,14 +314,17 @@ std::vector<std::string> BwrapRunner::SandboxArgv(const std::vector<std::string>
 }
 
 absl::StatusOr<std::unique_ptr<BwrapRunner::Session>> BwrapRunner::StartSession(
-    const SessionRequest& request, const std::string& binary, const sdk::VerifyContext& ctx) const {
+    const SessionRequest& request, const std::string& binary, size_t tests,
+    const sdk::VerifyContext& ctx) const {
   auto session = std::make_unique<Session>();
   const bool isolated = options_.isolation == BwrapOptions::Isolation::kBwrap;
   const std::vector<std::string> python = {options_.python_path, "-s", "-B", "-c", harness_source_};
   nlohmann::json init = {{"op", "init"},
                          {"lang", request.language == Language::kCpp ? "cpp" : "python"},
                          {"limits", LimitsJson(request.limits)},
-                         {"isolated", isolated}};
+                         {"isolated", isolated},
+                         // How many tests will follow: one test runs without a forker.
+                         {"tests", tests}};
   std::vector<std::string> procs_files;
   if (isolated && cgroups_->mode() != internal::CgroupMode::kNone) {
     auto group = cgroups_->NewSession(request.limits.memory_bytes + options_.work_tmpfs_bytes +
@@ -394,7 +397,8 @@ absl::StatusOr<SessionResult> BwrapRunner::RunSession(const SessionRequest& requ
   }
   size_t next = 0;
   while (next < request.tests.size()) {
-    ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, StartSession(request, binary, ctx));
+    ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
+                             StartSession(request, binary, request.tests.size() - next, ctx));
     bool restart = false;
     for (; next < request.tests.size() && !restart; ++next) {
       if (ctx.Done()) return internal::ContextStatus(ctx);

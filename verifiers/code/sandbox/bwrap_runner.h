@@ -96,7 +96,7 @@ class BwrapRunner : public SandboxRunner {
   class Session;
   explicit BwrapRunner(BwrapOptions options);
   absl::StatusOr<std::unique_ptr<Session>> StartSession(const SessionRequest& request,
-                                                        const std::string& binary,
+                                                        const std::string& binary, size_t tests,
                                                         const sdk::VerifyContext& ctx) const;
   std::vector<std::string> SandboxArgv(const std::vector<std::string>& extra_binds,
                                        const std::vector<std::string>& command) const;

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <thread>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "verifiers/code/sandbox/sandbox_test_util.h"
@@ -279,6 +280,28 @@ TEST(BwrapRunner, ForkerBrokenByATestIsReplacedBeforeTheNextTest) {
     EXPECT_EQ(run.stdout_data, first) << "test " << i << " after " << modes[i > 0 ? i - 1 : 0];
   }
   EXPECT_EQ(leaks.Leftovers(), "");
+}
+
+// Test children are made by a raw clone(2), without libc's fork handlers: a program's own
+// signals to itself (abort, raise, kill(getpid())) must still reach it. Sessions of one test
+// (no forker) and of several (through the forker) are both checked.
+TEST(BwrapRunner, SelfSignalsReachARawClonedChild) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  const std::pair<const char*, int> cases[] = {
+      {"import os\nos.abort()\n", SIGABRT},
+      {"import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n", SIGTERM},
+      {"import signal\nsignal.raise_signal(signal.SIGUSR1)\n", SIGUSR1},
+  };
+  for (int tests : {1, 2}) {
+    for (const auto& [program, signal] : cases) {
+      auto result = RunOnce(*runner, Python(program, tests));
+      ASSERT_TRUE(result.ok()) << result.status();
+      for (const RawRun& run : result->tests) {
+        EXPECT_EQ(run.status, Status::kSignaled) << program << " " << tests;
+        EXPECT_EQ(run.signal, signal) << program << " " << tests;
+      }
+    }
+  }
 }
 
 TEST(BwrapRunner, HarnessDeathFailsOnlyThatTestAndTheRestRunInANewSession) {

@@ -3,6 +3,9 @@
 // two clones costs it a copy-on-write fault on the next one: a Python loop rewrites about sixty
 // pages per test (frames, refcounts of shared objects, allocator pools), this loop about five.
 //
+// Also here: arbiter_fork (the supervisor starting the forker) and arbiter_spawn_test (the
+// supervisor forking a test itself, for one-test sessions).
+//
 // Protocol on `sock` (a stream socket from the supervisor), per test:
 //   in:  two native-endian uint32 lengths (fn_name, args_json) carrying SCM_RIGHTS with exactly
 //        four fds (the child's stdin, stdout, stderr and result pipe ends), then the two strings;
@@ -29,13 +32,22 @@ enum { kFds = 4, kLimits = 6 };
 static char* g_body;
 static size_t g_body_cap;
 
-static long CloneParent(void) {
-  const unsigned long flags = CLONE_PARENT | SIGCHLD;
+// clone(2) without libc's or Python's at-fork handlers: the caller is single-threaded and holds
+// the GIL (ctypes.PyDLL), so the child resumes in a consistent interpreter.
+static long RawClone(unsigned long flags) {
 #if defined(__s390__) || defined(__CRIS__)
-  return syscall(SYS_clone, 0, flags, 0, 0, 0);  // stack first on these
+  return syscall(SYS_clone, 0, flags | SIGCHLD, 0, 0, 0);  // stack first on these
 #else
-  return syscall(SYS_clone, flags, 0, 0, 0, 0);
+  return syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 #endif
+}
+
+// fork() for the supervisor starting the forker: os.fork() would also run Python's at-fork
+// hooks (reseeding `random`, re-initialising locks), which cost the new process ~100
+// copy-on-write faults for nothing. Returns the pid, 0 in the child, -errno on failure.
+long arbiter_fork(void) {
+  const long pid = RawClone(0);
+  return pid < 0 ? -errno : pid;
 }
 
 static int ReadAll(int fd, char* out, size_t n) {
@@ -54,8 +66,14 @@ static int ReadAll(int fd, char* out, size_t n) {
 // limits = {cpu soft, cpu hard, address space, processes, open files, file size} (core is 0).
 static void SetUpChild(const int fds[kFds], const char* work, const long long limits[kLimits]) {
   if (setpgid(0, 0) != 0) _exit(127);
+  // Out of the way first: one of the ends may itself be 0-3 (in the supervisor, say).
+  int high[kFds];
   for (int i = 0; i < kFds; ++i) {
-    if (dup2(fds[i], i) < 0) _exit(127);
+    high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 16);
+    if (high[i] < 0) _exit(127);
+  }
+  for (int i = 0; i < kFds; ++i) {
+    if (dup2(high[i], i) < 0) _exit(127);
   }
   if (syscall(SYS_close_range, kFds, ~0U, 0) != 0) {
     for (int fd = kFds; fd < 65536; ++fd) close(fd);
@@ -84,6 +102,15 @@ static void SetUpChild(const int fds[kFds], const char* work, const long long li
     const struct rlimit value = {rl[i].soft, rl[i].hard};
     if (setrlimit(rl[i].resource, &value) != 0) _exit(127);
   }
+}
+
+// One test child forked straight from the caller (the supervisor, for a session of one test,
+// where starting a forker would cost more than it saves). Returns the pid, 0 in the child (set
+// up as in the loop), -errno on failure.
+long arbiter_spawn_test(const int* fds, const char* work, const long long* limits) {
+  const long pid = RawClone(0);
+  if (pid == 0) SetUpChild(fds, work, limits);
+  return pid < 0 ? -errno : pid;
 }
 
 // Serves clone requests until the supervisor goes away (returns -1 in the forker) or a child is
@@ -123,7 +150,7 @@ int arbiter_forker_loop(int sock, const char* work, const long long* limits, uin
       g_body_cap = total + 1;
     }
     if (ReadAll(sock, g_body, total) != 0) return -1;
-    const long pid = CloneParent();
+    const long pid = RawClone(CLONE_PARENT);
     if (pid == 0) {
       SetUpChild(fds, work, limits);
       lens[0] = header[0];

@@ -234,9 +234,8 @@ class Forker:
         self.baseline = None
 
     def start(self, lang, limits, work):
-        gc.collect()  # here, before the fork shares the heap copy-on-write (forker_main freezes it)
         sup, fork_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        pid = os.fork()  # once per session (again only if a test broke the forker)
+        pid = LIB.arbiter_fork()  # once per session (again only if a test broke the forker)
         if pid == 0:
             try:
                 sup.close()
@@ -244,6 +243,9 @@ class Forker:
             finally:
                 os._exit(127)
         fork_end.close()
+        if pid < 0:
+            sup.close()
+            raise OSError(-pid, "fork: %s" % os.strerror(-pid))
         self.pid, self.sock, self.lost = pid, sup, False
         if sup.recv(1) != b"R":
             raise RuntimeError("the forker did not start (see its error above)")
@@ -302,18 +304,10 @@ def forker_main(sock, lang, limits, work):
     # the supervisor holds that test's pipes, and must not keep their write ends open.
     os.dup2(sock.detach(), 3)
     os.closerange(4, 1 << 16)
-    # fds 0-2 are made pipes while the child's stdio objects are built (so they probe a pipe, as
-    # the child's will be), then /dev/null: the forker never touches the server's channel, and
-    # received fds are >= 4, so the child's dup2 onto 0-3 cannot clobber one of them.
-    r, w = os.pipe()
-    os.dup2(r, 0)
-    os.dup2(w, 1)
-    os.dup2(w, 2)
-    os.close(r)
-    os.close(w)
-    sys.stdin = open(0, "r", closefd=False)
-    sys.stdout = open(1, "w", closefd=False)
-    sys.stderr = open(2, "w", closefd=False)
+    # The children's stdio objects, made by the supervisor and never used; fds 0-2 become
+    # /dev/null: the forker never touches the server's channel, and received fds are >= 4, so a
+    # child's dup2 onto 0-3 cannot clobber one of them.
+    sys.stdin, sys.stdout, sys.stderr = CHILD_STDIO
     sys.argv = ["solution.py"]
     null = os.open("/dev/null", os.O_RDWR)
     for fd in (0, 1, 2):
@@ -321,19 +315,13 @@ def forker_main(sock, lang, limits, work):
     os.close(null)
     # PyDLL keeps the GIL held across the call: the child resumes exactly where the forker is,
     # single-threaded, like after os.fork() but without the at-fork hooks (so `random` is not
-    # reseeded per test: every test of a program sees the same sequence).
-    loop = ctypes.PyDLL(FORKER_LIBRARY).arbiter_forker_loop
-    loop.restype = ctypes.c_int
-    loop.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(ctypes.c_longlong),
-                     ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_char_p))
-    cpu = max(1, int(-(-limits["cpu_s"] // 1)))
-    rlimits = (ctypes.c_longlong * 6)(cpu, cpu + 1, limits["memory_bytes"], limits["nproc"],
-                                       limits["nofile"], limits["fsize"])
+    # reseeded: every test of a session starts from the state seeded when the harness started).
+    loop = LIB.arbiter_forker_loop
     lens = (ctypes.c_uint32 * 2)()
     body = ctypes.c_char_p()
-    gc.freeze()  # the supervisor collected just before forking us; a collection here would fault
-    os.write(3, b"R")  # every page of the heap
-    if loop(3, work.encode(), rlimits, lens, ctypes.byref(body)) != 0:
+    gc.freeze()  # what was allocated since the supervisor's freeze (a collection would fault)
+    os.write(3, b"R")
+    if loop(3, work.encode(), RLIMITS, lens, ctypes.byref(body)) != 0:
         os._exit(0)  # the supervisor is gone
     request = ctypes.string_at(body, lens[0] + lens[1])
     try:
@@ -344,6 +332,35 @@ def forker_main(sock, lang, limits, work):
 
 
 FORKER = Forker()
+LIB = None
+CHILD_STDIO = None
+RLIMITS = None
+USE_FORKER = True
+
+
+def load_forker_library(limits):
+    # Loaded, and the children's stdio objects made, here in the supervisor before any fork, so
+    # the forker inherits both instead of building them in freshly copy-on-write memory. The
+    # stdio objects are over fds 0-2 (the server's socket and log pipe: not a tty, not seekable,
+    # like the pipes a test child will have there) and never used by the supervisor.
+    global LIB, CHILD_STDIO, RLIMITS
+    LIB = ctypes.PyDLL(FORKER_LIBRARY)
+    LIB.arbiter_fork.restype = ctypes.c_long
+    LIB.arbiter_fork.argtypes = ()
+    LIB.arbiter_spawn_test.restype = ctypes.c_long
+    LIB.arbiter_spawn_test.argtypes = (ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
+                                       ctypes.POINTER(ctypes.c_longlong))
+    LIB.arbiter_forker_loop.restype = ctypes.c_int
+    LIB.arbiter_forker_loop.argtypes = (
+        ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(ctypes.c_longlong),
+        ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_char_p))
+    CHILD_STDIO = (open(0, "r", closefd=False), open(1, "w", closefd=False),
+                   open(2, "w", closefd=False))
+    # The test's rlimits, applied by forker.c in each child: cpu soft and hard, address space,
+    # processes, open files, file size.
+    cpu = max(1, int(-(-limits["cpu_s"] // 1)))
+    RLIMITS = (ctypes.c_longlong * 6)(cpu, cpu + 1, limits["memory_bytes"], limits["nproc"],
+                                       limits["nofile"], limits["fsize"])
 
 
 # The candidate compiled once per session, before forking: compile() costs several milliseconds
@@ -394,6 +411,19 @@ def finish(code, result):
 
 
 def spawn_test(lang, limits, fds, fn_name, args_json):
+    if not USE_FORKER:  # a one-test session: fork the child here (see main)
+        pid = LIB.arbiter_spawn_test((ctypes.c_int * 4)(*fds), os.path.join(WORK, "t").encode(),
+                                     RLIMITS)
+        if pid == 0:
+            try:
+                sys.stdin, sys.stdout, sys.stderr = CHILD_STDIO
+                sys.argv = ["solution.py"]
+                child_main(lang, fn_name, args_json)
+            finally:
+                os._exit(127)
+        if pid < 0:
+            raise OSError(-pid, "fork: %s" % os.strerror(-pid))
+        return pid
     # A test that broke the forker (killed, stopped or re-limited it) costs a new forker, once.
     for attempt in (0, 1):
         if FORKER.pid <= 0 or FORKER.lost:
@@ -504,7 +534,7 @@ def run_test(lang, limits, fn_name, stdin_data, args_json):
     wipe(WORK)
     if ISOLATED:
         wipe(SHM)
-    if not FORKER.intact():
+    if USE_FORKER and not FORKER.intact():
         FORKER.lost = True  # replaced before the next test
     return classify(wstatus, ru, wall, killed_for, limits, bytes(out), bytes(err), bytes(res))
 
@@ -553,7 +583,7 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.closerange(3, 1 << 16)
-    global WORK, PROGRAM_BINARY, ISOLATED, FORKER_LIBRARY
+    global WORK, PROGRAM_BINARY, ISOLATED, FORKER_LIBRARY, USE_FORKER
     init, blobs = read_frame()
     lang, limits = init["lang"], init["limits"]
     ISOLATED = init.get("isolated", True) is True
@@ -561,16 +591,25 @@ def main():
     PROGRAM_BINARY = init.get("binary", PROGRAM_BINARY)
     FORKER_LIBRARY = init.get("forker", FORKER_LIBRARY)
     if ISOLATED and os.getpid() != 1:
-        # kill(-1) is only safe as pid 2 of our own pid namespace: refuse rather than hit the host.
+        # Killing every other process is only safe in our own pid namespace: refuse rather than
+        # hit the host.
         sys.stderr.write("harness: isolated mode outside a pid namespace\n")
         os._exit(2)
     program = blobs[0].decode("utf-8", "replace") if blobs else ""
     if lang != "cpp":
         precompile(program)
+    load_forker_library(limits)
     wipe(WORK)
-    # The forker freezes everything allocated so far out of the collector's reach: a collection
-    # in a test child would otherwise touch (and copy-on-write fault) every page of the warm heap.
-    FORKER.start(lang, limits, os.path.join(WORK, "t"))
+    # Everything allocated so far is moved out of the collector's reach, before any fork: a
+    # collection in a forked process would otherwise touch (and copy-on-write fault) every page
+    # of the warm heap.
+    gc.collect()
+    gc.freeze()
+    # The forker costs a fork and ~10 ms of set-up once; it pays for itself from the second test.
+    # A session announced as one test (the server says how many follow) forks it from here.
+    USE_FORKER = init.get("tests", 2) != 1
+    if USE_FORKER:
+        FORKER.start(lang, limits, os.path.join(WORK, "t"))
     write_frame({"op": "ready"})
     while True:
         try:
