@@ -282,6 +282,36 @@ TEST(BwrapRunner, ForkerBrokenByATestIsReplacedBeforeTheNextTest) {
   EXPECT_EQ(leaks.Leftovers(), "");
 }
 
+// The first test of a session reports the pages it wrote, so the forker can prefetch them for
+// later children. The report shares the result pipe with the candidate, which can forge it: a
+// forged list (huge, unmapped, malformed) must not change any later test's outcome.
+TEST(BwrapRunner, ForgedPrefetchListCannotChangeLaterTests) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  for (const char* forged : {R"({"pages": [[4096, 1099511627776]]})",
+                             R"({"pages": [[4096, 4096], [140737488343040, 8192]]})",
+                             R"({"pages": [[12288, 8192], [1, 2]]})", R"({"pages": "x"})"}) {
+    SessionRequest request = Python(absl::StrCat("import os, sys\n"
+                                                 "if sys.stdin.read() == 'forge':\n"
+                                                 "  os.write(3, b'",
+                                                 forged,
+                                                 "')\n"
+                                                 "  os._exit(0)\n"
+                                                 "print(sum(range(1000)))\n"),
+                                    4);
+    request.tests[0].stdin_data = "forge";
+    LeakCheck leaks;
+    auto result = RunOnce(*runner, request);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->tests[0].status, Status::kExited) << forged;
+    for (size_t i = 1; i < result->tests.size(); ++i) {
+      EXPECT_EQ(result->tests[i].status, Status::kExited) << forged << " test " << i;
+      EXPECT_EQ(result->tests[i].stdout_data, "499500\n") << forged << " test " << i;
+      EXPECT_EQ(result->tests[i].error, "") << forged << " test " << i;
+    }
+    EXPECT_EQ(leaks.Leftovers(), "");
+  }
+}
+
 // Test children are made by a raw clone(2), without libc's fork handlers: a program's own
 // signals to itself (abort, raise, kill(getpid())) must still reach it. Sessions of one test
 // (no forker) and of several (through the forker) are both checked.

@@ -169,10 +169,12 @@ def kill_everything_else(pgid):
         time.sleep(0.0001)
 
 
-def child_main(lang, fn_name, args_json):
+def child_main(lang, fn_name, args_json, learn=False):
     # A fresh test child, cloned by the forker, which already gave it its own process group,
     # the test's pipes on fds 0-3 and nothing else, its work directory, oom_score_adj 1000, the
     # default SIGPIPE action and the test's rlimits (forker.c).
+    global LEARN
+    LEARN = learn
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if lang == "cpp":
         os.execve(PROGRAM_BINARY, ["prog"], os.environ)
@@ -232,6 +234,7 @@ class Forker:
         self.sock = None
         self.lost = False
         self.baseline = None
+        self.has_prefetch = False
 
     def start(self, lang, limits, work):
         sup, fork_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -246,7 +249,7 @@ class Forker:
         if pid < 0:
             sup.close()
             raise OSError(-pid, "fork: %s" % os.strerror(-pid))
-        self.pid, self.sock, self.lost = pid, sup, False
+        self.pid, self.sock, self.lost, self.has_prefetch = pid, sup, False, False
         if sup.recv(1) != b"R":
             raise RuntimeError("the forker did not start (see its error above)")
         self.baseline = self.snapshot()
@@ -279,11 +282,15 @@ class Forker:
             self.sock.close()
         self.pid, self.sock = -1, None
 
-    def spawn(self, fds, fn_name, args_json):
-        # Sends the child's pipe ends and its call; returns the new child's pid.
+    def spawn(self, fds, fn_name, args_json, learn):
+        # Sends the child's pipe ends and its call (and, once per forker, the learnt prefetch
+        # list); returns the new child's pid.
         name, args = fn_name.encode(), args_json.encode()
-        socket.send_fds(self.sock, [struct.pack("=II", len(name), len(args))], fds)
-        self.sock.sendall(name + args)
+        prefetch = b"" if self.has_prefetch else PREFETCH
+        socket.send_fds(self.sock, [struct.pack("=IIII", len(name), len(args), len(prefetch),
+                                                1 if learn else 0)], fds)
+        self.sock.sendall(name + args + prefetch)
+        self.has_prefetch = self.has_prefetch or bool(prefetch)
         reply = b""
         while len(reply) < 4:
             chunk = self.sock.recv(4 - len(reply))
@@ -317,7 +324,7 @@ def forker_main(sock, lang, limits, work):
     # single-threaded, like after os.fork() but without the at-fork hooks (so `random` is not
     # reseeded: every test of a session starts from the state seeded when the harness started).
     loop = LIB.arbiter_forker_loop
-    lens = (ctypes.c_uint32 * 2)()
+    lens = (ctypes.c_uint32 * 3)()
     body = ctypes.c_char_p()
     gc.freeze()  # what was allocated since the supervisor's freeze (a collection would fault)
     os.write(3, b"R")
@@ -326,7 +333,7 @@ def forker_main(sock, lang, limits, work):
     request = ctypes.string_at(body, lens[0] + lens[1])
     try:
         child_main(lang, request[:lens[0]].decode("utf-8", "replace"),
-                   request[lens[0]:].decode("utf-8", "replace"))
+                   request[lens[0]:].decode("utf-8", "replace"), lens[2] & 1)
     finally:
         os._exit(127)
 
@@ -394,12 +401,79 @@ def child_failed(e, fn_name):
     finish(1, {"error": "%s: %s" % (type(e).__name__, str(e)[:1000])})
 
 
+LEARN = False  # in a test child: report the pages it wrote (see written_pages)
+PREFETCH = b""  # in the supervisor: the validated list, packed for forker.c
+PREFETCH_MAX_RANGES = 256
+PREFETCH_MAX_PAGES = 2048  # 8 MiB with 4 KiB pages
+LEARN_ATTEMPTS = [0]
+
+
+def written_pages():
+    # The pages this test child wrote in the mappings it shares with the forker: present and
+    # mapped by this process alone (pagemap bits 63 and 56). Reported once per session, so the
+    # forker can have later children break their copy-on-write sharing in bulk (forker.c).
+    page = resource.getpagesize()
+    # pagemap is closed to a non-dumpable process (inherited from the harness). This child is
+    # the candidate's own and about to exit: making it dumpable exposes it only to its own test.
+    ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE, 1
+    with open("/proc/self/maps", "rb") as f:
+        maps = f.read().split(b"\n")
+    ranges = []
+    fd = os.open("/proc/self/pagemap", os.O_RDONLY)
+    try:
+        for line in maps:
+            fields = line.split()
+            if len(fields) < 2 or fields[1][1:2] != b"w" or fields[1][3:4] != b"p":
+                continue
+            lo, hi = (int(x, 16) for x in fields[0].split(b"-"))
+            count = (hi - lo) // page
+            if count > 1 << 16:  # a large reservation: not the interpreter's working set
+                continue
+            data = os.pread(fd, count * 8, lo // page * 8)
+            start = None
+            for i, entry in enumerate(struct.unpack("=%dQ" % (len(data) // 8), data) + (0,)):
+                written = entry >> 63 & 1 and entry >> 56 & 1
+                if written and start is None:
+                    start = i
+                elif not written and start is not None:
+                    ranges.append([lo + start * page, (i - start) * page])
+                    start = None
+    finally:
+        os.close(fd)
+    return ranges
+
+
+def learn_prefetch(record):
+    # The supervisor's side: a child's page list is untrusted data (the candidate shares the
+    # child and can write the result pipe), so it is bounded and checked before it is used. At
+    # worst a forged list makes this program's own later tests slower or hit their memory limit.
+    global PREFETCH
+    pages = record.get("pages") if isinstance(record, dict) else None
+    if not isinstance(pages, list) or not pages or len(pages) > PREFETCH_MAX_RANGES:
+        return
+    page, packed, total = resource.getpagesize(), [], 0
+    for item in pages:
+        if (not isinstance(item, list) or len(item) != 2 or
+                not all(isinstance(v, int) and v > 0 for v in item) or
+                item[0] % page or item[1] % page or item[0] + item[1] >= 1 << 63):
+            return
+        total += item[1] // page
+        packed.append(struct.pack("=QQ", *item))
+    if total <= PREFETCH_MAX_PAGES:
+        PREFETCH = b"".join(packed)
+
+
 def finish(code, result):
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BaseException:
         pass
+    if LEARN:
+        try:
+            result = dict(result or {}, pages=written_pages())
+        except BaseException:  # noqa: B036 — learning is an optimisation, never a failure
+            pass
     if result is not None:
         data = memoryview(_dumps(result).encode())
         try:
@@ -429,8 +503,11 @@ def spawn_test(lang, limits, fds, fn_name, args_json):
         if FORKER.pid <= 0 or FORKER.lost:
             FORKER.stop()
             FORKER.start(lang, limits, os.path.join(WORK, "t"))
+        # The first few tests (until one reports) teach the forker which pages children write.
+        learn = lang != "cpp" and not PREFETCH and LEARN_ATTEMPTS[0] < 3
+        LEARN_ATTEMPTS[0] += learn
         try:
-            return FORKER.spawn(fds, fn_name, args_json)
+            return FORKER.spawn(fds, fn_name, args_json, learn)
         except (ConnectionError, BrokenPipeError):
             if attempt:
                 raise
@@ -548,6 +625,8 @@ def classify(wstatus, ru, wall, killed_for, limits, out, err, res):
     if res:
         try:
             record = _loads(res)
+            if isinstance(record, dict) and "pages" in record:
+                learn_prefetch(record)
             if isinstance(record, dict):
                 header["error"] = str(record.get("error", ""))[:2000]
                 memory = record.get("memory") is True
