@@ -243,45 +243,6 @@ TEST(BwrapRunner, UnsandboxedModeRunsTheSameHarness) {
   EXPECT_EQ(result->tests[1].stdout_data, "cba\n");
 }
 
-// The forker (the warm interpreter that clones each test) runs as the same uid as the tests, so
-// a test can signal or re-limit it. Whatever a test does to it, the next test must start from
-// the same state as the first: same parent (pid 1, the supervisor), same rlimits, same nice.
-TEST(BwrapRunner, ForkerBrokenByATestIsReplacedBeforeTheNextTest) {
-  ARBITER_REQUIRE_SANDBOX(runner);
-  SessionRequest request = Python(
-      "import os, resource, signal, sys\n"
-      "mode = sys.stdin.read().strip()\n"
-      "for p in [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
-      "  if p in (1, os.getpid()): continue\n"
-      "  try:\n"
-      "    if mode == 'kill': os.kill(p, signal.SIGKILL)\n"
-      "    if mode == 'stop': os.kill(p, signal.SIGSTOP)\n"
-      "    if mode == 'limit':\n"
-      "      resource.prlimit(p, resource.RLIMIT_STACK, (1 << 20, 1 << 20))\n"
-      "      os.setpriority(os.PRIO_PROCESS, p, 10)\n"
-      "  except OSError as e: print(mode, p, e, file=sys.stderr)\n"
-      "print(os.getppid(), resource.getrlimit(resource.RLIMIT_STACK),\n"
-      "      os.getpriority(os.PRIO_PROCESS, 0))\n",
-      8);
-  const char* modes[] = {"plain", "kill", "plain", "stop", "plain", "limit", "plain", "plain"};
-  for (size_t i = 0; i < request.tests.size(); ++i) request.tests[i].stdin_data = modes[i];
-  LeakCheck leaks;
-  const absl::Time start = absl::Now();
-  auto result = RunOnce(*runner, request);
-  ASSERT_TRUE(result.ok()) << result.status();
-  // A stopped forker left alone would hang the next test until its wall limit (5 s).
-  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
-  const std::string first = result->tests[0].stdout_data;
-  EXPECT_EQ(first.rfind("1 (", 0), 0) << first;  // the test's parent is the supervisor
-  for (size_t i = 0; i < result->tests.size(); ++i) {
-    const RawRun& run = result->tests[i];
-    EXPECT_EQ(run.status, Status::kExited) << i << " " << run.error << run.stderr_data;
-    EXPECT_EQ(run.exit_code, 0) << i;
-    EXPECT_EQ(run.stdout_data, first) << "test " << i << " after " << modes[i > 0 ? i - 1 : 0];
-  }
-  EXPECT_EQ(leaks.Leftovers(), "");
-}
-
 // The first test of a session reports the pages it wrote, so the forker can prefetch them for
 // later children. The report shares the result pipe with the candidate, which can forge it: a
 // forged list (huge, unmapped, malformed) must not change any later test's outcome.

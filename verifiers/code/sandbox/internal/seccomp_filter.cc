@@ -18,7 +18,9 @@ namespace arbiter::code::internal {
 namespace {
 
 // Denied outright: kernel-level reconfiguration, debugging other processes, namespace and mount
-// games, keyrings, eBPF/perf (large kernel attack surface), io_uring (ditto).
+// games, keyrings, eBPF/perf (large kernel attack surface), io_uring (ditto), and System V IPC
+// and POSIX message queues: their objects live in the sandbox's IPC namespace, outlive the
+// process that made them, and would carry data from one test to the next.
 constexpr const char* kDenied[] = {
     "ptrace",
     "process_vm_readv",
@@ -76,6 +78,25 @@ constexpr const char* kDenied[] = {
     "sysfs",
     "_sysctl",
     "ustat",
+    "shmget",
+    "shmat",
+    "shmctl",
+    "shmdt",
+    "msgget",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+    "semget",
+    "semop",
+    "semtimedop",
+    "semctl",
+    "ipc",  // the multiplexer older ABIs use for all of the above
+    "mq_open",
+    "mq_unlink",
+    "mq_timedsend",
+    "mq_timedreceive",
+    "mq_notify",
+    "mq_getsetattr",
 };
 
 constexpr unsigned long kNamespaceFlags[] = {CLONE_NEWUSER,  CLONE_NEWNS,  CLONE_NEWPID,
