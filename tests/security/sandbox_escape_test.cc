@@ -219,6 +219,31 @@ TEST(Security, TamperingWithTheForkerDoesNotReachLaterTests) {
   EXPECT_EQ(leaks.Leftovers(), "");
 }
 
+// The supervisor (pid 1) is immune to signals but not to prlimit/setpriority from the same uid,
+// and what it has, a replacement forker inherits. A test that changes it retires the sandbox:
+// the tests after it run in a fresh one, so all of them see the same limits and priority.
+TEST(Security, ReLimitingTheSupervisorDoesNotReachLaterTests) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  SessionRequest request = testing::Python(
+      "import os, resource, signal, sys\n"
+      "if sys.stdin.read() == 'attack':\n"
+      "  resource.prlimit(1, resource.RLIMIT_STACK, (1 << 20, 1 << 20))\n"
+      "  os.setpriority(os.PRIO_PROCESS, 1, 10)\n"
+      "  for p in [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
+      "    if p not in (1, os.getpid()): os.kill(p, signal.SIGKILL)  # a new forker, too\n"
+      "print(resource.getrlimit(resource.RLIMIT_STACK), os.getpriority(os.PRIO_PROCESS, 0))\n",
+      4);
+  request.tests[1].stdin_data = "attack";
+  LeakCheck leaks;
+  auto result = runner->RunSession(request, sdk::VerifyContext{}, nullptr);
+  ASSERT_TRUE(result.ok()) << result.status();
+  for (const RawRun& run : result->tests) {
+    EXPECT_EQ(run.status, Status::kExited) << run.error << run.stderr_data;
+    EXPECT_EQ(run.stdout_data, result->tests[0].stdout_data);
+  }
+  EXPECT_EQ(leaks.Leftovers(), "");
+}
+
 // SysV IPC objects and POSIX message queues outlive their process in the sandbox's IPC
 // namespace: allowed, they would carry data from one test to the next. Denied (EPERM = 1).
 TEST(Security, SysVIpcAndMessageQueuesAreDenied) {

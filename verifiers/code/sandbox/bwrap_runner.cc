@@ -417,6 +417,8 @@ absl::StatusOr<SessionResult> BwrapRunner::RunSession(const SessionRequest& requ
         if (ctx.Done()) return internal::ContextStatus(ctx);
         run = HarnessLost(run.status(), request.limits);
         restart = true;
+      } else if (reply->header.value("retire", false)) {
+        restart = true;  // the test changed the harness's own limits: a fresh sandbox goes on
       }
       if (session->cgroup && run->status == RawRun::Status::kSignaled && run->signal == SIGKILL &&
           session->cgroup->MemoryLimitHits() > oom_before) {

@@ -221,8 +221,19 @@ def child_main(lang, fn_name, args_json, learn=False):
     finish(code, result)
 
 
-# Things of the forker a test (same uid) can change and every later child would inherit.
+# Things of the supervisor and the forker a test (same uid) can change from outside and every
+# later child would inherit.
 WATCHED_LIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
+
+
+def process_state(pid):
+    return ([resource.prlimit(pid, r) for r in WATCHED_LIMITS],
+            os.getpriority(os.PRIO_PROCESS, pid),
+            os.sched_getscheduler(pid),
+            os.sched_getaffinity(pid))
+
+
+SUPERVISOR_STATE = None  # process_state(0) at start
 FORKER_LIBRARY = "/arbiter/forker.so"  # forker.c, bound read-only by the server
 
 
@@ -255,10 +266,7 @@ class Forker:
         self.baseline = self.snapshot()
 
     def snapshot(self):
-        return ([resource.prlimit(self.pid, r) for r in WATCHED_LIMITS],
-                os.getpriority(os.PRIO_PROCESS, self.pid),
-                os.sched_getscheduler(self.pid),
-                os.sched_getaffinity(self.pid))
+        return process_state(self.pid)
 
     def intact(self):
         if not reap():  # it died (a zombie would still answer the checks below)
@@ -613,7 +621,14 @@ def run_test(lang, limits, fn_name, stdin_data, args_json):
         wipe(SHM)
     if USE_FORKER and not FORKER.intact():
         FORKER.lost = True  # replaced before the next test
-    return classify(wstatus, ru, wall, killed_for, limits, bytes(out), bytes(err), bytes(res))
+    header, blobs = classify(wstatus, ru, wall, killed_for, limits, bytes(out), bytes(err),
+                             bytes(res))
+    if process_state(0) != SUPERVISOR_STATE:
+        # The test lowered our own limits or priority, which no unprivileged process can undo
+        # and every later forker and child would inherit: the server starts a fresh sandbox for
+        # the tests after this one. This test's verdict stands.
+        header["retire"] = True
+    return header, blobs
 
 
 def classify(wstatus, ru, wall, killed_for, limits, out, err, res):
@@ -662,7 +677,8 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.closerange(3, 1 << 16)
-    global WORK, PROGRAM_BINARY, ISOLATED, FORKER_LIBRARY, USE_FORKER
+    global WORK, PROGRAM_BINARY, ISOLATED, FORKER_LIBRARY, USE_FORKER, SUPERVISOR_STATE
+    SUPERVISOR_STATE = process_state(0)
     init, blobs = read_frame()
     lang, limits = init["lang"], init["limits"]
     ISOLATED = init.get("isolated", True) is True
