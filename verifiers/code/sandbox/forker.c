@@ -22,8 +22,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -42,9 +42,7 @@ static size_t g_body_cap;
 // child breaks their copy-on-write sharing in one madvise per range instead of taking one fault
 // per page, which costs 3-4x less where faults are slow (VMs). {address, length} pairs; a
 // non-empty prefetch list in a request replaces the stored one.
-static struct {
-  uint64_t address, length;
-} g_prefetch[kMaxPrefetch];
+static struct { uint64_t address, length; } g_prefetch[kMaxPrefetch];
 static size_t g_prefetch_count;
 
 // clone(2) without libc's or Python's at-fork handlers: the caller is single-threaded and holds
@@ -65,12 +63,13 @@ long arbiter_fork(void) {
   return pid < 0 ? -errno : pid;
 }
 
-static int ReadAll(int fd, char* out, size_t n) {
+// read(2) or write(2) of exactly n bytes, retrying on EINTR; 0 on success, -1 on error or EOF.
+static int Transfer(int fd, char* data, size_t n, int writing) {
   while (n > 0) {
-    const ssize_t k = read(fd, out, n);
+    const ssize_t k = writing ? write(fd, data, n) : read(fd, data, n);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) return -1;
-    out += k;
+    data += k;
     n -= (size_t)k;
   }
   return 0;
@@ -171,7 +170,7 @@ int arbiter_forker_loop(int sock, const char* work, const long long* limits, uin
       g_body = grown;
       g_body_cap = total + 1;
     }
-    if (ReadAll(sock, g_body, total) != 0) return -1;
+    if (Transfer(sock, g_body, total, 0) != 0) return -1;
     if (header[2] > 0) {
       memcpy(g_prefetch, g_body + header[0] + header[1], header[2]);
       g_prefetch_count = header[2] / sizeof g_prefetch[0];
@@ -185,16 +184,8 @@ int arbiter_forker_loop(int sock, const char* work, const long long* limits, uin
       *body = g_body;
       return 0;
     }
-    const int32_t reply = pid < 0 ? -errno : (int32_t)pid;
+    int32_t reply = pid < 0 ? -errno : (int32_t)pid;
     for (int i = 0; i < kFds; ++i) close(fds[i]);
-    const char* out = (const char*)&reply;
-    size_t left = sizeof reply;
-    while (left > 0) {
-      const ssize_t k = write(sock, out, left);
-      if (k < 0 && errno == EINTR) continue;
-      if (k <= 0) return -1;
-      out += k;
-      left -= (size_t)k;
-    }
+    if (Transfer(sock, (char*)&reply, sizeof reply, 1) != 0) return -1;
   }
 }
