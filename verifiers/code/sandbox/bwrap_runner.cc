@@ -33,7 +33,8 @@ using internal::Frame;
 using internal::SandboxProcess;
 
 constexpr char kPath[] = "/usr/local/bin:/usr/bin:/bin";
-// Room for the harness, its pid-1 reaper and the tmpfs pages (charged to the session's cgroup).
+// Room for the harness (supervisor and forker) and the tmpfs pages (charged to the session's
+// cgroup).
 constexpr int64_t kHarnessMemory = int64_t{96} << 20;
 // bwrap itself and the harness's two processes (supervisor and forker) live in the session's pids
 // group besides the test's processes.
@@ -68,8 +69,9 @@ absl::StatusOr<int> DataFd(const std::string& data) {
 absl::StatusOr<std::string> WriteForkerLibrary(const std::string& dir) {
   std::string path = absl::StrCat(dir, "/forker-XXXXXX.so");
   const int fd = mkstemps(path.data(), 3);
-  if (fd < 0)
+  if (fd < 0) {
     return absl::FailedPreconditionError(absl::StrCat("mkstemps ", path, ": ", strerror(errno)));
+  }
   const std::string_view bytes = internal::ForkerLibrary();
   size_t done = 0;
   while (done < bytes.size()) {
