@@ -145,11 +145,24 @@ int64_t Dispatcher::in_flight_items() const {
   return in_flight_;
 }
 
-bool Dispatcher::Admit(int64_t items) {
+absl::Status Dispatcher::Admit(int64_t items) {
   absl::MutexLock lock(&admission_mu_);
-  if (in_flight_ + items > options_.max_queued_items) return false;
+  if (draining_) {
+    return absl::UnavailableError("server is shutting down; retry on another replica");
+  }
+  if (in_flight_ + items > options_.max_queued_items) {
+    if (metrics_) metrics_->Rejected();
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "server at capacity: admitting ", items, " more items would exceed max_queued_items (",
+        options_.max_queued_items, "); retry with backoff"));
+  }
   in_flight_ += items;
-  return true;
+  return absl::OkStatus();
+}
+
+void Dispatcher::StartDraining() {
+  absl::MutexLock lock(&admission_mu_);
+  draining_ = true;
 }
 
 void Dispatcher::Release(int64_t items) {
@@ -158,12 +171,7 @@ void Dispatcher::Release(int64_t items) {
 }
 
 absl::Status Dispatcher::RunOnCpuPool(absl::AnyInvocable<void() &&> task) {
-  if (!Admit(1)) {
-    if (metrics_) metrics_->Rejected();
-    return absl::ResourceExhaustedError(
-        absl::StrCat("server at capacity (max_queued_items = ", options_.max_queued_items,
-                     "); retry with backoff"));
-  }
+  if (absl::Status admitted = Admit(1); !admitted.ok()) return admitted;
   cpu_pool_->Submit([this, task = std::move(task)]() mutable {
     std::move(task)();
     Release(1);
@@ -179,12 +187,7 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
     return status;
   }
   const int64_t items = CountItems(request);
-  if (!Admit(items)) {
-    if (metrics_) metrics_->Rejected();
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "server at capacity: admitting ", items, " more samples would exceed max_queued_items (",
-        options_.max_queued_items, "); retry with backoff"));
-  }
+  if (absl::Status admitted = Admit(items); !admitted.ok()) return admitted;
   if (metrics_) metrics_->InFlightAdd(static_cast<double>(items));
 
   auto call = std::make_shared<Call>();

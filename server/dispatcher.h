@@ -60,7 +60,8 @@ class Dispatcher {
 
   // OK: the request is admitted and `callbacks` will be called. Otherwise nothing is called:
   // INVALID_ARGUMENT for a malformed request (see ValidateScoreRequest), RESOURCE_EXHAUSTED when
-  // admitting it would exceed max_queued_items. `request` must stay valid until on_done returns.
+  // admitting it would exceed max_queued_items, UNAVAILABLE once draining (StartDraining).
+  // `request` must stay valid until on_done returns.
   // `client_deadline` is InfiniteFuture() when the client set none. `cancellation` may be null.
   absl::Status Score(const v1::ScoreRequest& request, absl::Time client_deadline,
                      std::shared_ptr<const sdk::CancellationToken> cancellation,
@@ -68,8 +69,13 @@ class Dispatcher {
 
   // Runs `task` on the CPU pool (Generate requests). It counts as one item against
   // max_queued_items while queued or running: RESOURCE_EXHAUSTED (and `task` is dropped) when
-  // the bound is reached.
+  // the bound is reached, UNAVAILABLE once draining.
   absl::Status RunOnCpuPool(absl::AnyInvocable<void() &&> task);
+
+  // From now on new work is refused with UNAVAILABLE, which clients retry on another replica
+  // (a request that slipped in as the server shut down used to end CANCELLED instead). Work
+  // already admitted runs on. Irreversible; the server calls it first thing on shutdown.
+  void StartDraining();
 
   absl::Time EffectiveDeadline(absl::Time client_deadline) const;
   // Samples admitted and not yet answered.
@@ -83,7 +89,8 @@ class Dispatcher {
   Dispatcher(const ServerOptions& options, const sdk::VerifierRegistry* registry,
              std::shared_ptr<Metrics> metrics);
 
-  bool Admit(int64_t items);
+  // OK, RESOURCE_EXHAUSTED (over max_queued_items) or UNAVAILABLE (draining).
+  absl::Status Admit(int64_t items);
   void Release(int64_t items);
   void PrepareGroup(const std::shared_ptr<Call>& call, int g);
   void CheckItem(const std::shared_ptr<Call>& call, int item);
@@ -99,6 +106,7 @@ class Dispatcher {
 
   mutable absl::Mutex admission_mu_;
   int64_t in_flight_ ABSL_GUARDED_BY(admission_mu_) = 0;
+  bool draining_ ABSL_GUARDED_BY(admission_mu_) = false;
 
   // Last members: destroyed first, so queued work finishes while everything above still lives.
   std::unique_ptr<WorkPool> sandbox_pool_;

@@ -130,8 +130,10 @@ void Server::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_ || grpc_server_ == nullptr) return;
   shut_down_ = true;
-  // Readiness probes and load balancers see NOT_SERVING first; then new calls are refused and
-  // in-flight calls get `grace` before gRPC cancels them (their OnCancel sets the token).
+  // New work is refused with UNAVAILABLE (retryable elsewhere) from here on, and readiness
+  // probes and load balancers see NOT_SERVING; then gRPC stops accepting calls and in-flight
+  // calls get `grace` before it cancels them (their OnCancel sets the token).
+  dispatcher_->StartDraining();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   grpc_server_->Wait();

@@ -18,6 +18,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
+#include "server/dispatcher.h"
 #include "server/metrics.h"
 #include "server/server.h"
 #include "server/testing/fake_verifier.h"
@@ -175,6 +176,35 @@ TEST(Service, GenerateRoutesByKindAndListsKnownKindsForAnUnknownOne) {
   const grpc::Status status = t.stub->Generate(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "unknown generate kind 'nope'; known kinds: fakegen");
+}
+
+// Once shutdown has begun, new work is refused with UNAVAILABLE (which clients and load
+// balancers retry on another replica), never accepted and then CANCELLED. Work already admitted
+// is not touched (ShutdownLetsInFlightCallsFinishWithinTheGracePeriod).
+TEST(Service, NewWorkWhileDrainingIsUnavailable) {
+  TestServer t;
+  t.server->dispatcher().StartDraining();
+  v1::ScoreRequest score;
+  *score.add_groups() = MakeGroup("a", {"x"});
+  v1::ScoreResponse score_response;
+  grpc::ClientContext score_context;
+  const grpc::Status scored = t.stub->Score(&score_context, score, &score_response);
+  EXPECT_EQ(scored.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(scored.error_message(), "server is shutting down; retry on another replica");
+
+  grpc::ClientContext stream_context;
+  auto reader = t.stub->ScoreStream(&stream_context, score);
+  v1::GroupResult result;
+  EXPECT_FALSE(reader->Read(&result));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  v1::GenerateRequest generate;
+  generate.set_kind("fakegen");
+  v1::GenerateResponse generated;
+  grpc::ClientContext generate_context;
+  EXPECT_EQ(t.stub->Generate(&generate_context, generate, &generated).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(t.fake->cancelled_checks(), 0);
 }
 
 TEST(Service, ListVerifiersIsSortedByName) {
