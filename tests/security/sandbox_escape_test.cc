@@ -7,9 +7,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <map>
+#include <set>
 #include <string>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "verifiers/code/sandbox/sandbox_test_util.h"
 
@@ -45,6 +50,54 @@ TEST(Security, RootFilesystemIsReadOnly) {
   EXPECT_EQ(run.status, Status::kExited) << run.stderr_data;
   EXPECT_EQ(run.stdout_data, "[]\n");
   EXPECT_EQ(testing::ReadSmallFile("/proc/sys/kernel/core_pattern"), core_pattern);
+}
+
+// Seen from the host, every sandbox process (bwrap outside and inside the new pid namespace, the
+// harness, the test) runs as the unprivileged host uid with no capability at all: the launcher
+// drops them before bwrap starts. As host root, host-root-owned kernel files would be writable.
+TEST(Security, SandboxProcessesRunAsAnUnprivilegedHostUser) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  if (geteuid() != 0) GTEST_SKIP() << "the tests do not run as root here: there is no uid to drop";
+  // Only processes that appear from here on (the availability probe above runs bwrap as root).
+  const std::vector<std::string> before = testing::ListDir("/proc");
+  const std::set<std::string> old_pids(before.begin(), before.end());
+  const std::set<ino_t> host_namespaces = testing::PidNamespaces();
+  std::atomic<bool> done{false};
+  std::map<std::string, std::string> seen;  // pid -> comm and its Uid/Gid/CapEff/CapBnd lines
+  std::thread watcher([&] {
+    while (!done) {
+      for (const std::string& pid : testing::ListDir("/proc")) {
+        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (old_pids.count(pid) != 0) continue;
+        const std::string comm = testing::ReadSmallFile("/proc/" + pid + "/comm");
+        if (comm != "bwrap" && host_namespaces.count(testing::PidNamespaceOf(pid)) != 0) continue;
+        std::string fields = comm;
+        for (absl::string_view line :
+             absl::StrSplit(testing::ReadSmallFile("/proc/" + pid + "/status"), '\n')) {
+          for (const char* key : {"Uid:", "Gid:", "CapEff:", "CapBnd:"}) {
+            if (absl::StartsWith(line, key)) absl::StrAppend(&fields, " ", line);
+          }
+        }
+        if (fields != comm) seen[pid] = fields;  // gone before its status was read otherwise
+      }
+      usleep(5000);
+    }
+  });
+  RawRun run = RunOne(*runner, "import time\ntime.sleep(1)\nprint('ok')\n");
+  done = true;
+  watcher.join();
+  EXPECT_EQ(run.stdout_data, "ok\n");
+  ASSERT_FALSE(seen.empty());
+  bool saw_bwrap = false, saw_python = false;
+  for (const auto& [pid, fields] : seen) {
+    saw_bwrap = saw_bwrap || absl::StartsWith(fields, "bwrap ");
+    saw_python = saw_python || absl::StartsWith(fields, "python3 ");
+    EXPECT_NE(fields.find("Uid:\t65534\t65534\t65534\t65534"), std::string::npos) << fields;
+    EXPECT_NE(fields.find("Gid:\t65534\t65534\t65534\t65534"), std::string::npos) << fields;
+    EXPECT_NE(fields.find("CapEff:\t0000000000000000"), std::string::npos) << fields;
+    EXPECT_NE(fields.find("CapBnd:\t0000000000000000"), std::string::npos) << fields;
+  }
+  EXPECT_TRUE(saw_bwrap && saw_python) << seen.size() << " processes seen";
 }
 
 TEST(Security, NoNetworkEvenToTheHostLoopback) {

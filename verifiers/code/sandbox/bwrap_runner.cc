@@ -64,22 +64,22 @@ absl::StatusOr<int> DataFd(const std::string& data) {
   return fd;
 }
 
-// The harness's forker library (forker.c, embedded) as a read-only file in `dir`, which the
-// unprivileged host uid bwrap runs as can traverse; each runner writes its own copy.
-absl::StatusOr<std::string> WriteForkerLibrary(const std::string& dir) {
-  std::string path = absl::StrCat(dir, "/forker-XXXXXX.so");
-  const int fd = mkstemps(path.data(), 3);
+// An embedded artifact (the forker library, the launcher) as a file in `dir`, which the
+// unprivileged host uid bwrap runs as can traverse; each runner writes its own copies.
+absl::StatusOr<std::string> WriteEmbedded(const std::string& dir, const char* name,
+                                          const char* suffix, std::string_view bytes, mode_t mode) {
+  std::string path = absl::StrCat(dir, "/", name, "-XXXXXX", suffix);
+  const int fd = mkstemps(path.data(), static_cast<int>(strlen(suffix)));
   if (fd < 0) {
     return absl::FailedPreconditionError(absl::StrCat("mkstemps ", path, ": ", strerror(errno)));
   }
-  const std::string_view bytes = internal::ForkerLibrary();
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  const bool ok = done == bytes.size() && fchmod(fd, 0444) == 0;
+  const bool ok = done == bytes.size() && fchmod(fd, mode) == 0;
   close(fd);
   if (!ok) {
     unlink(path.c_str());
@@ -161,7 +161,9 @@ class BwrapRunner::Session {
 
 BwrapRunner::BwrapRunner(BwrapOptions options) : options_(std::move(options)) {}
 BwrapRunner::~BwrapRunner() {
-  if (!forker_path_.empty()) unlink(forker_path_.c_str());
+  for (const std::string& path : {forker_path_, launcher_path_}) {
+    if (!path.empty()) unlink(path.c_str());
+  }
 }
 
 absl::StatusOr<std::unique_ptr<BwrapRunner>> BwrapRunner::Create(BwrapOptions options) {
@@ -173,15 +175,15 @@ absl::StatusOr<std::unique_ptr<BwrapRunner>> BwrapRunner::Create(BwrapOptions op
   runner->harness_source_ = std::string(internal::HarnessSource());
   ARBITER_ASSIGN_OR_RETURN(runner->cache_,
                            internal::CompileCache::Create(o.cache_dir, o.cache_max_bytes));
-  ARBITER_ASSIGN_OR_RETURN(runner->forker_path_, WriteForkerLibrary(runner->cache_->dir()));
+  ARBITER_ASSIGN_OR_RETURN(
+      runner->forker_path_,
+      WriteEmbedded(runner->cache_->dir(), "forker", ".so", internal::ForkerLibrary(), 0444));
+  ARBITER_ASSIGN_OR_RETURN(
+      runner->launcher_path_,
+      WriteEmbedded(runner->cache_->dir(), "launcher", "", internal::LauncherProgram(), 0500));
   if (o.isolation == BwrapOptions::Isolation::kBwrap) {
     if (access(o.bwrap_path.c_str(), X_OK) != 0) {
       return absl::FailedPreconditionError(absl::StrCat("no bubblewrap at ", o.bwrap_path));
-    }
-    if (geteuid() == 0 && access(o.setpriv_path.c_str(), X_OK) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat("running as root needs ", o.setpriv_path,
-                                                        " (util-linux) to drop to an unprivileged "
-                                                        "host uid before bwrap"));
     }
     for (const std::string& path : o.extra_ro_binds) {
       if (!Exists(path)) return absl::FailedPreconditionError(absl::StrCat("no ", path));
@@ -229,16 +231,20 @@ void BwrapRunner::LogIsolationMode() const {
                 absl::StrCat(none ? "UNSANDBOXED MODE: " : "isolation: ", DescribeIsolation()));
 }
 
-std::vector<std::string> BwrapRunner::SandboxArgv(const std::vector<std::string>& extra_binds,
-                                                  const std::vector<std::string>& command) const {
+std::vector<std::string> BwrapRunner::SandboxArgv(
+    const std::vector<std::string>& extra_binds, const std::vector<std::string>& command,
+    const std::vector<std::string>& procs_files) const {
+  // The launcher joins the session's cgroups (so every sandbox process starts inside them) and,
+  // as root, becomes the unprivileged host uid/gid before it execs bwrap.
   std::vector<std::string> prefix;
+  for (const std::string& file : procs_files) prefix.insert(prefix.end(), {"--procs", file});
   if (geteuid() == 0) {
-    prefix = {options_.setpriv_path,
-              absl::StrCat("--reuid=", options_.host_uid),
-              absl::StrCat("--regid=", options_.host_gid),
-              "--clear-groups",
-              "--inh-caps=-all",
-              "--bounding-set=-all"};
+    prefix.insert(prefix.end(), {"--uid", absl::StrCat(options_.host_uid), "--gid",
+                                 absl::StrCat(options_.host_gid)});
+  }
+  if (!prefix.empty()) {
+    prefix.insert(prefix.begin(), launcher_path_);
+    prefix.push_back("--");
   }
   // --as-pid-1: the harness is init of the pid namespace, so a test cannot signal it (init only
   // gets signals it handles) and kill(-1) from it reaches every other sandbox process.
@@ -274,7 +280,7 @@ std::vector<std::string> BwrapRunner::SandboxArgv(const std::vector<std::string>
     a.insert(a.end(), {"--ro-bind", path, path});
   }
   // As host root, a write to /proc/sys would reach global kernel settings (core_pattern!): the
-  // setpriv prefix prevents that ...
+  // launcher's uid drop prevents that ...
   // ... and /proc/sys is hidden behind an empty read-only tmpfs all the same (defence in depth).
   a.insert(a.end(),
            {"--proc", "/proc", "--tmpfs", "/proc/sys", "--remount-ro", "/proc/sys", "--dev", "/dev",
@@ -342,7 +348,7 @@ absl::StatusOr<std::unique_ptr<BwrapRunner::Session>> BwrapRunner::StartSession(
   if (isolated) {
     std::vector<std::string> binds = {"--ro-bind", forker_path_, "/arbiter/forker.so"};
     if (!binary.empty()) binds.insert(binds.end(), {"--ro-bind", binary, "/arbiter/prog"});
-    argv = SandboxArgv(binds, python);
+    argv = SandboxArgv(binds, python, procs_files);
     ARBITER_ASSIGN_OR_RETURN(data_fd, DataFd(seccomp_bpf_));
   } else {
     ARBITER_ASSIGN_OR_RETURN(session->host_work_dir, cache_->NewBuildDir());
@@ -358,7 +364,7 @@ absl::StatusOr<std::unique_ptr<BwrapRunner::Session>> BwrapRunner::StartSession(
             absl::StrCat("TMPDIR=", session->host_work_dir)};
     argv.insert(argv.end(), python.begin(), python.end());
   }
-  auto process = SandboxProcess::Start(argv, data_fd, procs_files);
+  auto process = SandboxProcess::Start(argv, data_fd);
   if (data_fd >= 0) close(data_fd);
   if (!process.ok()) return process.status();
   session->process = *std::move(process);
@@ -470,13 +476,13 @@ absl::StatusOr<std::shared_ptr<const internal::CompiledProgram>> BwrapRunner::Co
     std::vector<std::string> argv;
     int data_fd = -1;
     if (isolated) {
-      argv = SandboxArgv({"--bind", dir, "/build", "--setenv", "TMPDIR", "/build"}, command);
+      argv = SandboxArgv({"--bind", dir, "/build", "--setenv", "TMPDIR", "/build"}, command, {});
       ARBITER_ASSIGN_OR_RETURN(data_fd, DataFd(seccomp_bpf_));
     } else {
       argv = {"/usr/bin/env", "-i", absl::StrCat("PATH=", kPath), absl::StrCat("TMPDIR=", dir)};
       argv.insert(argv.end(), command.begin(), command.end());
     }
-    auto process = SandboxProcess::Start(argv, data_fd, {});
+    auto process = SandboxProcess::Start(argv, data_fd);
     if (data_fd >= 0) close(data_fd);
     if (!process.ok()) {
       internal::RemoveTree(dir);

@@ -38,11 +38,10 @@ struct BwrapOptions {
   enum class Isolation { kBwrap, kNone };
   Isolation isolation = Isolation::kBwrap;
   std::string bwrap_path = "/usr/bin/bwrap";
-  // When the server runs as root, bwrap is started through setpriv as this unprivileged host
-  // uid/gid, so the sandbox's uid 65534 maps to an unprivileged host user instead of host root
-  // (as root, a namespaced uid would pass DAC checks on host-root-owned kernel files such as
-  // /proc/sys/kernel/core_pattern).
-  std::string setpriv_path = "/usr/bin/setpriv";
+  // When the server runs as root, bwrap is started (by the launcher, launcher.c) as this
+  // unprivileged host uid/gid, so the sandbox's uid 65534 maps to an unprivileged host user
+  // instead of host root (as root, a namespaced uid would pass DAC checks on host-root-owned
+  // kernel files such as /proc/sys/kernel/core_pattern).
   int host_uid = 65534;
   int host_gid = 65534;
   std::string python_path = "/usr/bin/python3";
@@ -83,11 +82,11 @@ class BwrapRunner : public SandboxRunner {
   // it at every start.
   void LogIsolationMode() const;
   std::string DescribeIsolation() const;
-  // The full command line (setpriv + bwrap + flags) that runs `command` in a fresh sandbox
+  // The full command line (launcher + bwrap + flags) that runs `command` in a fresh sandbox
   // exactly as sessions do; it expects the seccomp program on fd 3 (see SeccompProgram()).
   // For benchmarks and debugging.
   std::vector<std::string> SandboxCommand(const std::vector<std::string>& command) const {
-    return SandboxArgv({}, command);
+    return SandboxArgv({}, command, {});
   }
   const std::string& SeccompProgram() const { return seccomp_bpf_; }
   const BwrapOptions& options() const { return options_; }
@@ -99,7 +98,8 @@ class BwrapRunner : public SandboxRunner {
                                                         const std::string& binary, size_t tests,
                                                         const sdk::VerifyContext& ctx) const;
   std::vector<std::string> SandboxArgv(const std::vector<std::string>& extra_binds,
-                                       const std::vector<std::string>& command) const;
+                                       const std::vector<std::string>& command,
+                                       const std::vector<std::string>& procs_files) const;
   // The cached (or freshly built) result for `source`; ok=false carries the diagnostics.
   absl::StatusOr<std::shared_ptr<const internal::CompiledProgram>> Compile(
       const std::string& source, const sdk::VerifyContext& ctx) const;
@@ -108,6 +108,7 @@ class BwrapRunner : public SandboxRunner {
   std::string seccomp_bpf_;
   std::string harness_source_;
   std::string forker_path_;  // the forker library, written at Create (bound at /arbiter/forker.so)
+  std::string launcher_path_;  // the launcher, written at Create
   std::unique_ptr<internal::CgroupManager> cgroups_;
   std::unique_ptr<internal::CompileCache> cache_;
 };

@@ -1,6 +1,6 @@
 // Throughput and overhead of the sandbox, all measured in the same run (DESIGN §5):
 //   BM_BarePython            posix_spawn python3 -c pass (no sandbox): the interpreter floor
-//   BM_BwrapPython           the same inside a fresh sandbox (setpriv+bwrap+seccomp): overhead
+//   BM_BwrapPython           the same inside a fresh sandbox (launcher+bwrap+seccomp): overhead
 //   BM_FreshSessionPerTest   one RunSession per test (cold: sandbox + harness start per test)
 //   BM_WarmSession/N         one RunSession of N trivial tests (warm harness forks per test);
 //                            ->Threads(2) is the 2-core figure (two sessions in parallel)
@@ -43,7 +43,7 @@ void SpawnAndWait(benchmark::State& state, const std::vector<std::string>& argv,
   }
   for (auto _ : state) {
     if (fd >= 0) lseek(fd, 0, SEEK_SET);
-    auto process = internal::SandboxProcess::Start(argv, fd, {});
+    auto process = internal::SandboxProcess::Start(argv, fd);
     if (!process.ok()) {
       state.SkipWithError(std::string(process.status().message()).c_str());
       break;

@@ -34,12 +34,6 @@ int SliceMs(absl::Time deadline) {
   return static_cast<int>(std::min<int64_t>(kPollSliceMs, absl::ToInt64Milliseconds(left) + 1));
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 }  // namespace
 
 absl::Status ContextStatus(const sdk::VerifyContext& ctx) {
@@ -48,8 +42,7 @@ absl::Status ContextStatus(const sdk::VerifyContext& ctx) {
 }
 
 absl::StatusOr<std::unique_ptr<SandboxProcess>> SandboxProcess::Start(
-    const std::vector<std::string>& argv, int extra_fd,
-    const std::vector<std::string>& procs_files) {
+    const std::vector<std::string>& argv, int extra_fd) {
   int channel[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
     return absl::InternalError(absl::StrCat("socketpair: ", strerror(errno)));
@@ -61,14 +54,6 @@ absl::StatusOr<std::unique_ptr<SandboxProcess>> SandboxProcess::Start(
     return absl::InternalError(absl::StrCat("pipe2: ", strerror(errno)));
   }
   std::vector<std::string> args = argv;
-  if (!procs_files.empty()) {
-    std::string script;
-    for (const std::string& file : procs_files) {
-      absl::StrAppend(&script, "echo $$ > ", ShellQuote(file), " || exit 125; ");
-    }
-    script += "exec \"$@\"";
-    args.insert(args.begin(), {"/bin/sh", "-c", script, "sh"});
-  }
   std::vector<char*> cargv;
   for (std::string& a : args) cargv.push_back(a.data());
   cargv.push_back(nullptr);

@@ -5,9 +5,7 @@
 //   fd 0 and 1: one end of a socketpair carrying frames (see protocol.h)
 //   fd 2:       a pipe whose first 64 KiB we keep (bwrap's and the harness's own errors)
 //   fd 3:       optional, e.g. the seccomp BPF for bwrap's --seccomp 3
-// When `procs_files` is non-empty the child is "/bin/sh -c" that writes its own pid into each
-// file (joining the session's cgroups) and then execs argv, so all sandbox processes start
-// inside the groups.
+// Joining the session's cgroups happens in argv itself (the launcher, see launcher.c).
 //
 // Thread-safety: one thread at a time. The destructor kills the process group and reaps it.
 #pragma once
@@ -27,9 +25,8 @@ namespace arbiter::code::internal {
 
 class SandboxProcess {
  public:
-  static absl::StatusOr<std::unique_ptr<SandboxProcess>> Start(
-      const std::vector<std::string>& argv, int extra_fd,
-      const std::vector<std::string>& procs_files);
+  static absl::StatusOr<std::unique_ptr<SandboxProcess>> Start(const std::vector<std::string>& argv,
+                                                               int extra_fd);
   ~SandboxProcess();
 
   // Sends one frame. UNAVAILABLE when the other side is gone.
