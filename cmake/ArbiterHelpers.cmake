@@ -77,3 +77,28 @@ function(arbiter_cc_fuzz)
   add_test(NAME ${ARG_NAME}_corpus COMMAND ${ARG_NAME} ${ARG_CORPUS})
   set_tests_properties(${ARG_NAME}_corpus PROPERTIES LABELS fuzz)
 endfunction()
+
+# Builds one C file into OUTPUT (in the current binary dir) with the compiler alone, ARGS added
+# and none of the project's global flags (the artifact runs where a sanitizer runtime cannot
+# follow: inside the sandbox), then embeds it: ${CMAKE_CURRENT_BINARY_DIR}/<FUNCTION>.cc defines
+# `std::string_view <NAMESPACE>::<FUNCTION>()` over its bytes (cmake/EmbedBinary.cmake). Add
+# that file to a library's SRCS.
+#   arbiter_embedded_c_artifact(SOURCE x.c OUTPUT x.so FUNCTION XBytes NAMESPACE ns ARGS ...)
+function(arbiter_embedded_c_artifact)
+  cmake_parse_arguments(E "" "SOURCE;OUTPUT;FUNCTION;NAMESPACE" "ARGS" ${ARGN})
+  set(artifact ${CMAKE_CURRENT_BINARY_DIR}/${E_OUTPUT})
+  set(embedded ${CMAKE_CURRENT_BINARY_DIR}/${E_FUNCTION}.cc)
+  add_custom_command(
+    OUTPUT ${artifact}
+    COMMAND ${CMAKE_CXX_COMPILER} -x c -std=c11 -O2 -s ${ARBITER_WARNINGS} ${E_ARGS}
+            -o ${artifact} ${CMAKE_CURRENT_SOURCE_DIR}/${E_SOURCE}
+    DEPENDS ${E_SOURCE}
+    COMMENT "Building ${E_OUTPUT}"
+    VERBATIM)
+  add_custom_command(
+    OUTPUT ${embedded}
+    COMMAND ${CMAKE_COMMAND} -DINPUT=${artifact} -DOUTPUT=${embedded} -DNAMESPACE=${E_NAMESPACE}
+            -DFUNCTION=${E_FUNCTION} -P ${PROJECT_SOURCE_DIR}/cmake/EmbedBinary.cmake
+    DEPENDS ${artifact} ${PROJECT_SOURCE_DIR}/cmake/EmbedBinary.cmake
+    VERBATIM)
+endfunction()
