@@ -115,7 +115,7 @@ Dispatcher::Dispatcher(const ServerOptions& options, const sdk::VerifierRegistry
     : options_(options),
       registry_(registry),
       metrics_(std::move(metrics)),
-      cache_(options.cache_entries),
+      cache_(options.cache_entries, options.cache_max_bytes),
       sandbox_pool_(std::make_unique<WorkPool>("arb-sandbox", options.sandbox_concurrency)),
       cpu_pool_(std::make_unique<WorkPool>("arb-cpu", options.cpu_threads)) {
   for (const std::string& name : registry_->Names()) {

@@ -36,6 +36,9 @@ ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(60),
 ABSL_FLAG(absl::Duration, max_deadline, absl::Seconds(600), "Cap on any client deadline.");
 ABSL_FLAG(int64_t, max_message_bytes, int64_t{64} << 20, "Largest request/response in bytes.");
 ABSL_FLAG(int64_t, cache_entries, 100000, "Entries of the result cache; 0 disables it.");
+ABSL_FLAG(int64_t, cache_max_bytes, int64_t{256} << 20,
+          "Bytes the result cache may hold (verdicts' encoded size plus ~128 B per entry); "
+          "0 disables it. Whichever of this and --cache_entries is reached first evicts.");
 ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(30),
           "On SIGTERM/SIGINT: time in-flight requests get to finish before being cancelled.");
 ABSL_FLAG(std::string, port_file, "",
@@ -82,6 +85,7 @@ arbiter::server::ServerOptions OptionsFromFlags() {
   options.max_deadline = absl::GetFlag(FLAGS_max_deadline);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.cache_entries = absl::GetFlag(FLAGS_cache_entries);
+  options.cache_max_bytes = absl::GetFlag(FLAGS_cache_max_bytes);
   options.grace_period = absl::GetFlag(FLAGS_grace_period);
   options.port_file = absl::GetFlag(FLAGS_port_file);
   return options;

@@ -42,6 +42,7 @@ absl::StatusOr<ServerOptions> ResolveOptions(ServerOptions options) {
     return Invalid("max_message_bytes", "must be in [1024, 2^31)");
   }
   if (options.cache_entries < 0) return Invalid("cache_entries", "must be >= 0 (0 = off)");
+  if (options.cache_max_bytes < 0) return Invalid("cache_max_bytes", "must be >= 0 (0 = off)");
   if (options.grace_period < absl::ZeroDuration()) return Invalid("grace_period", "must be >= 0");
   return options;
 }
@@ -50,10 +51,11 @@ std::string ConfigString(const ServerOptions& o) {
   return absl::StrFormat(
       "address=%s\nmetrics_address=%s\ncpu_threads=%d\nsandbox_concurrency=%d\n"
       "max_queued_items=%d\ndefault_deadline=%s\nmax_deadline=%s\nmax_message_bytes=%d\n"
-      "cache_entries=%d\ngrace_period=%s\nport_file=%s\n",
+      "cache_entries=%d\ncache_max_bytes=%d\ngrace_period=%s\nport_file=%s\n",
       o.address, o.metrics_address, o.cpu_threads, o.sandbox_concurrency, o.max_queued_items,
       absl::FormatDuration(o.default_deadline), absl::FormatDuration(o.max_deadline),
-      o.max_message_bytes, o.cache_entries, absl::FormatDuration(o.grace_period), o.port_file);
+      o.max_message_bytes, o.cache_entries, o.cache_max_bytes, absl::FormatDuration(o.grace_period),
+      o.port_file);
 }
 
 }  // namespace arbiter::server

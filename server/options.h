@@ -35,6 +35,9 @@ struct ServerOptions {
   int64_t max_message_bytes = int64_t{64} << 20;
   // Entries of the content-addressed result cache; 0 disables it (in-batch dedup stays on).
   int64_t cache_entries = 100000;
+  // Bytes the result cache may hold (verdicts' encoded size + a fixed per-entry overhead); 0
+  // disables it. Whichever bound is reached first evicts.
+  int64_t cache_max_bytes = int64_t{256} << 20;
   // Shutdown: time in-flight calls get to finish before they are cancelled.
   absl::Duration grace_period = absl::Seconds(30);
   // When set, the bound gRPC port is written to this file (atomically) once serving.

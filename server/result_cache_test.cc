@@ -53,7 +53,7 @@ TEST(ItemKey, FieldBoundariesMatter) {
 }
 
 TEST(ResultCache, EvictsTheLeastRecentlyUsedEntryWhenFull) {
-  ResultCache cache(2);
+  ResultCache cache(2, int64_t{1} << 20);
   v1::Sample s;
   auto key = [&](const std::string& c) {
     s.set_completion(c);
@@ -70,11 +70,52 @@ TEST(ResultCache, EvictsTheLeastRecentlyUsedEntryWhenFull) {
 }
 
 TEST(ResultCache, ZeroCapacityStoresNothing) {
-  ResultCache cache(0);
-  const ItemKey key = SampleKey(TaskDigest("fake", "1", v1::Task()), v1::Sample());
-  cache.Insert(key, Verdict(1));
-  EXPECT_FALSE(cache.Lookup(key).has_value());
-  EXPECT_EQ(cache.size(), 0);
+  for (const auto& [entries, bytes] : {std::pair<int64_t, int64_t>{0, 1 << 20}, {10, 0}}) {
+    ResultCache cache(entries, bytes);
+    const ItemKey key = SampleKey(TaskDigest("fake", "1", v1::Task()), v1::Sample());
+    cache.Insert(key, Verdict(1));
+    EXPECT_FALSE(cache.Lookup(key).has_value());
+    EXPECT_EQ(cache.size(), 0);
+  }
+}
+
+// A verdict with `detail_bytes` of details: what the code verifier's per-test records weigh.
+v1::SampleResult BigVerdict(double score, size_t detail_bytes) {
+  v1::SampleResult result = Verdict(score);
+  result.set_message(std::string(detail_bytes, 'x'));
+  return result;
+}
+
+TEST(ResultCache, TheByteBoundEvictsLeastRecentlyUsedFirst) {
+  const int64_t entry =
+      static_cast<int64_t>(BigVerdict(1, 1000).ByteSizeLong()) + ResultCache::kEntryOverhead;
+  ResultCache cache(1000, 3 * entry);  // room for three such entries by bytes, 1000 by count
+  v1::Sample s;
+  auto key = [&](const std::string& c) {
+    s.set_completion(c);
+    return SampleKey(TaskDigest("fake", "1", v1::Task()), s);
+  };
+  for (const char* c : {"a", "b", "c"}) cache.Insert(key(c), BigVerdict(1, 1000));
+  EXPECT_EQ(cache.bytes(), 3 * entry);
+  ASSERT_TRUE(cache.Lookup(key("a")).has_value());  // "a" is now most recent
+  cache.Insert(key("d"), BigVerdict(4, 1000));      // evicts "b", the least recently used
+  EXPECT_EQ(cache.size(), 3);
+  EXPECT_EQ(cache.bytes(), 3 * entry);
+  EXPECT_FALSE(cache.Lookup(key("b")).has_value());
+  EXPECT_TRUE(cache.Lookup(key("a")).has_value());
+  EXPECT_EQ(cache.Lookup(key("d"))->score(), 4);
+
+  // Refreshing an entry with a bigger verdict re-counts it and evicts to make room.
+  cache.Insert(key("a"), BigVerdict(5, 2000));
+  EXPECT_LE(cache.bytes(), 3 * entry);
+  EXPECT_EQ(cache.Lookup(key("a"))->score(), 5);
+  EXPECT_EQ(cache.size(), 2);
+
+  // A verdict bigger than the whole bound is not stored, and drops its stale predecessor.
+  cache.Insert(key("a"), BigVerdict(6, 10000));
+  EXPECT_FALSE(cache.Lookup(key("a")).has_value());
+  EXPECT_EQ(cache.bytes(), entry);
+  EXPECT_EQ(cache.size(), 1);
 }
 
 }  // namespace
