@@ -178,7 +178,7 @@ def child_main(lang, fn_name, args_json, learn=False):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if lang == "cpp":
         os.execve(PROGRAM_BINARY, ["prog"], os.environ)
-    # sys.stdin/stdout/stderr were made by the forker, over pipes like these, and never used.
+    # sys.stdin/stdout/stderr are CHILD_STDIO: made once by the supervisor, never used before.
     result = None
     code = 0
     try:
