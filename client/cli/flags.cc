@@ -162,4 +162,9 @@ std::string DefaultServer() {
   return "127.0.0.1:50051";
 }
 
+void AddServerFlag(FlagSet* flags, std::string* server) {
+  *server = DefaultServer();
+  flags->String("server", server, "server address HOST:PORT (env ARBITER_SERVER)");
+}
+
 }  // namespace arbiter::client::cli

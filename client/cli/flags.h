@@ -60,4 +60,7 @@ class FlagSet {
 // --server's default: $ARBITER_SERVER when set and non-empty, else 127.0.0.1:50051.
 std::string DefaultServer();
 
+// Declares the --server flag every command takes, with DefaultServer() as its default.
+void AddServerFlag(FlagSet* flags, std::string* server);
+
 }  // namespace arbiter::client::cli

@@ -1,6 +1,7 @@
 // `arbiter gen sat|beam|curriculum`: seeded task generation through the Generate RPC.
 #include <iostream>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -32,8 +33,31 @@ nlohmann::ordered_json SaturnRow(const v1::GeneratedTask& task) {
   return row;
 }
 
+// Sends one Generate request; the response, or why there is none.
+absl::StatusOr<v1::GenerateResponse> CallGenerate(const std::string& server,
+                                                  absl::Duration deadline,
+                                                  const v1::GenerateRequest& request) {
+  auto client = Connect(server, deadline, 1);
+  if (!client.ok()) return client.status();
+  return (*client)->Generate(request);
+}
+
+// Writes one line per generated task to `output` ("-" = stdout), each made by `line`.
+int WriteTasks(const char* command, const std::string& output, const v1::GenerateResponse& response,
+               absl::FunctionRef<absl::StatusOr<std::string>(const v1::GeneratedTask&)> line) {
+  auto out = OpenOutput(output);
+  if (out == nullptr) return kExitFailure;
+  for (const v1::GeneratedTask& task : response.tasks()) {
+    absl::StatusOr<std::string> text = line(task);
+    if (!text.ok()) return Fail(command, text.status());
+    *out << *text << "\n";
+  }
+  out->flush();
+  return *out ? kExitOk : Fail(command, absl::DataLossError("cannot write the output"));
+}
+
 int GenSat(const std::vector<std::string>& args) {
-  std::string server = DefaultServer(), output = "-";
+  std::string server, output = "-";
   int64_t n = 3, k = 5, l = 5, count = 10, seed = 1, pool_cap = 0, start_id = 0;
   absl::Duration deadline = absl::Seconds(60);
   FlagSet flags("gen sat",
@@ -44,7 +68,7 @@ int GenSat(const std::vector<std::string>& args) {
                 "in Saturn's row schema: id, n_sat, k, solution (the planted assignment), clause\n"
                 "(Saturn's encoding), prompt (Saturn's prompt), difficulty D(n,k,l).",
                 "  arbiter gen sat --n=3 --k=5 --l=5 --count=100 --seed=7 --output=sat.jsonl");
-  flags.String("server", &server, "server address HOST:PORT (env ARBITER_SERVER)");
+  AddServerFlag(&flags, &server);
   flags.Int("n", &n, "literals per clause (n_sat)");
   flags.Int("k", &k, "variables (n <= k <= 26)");
   flags.Int("l", &l, "clauses per formula");
@@ -65,20 +89,15 @@ int GenSat(const std::vector<std::string>& args) {
   p->set_seed(static_cast<uint64_t>(seed));
   p->set_pool_cap(static_cast<int32_t>(pool_cap));
   p->set_start_id(start_id);
-  auto client = Connect(server, deadline, 1);
-  if (!client.ok()) return Fail("gen sat", client.status());
-  auto response = (*client)->Generate(request);
+  auto response = CallGenerate(server, deadline, request);
   if (!response.ok()) return Fail("gen sat", response.status());
-  auto out = OpenOutput(output);
-  if (out == nullptr) return kExitFailure;
-  for (const v1::GeneratedTask& task : response->tasks()) {
-    if (!task.has_sat()) {
-      return Fail("gen sat", absl::InternalError("server returned a task without sat info"));
-    }
-    *out << SaturnRow(task).dump() << "\n";
-  }
-  out->flush();
-  return *out ? kExitOk : Fail("gen sat", absl::DataLossError("cannot write the output"));
+  return WriteTasks("gen sat", output, *response,
+                    [](const v1::GeneratedTask& task) -> absl::StatusOr<std::string> {
+                      if (!task.has_sat()) {
+                        return absl::InternalError("server returned a task without sat info");
+                      }
+                      return SaturnRow(task).dump();
+                    });
 }
 
 // Accepts "multi_load", "MULTI_LOAD", "FAMILY_MULTI_LOAD".
@@ -89,7 +108,7 @@ bool ParseFamily(std::string name, v1::BeamGenerateParams::Family* family) {
 }
 
 int GenBeam(const std::vector<std::string>& args) {
-  std::string server = DefaultServer(), output = "-", family_name = "train";
+  std::string server, output = "-", family_name = "train";
   int64_t count = 10, seed = 1;
   absl::Duration deadline = absl::Seconds(60);
   FlagSet flags("gen beam",
@@ -99,7 +118,7 @@ int GenBeam(const std::vector<std::string>& args) {
                 "sent back in a Group as is. Families: train, in_distribution, multi_load,\n"
                 "varying_supports, distributed, length, moment.",
                 "  arbiter gen beam --family=multi_load --count=5 --seed=3");
-  flags.String("server", &server, "server address HOST:PORT (env ARBITER_SERVER)");
+  AddServerFlag(&flags, &server);
   flags.String("family", &family_name, "task family");
   flags.Int("count", &count, "number of tasks");
   flags.Int("seed", &seed, "RNG seed");
@@ -116,23 +135,14 @@ int GenBeam(const std::vector<std::string>& args) {
   request.mutable_beam()->set_family(family);
   request.mutable_beam()->set_count(static_cast<int32_t>(count));
   request.mutable_beam()->set_seed(static_cast<uint64_t>(seed));
-  auto client = Connect(server, deadline, 1);
-  if (!client.ok()) return Fail("gen beam", client.status());
-  auto response = (*client)->Generate(request);
+  auto response = CallGenerate(server, deadline, request);
   if (!response.ok()) return Fail("gen beam", response.status());
-  auto out = OpenOutput(output);
-  if (out == nullptr) return kExitFailure;
-  for (const v1::GeneratedTask& task : response->tasks()) {
-    auto line = PrintJsonMessage(task);
-    if (!line.ok()) return Fail("gen beam", line.status());
-    *out << *line << "\n";
-  }
-  out->flush();
-  return *out ? kExitOk : Fail("gen beam", absl::DataLossError("cannot write the output"));
+  return WriteTasks("gen beam", output, *response,
+                    [](const v1::GeneratedTask& task) { return PrintJsonMessage(task); });
 }
 
 int GenCurriculum(const std::vector<std::string>& args) {
-  std::string server = DefaultServer();
+  std::string server;
   int64_t n = 3, k = 5, l = 5, delta_l = 0;
   double pass_at_1 = 0, epsilon = 0;
   absl::Duration deadline = absl::Seconds(60);
@@ -143,7 +153,7 @@ int GenCurriculum(const std::vector<std::string>& args) {
                 "(n, k, l), prints the next (n, k, l), its difficulty and whether it advanced,\n"
                 "as an arbiter.v1.SatCurriculumResult in JSON.",
                 "  arbiter gen curriculum --n=3 --k=5 --l=5 --pass_at_1=0.62");
-  flags.String("server", &server, "server address HOST:PORT (env ARBITER_SERVER)");
+  AddServerFlag(&flags, &server);
   flags.Int("n", &n, "current literals per clause");
   flags.Int("k", &k, "current variables");
   flags.Int("l", &l, "current clauses");
@@ -161,9 +171,7 @@ int GenCurriculum(const std::vector<std::string>& args) {
   p->set_pass_at_1(pass_at_1);
   p->set_epsilon(epsilon);
   p->set_delta_l(static_cast<int32_t>(delta_l));
-  auto client = Connect(server, deadline, 1);
-  if (!client.ok()) return Fail("gen curriculum", client.status());
-  auto response = (*client)->Generate(request);
+  auto response = CallGenerate(server, deadline, request);
   if (!response.ok()) return Fail("gen curriculum", response.status());
   auto line = PrintJsonMessage(response->sat_curriculum());
   if (!line.ok()) return Fail("gen curriculum", line.status());

@@ -8,7 +8,7 @@
 namespace arbiter::client::cli {
 
 int RunHealth(const std::vector<std::string>& args) {
-  std::string server = DefaultServer(), service;
+  std::string server, service;
   absl::Duration timeout = absl::Seconds(5);
   FlagSet flags("health", "arbiter health --server=HOST:PORT [--service=NAME] [--timeout=5s]",
                 "Asks the server's grpc.health.v1 service for its status and prints it\n"
@@ -16,7 +16,7 @@ int RunHealth(const std::vector<std::string>& args) {
                 "1 otherwise, including an unreachable server. The server answers NOT_SERVING\n"
                 "until it is ready and while it drains, so this is a readiness probe.",
                 "  arbiter health --server=127.0.0.1:50051 && echo ready");
-  flags.String("server", &server, "server address HOST:PORT (env ARBITER_SERVER)");
+  AddServerFlag(&flags, &server);
   flags.String("service", &service, "service name to ask about; empty = the whole server");
   flags.Duration("timeout", &timeout, "how long to wait for an answer");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
@@ -32,7 +32,7 @@ int RunHealth(const std::vector<std::string>& args) {
 }
 
 int RunVerifiers(const std::vector<std::string>& args) {
-  std::string server = DefaultServer();
+  std::string server;
   bool json = false;
   absl::Duration timeout = absl::Seconds(10);
   FlagSet flags("verifiers", "arbiter verifiers --server=HOST:PORT [--json]",
@@ -40,7 +40,7 @@ int RunVerifiers(const std::vector<std::string>& args) {
                 "Task.ground_truth accepts) and the Generate kinds it serves. --json prints the\n"
                 "ListVerifiersResponse as proto3 JSON instead.",
                 "  arbiter verifiers --server=127.0.0.1:50051");
-  flags.String("server", &server, "server address HOST:PORT (env ARBITER_SERVER)");
+  AddServerFlag(&flags, &server);
   flags.Bool("json", &json, "print the raw response as JSON");
   flags.Duration("timeout", &timeout, "RPC deadline");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;

@@ -83,7 +83,7 @@ class Progress {
 }  // namespace
 
 int RunScore(const std::vector<std::string>& args) {
-  std::string server = DefaultServer(), input, output = "-", shaping_json;
+  std::string server, input, output = "-", shaping_json;
   int64_t batch_groups = 64, concurrency = 4;
   absl::Duration deadline = absl::Seconds(60);
   bool progress = false;
@@ -91,7 +91,7 @@ int RunScore(const std::vector<std::string>& args) {
                 "arbiter score --server=HOST:PORT --input=FILE|- --output=FILE|- "
                 "[--batch_groups=64] [--concurrency=4] [--shaping=JSON] [--deadline=60s]",
                 kDescription, kExample);
-  flags.String("server", &server, "server address HOST:PORT (env ARBITER_SERVER)");
+  AddServerFlag(&flags, &server);
   flags.String("input", &input, "JSON Lines of Groups; - for stdin (required)");
   flags.String("output", &output, "where GroupResults go; - for stdout");
   flags.Int("batch_groups", &batch_groups, "groups per Score RPC");

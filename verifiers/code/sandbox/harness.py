@@ -263,10 +263,7 @@ class Forker:
         self.pid, self.sock, self.lost, self.has_prefetch = pid, sup, False, False
         if sup.recv(1) != b"R":
             raise RuntimeError("the forker did not start (see its error above)")
-        self.baseline = self.snapshot()
-
-    def snapshot(self):
-        return process_state(self.pid)
+        self.baseline = process_state(pid)
 
     def intact(self):
         if not reap():  # it died (a zombie would still answer the checks below)
@@ -275,7 +272,7 @@ class Forker:
             return False
         try:
             os.kill(self.pid, signal.SIGCONT)  # undoes a SIGSTOP sent by the test
-            return self.snapshot() == self.baseline
+            return process_state(self.pid) == self.baseline
         except OSError:
             return False
 
@@ -413,7 +410,7 @@ LEARN = False  # in a test child: report the pages it wrote (see written_pages)
 PREFETCH = b""  # in the supervisor: the validated list, packed for forker.c
 PREFETCH_MAX_RANGES = 256
 PREFETCH_MAX_PAGES = 2048  # 8 MiB with 4 KiB pages
-LEARN_ATTEMPTS = [0]
+LEARN_ATTEMPTS = 0  # in the supervisor: learning requests made so far (at most 3)
 
 
 def written_pages():
@@ -493,6 +490,7 @@ def finish(code, result):
 
 
 def spawn_test(lang, limits, fds, fn_name, args_json):
+    global LEARN_ATTEMPTS
     if not USE_FORKER:  # a one-test session: fork the child here (see main)
         pid = LIB.arbiter_spawn_test((ctypes.c_int * 4)(*fds), os.path.join(WORK, "t").encode(),
                                      RLIMITS)
@@ -512,8 +510,8 @@ def spawn_test(lang, limits, fds, fn_name, args_json):
             FORKER.stop()
             FORKER.start(lang, limits, os.path.join(WORK, "t"))
         # The first few tests (until one reports) teach the forker which pages children write.
-        learn = lang != "cpp" and not PREFETCH and LEARN_ATTEMPTS[0] < 3
-        LEARN_ATTEMPTS[0] += learn
+        learn = lang != "cpp" and not PREFETCH and LEARN_ATTEMPTS < 3
+        LEARN_ATTEMPTS += learn
         try:
             return FORKER.spawn(fds, fn_name, args_json, learn)
         except (ConnectionError, BrokenPipeError):
