@@ -10,6 +10,7 @@
 #include "server/item_key.h"
 #include "server/request_validation.h"
 #include "server/status_conversion.h"
+#include "verifiers/sdk/utf8.h"
 #include "verifiers/shaping/shaping.h"
 
 namespace arbiter::server {
@@ -396,6 +397,9 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
     }
     state.samples.clear();
   }
+  // Verdicts quote program output, compiler diagnostics and task text; a client rejects a whole
+  // response over one ill-formed UTF-8 string, so nothing leaves unrepaired (cheap when valid).
+  sdk::RepairUtf8Fields(result);
   if (!call->whole_batch) {
     v1::GroupResult* shaped[] = {&result};
     std::vector<absl::Status> statuses = shaping::ShapeBatch(*call->request, shaped);

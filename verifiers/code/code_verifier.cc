@@ -13,6 +13,7 @@
 #include "verifiers/code/verdict.h"
 #include "verifiers/code/verpo.h"
 #include "verifiers/sdk/status_macros.h"
+#include "verifiers/sdk/utf8.h"
 
 namespace arbiter::code {
 namespace {
@@ -45,7 +46,10 @@ absl::Status RunTurn(const SandboxRunner& runner, const PreparedCodeTask& prepar
   SessionRequest request{prepared.language, std::move(program), prepared.inputs, prepared.limits};
   ARBITER_ASSIGN_OR_RETURN(SessionResult session, runner.RunSession(request, ctx, on_test));
   if (!session.compiled) {
-    std::string diagnostics = session.compile_output.substr(0, kMaxCompileOutput);
+    // Compiler diagnostics quote the source, which may be any bytes: cut between characters and
+    // repair, since the field is a proto string.
+    std::string diagnostics =
+        sdk::ToValidUtf8(sdk::Utf8Prefix(session.compile_output, kMaxCompileOutput));
     FillTurn(turn, num_tests, v1::COMPILE_ERROR, "compilation failed");
     turn.set_compile_output(std::move(diagnostics));
     return absl::OkStatus();
@@ -169,9 +173,10 @@ v1::SampleResult CodeVerifier::Check(const sdk::PreparedTask& task, const v1::Sa
     result.set_outcome(v1::CORRECT);
   } else {
     result.set_outcome(v1::INCORRECT);
-    result.set_message(last.compile_output().empty()
-                           ? FirstFailure(last)
-                           : "compilation failed: " + last.compile_output().substr(0, 200));
+    result.set_message(
+        last.compile_output().empty()
+            ? FirstFailure(last)
+            : absl::StrCat("compilation failed: ", sdk::Utf8Prefix(last.compile_output(), 200)));
   }
   // Provisional (Finalize replaces it with the VeRPO reward): 1 when the last turn passes.
   result.set_score(last.passed_all() ? 1.0 : 0.0);

@@ -1,10 +1,12 @@
 #include "verifiers/code/compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "verifiers/sdk/utf8.h"
 
 namespace arbiter::code {
 namespace {
@@ -114,19 +116,32 @@ bool JsonEqual(const nlohmann::json& got, const nlohmann::json& expected, double
 }
 
 std::string Snippet(absl::string_view text, size_t max_chars) {
+  // Program output is arbitrary bytes; the snippet lands in a proto string, which must be UTF-8
+  // (one ill-formed field makes clients reject the whole response), so it is repaired first and
+  // cut only between characters.
+  std::string repaired;
+  if (!sdk::IsValidUtf8(text)) {
+    repaired = sdk::ToValidUtf8(text);
+    text = repaired;
+  }
   std::string out;
-  for (char c : text) {
+  for (size_t i = 0; i < text.size();) {
     if (out.size() >= max_chars) {
       out += "...";
       break;
     }
+    const char c = text[i];
     if (c == '\n') {
       out += "\\n";
     } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       out += '?';  // keep control bytes (terminal escapes) out of messages
     } else {
-      out += c;
+      const size_t n = std::max<size_t>(1, sdk::Utf8SequenceAt(text, i));
+      out.append(text.data() + i, n);
+      i += n;
+      continue;
     }
+    ++i;
   }
   return out;
 }

@@ -1,8 +1,10 @@
 #include "verifiers/code/compare.h"
 
 #include <cmath>
+#include <string>
 
 #include "gtest/gtest.h"
+#include "verifiers/sdk/utf8.h"
 
 namespace arbiter::code {
 namespace {
@@ -65,6 +67,20 @@ TEST(JsonEqual, NanNeverEqual) {
   const json nan = std::nan("");
   EXPECT_FALSE(JsonEqual(nan, nan, 0));
   EXPECT_FALSE(JsonEqual(nan, nan, 1.0));
+}
+
+TEST(Snippet, NeverCutsACharacterAndRepairsIllFormedBytes) {
+  // A wrong answer printing '€' (three bytes) a hundred times: the cap falls inside a character.
+  std::string euros;
+  for (int i = 0; i < 100; ++i) euros += "\xE2\x82\xAC";
+  for (size_t cap : {79u, 80u, 81u}) {
+    const std::string snippet = Snippet(euros, cap);
+    EXPECT_TRUE(sdk::IsValidUtf8(snippet)) << cap;
+    EXPECT_EQ(snippet.substr(snippet.size() - 3), "...");
+  }
+  const std::string broken = Snippet("\xD0\x9F\xD1 half cyrillic \xFF", 80);
+  EXPECT_TRUE(sdk::IsValidUtf8(broken));
+  EXPECT_EQ(broken, "\xD0\x9F\xEF\xBF\xBD half cyrillic \xEF\xBF\xBD");
 }
 
 TEST(Snippet, CapsLengthAndEscapesControlBytes) {

@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "verifiers/code/compare.h"
 #include "verifiers/code/json_util.h"
+#include "verifiers/sdk/utf8.h"
 
 namespace arbiter::code {
 namespace {
@@ -17,8 +18,7 @@ void Set(v1::TestResult& result, v1::TestVerdict verdict, std::string message) {
 
 std::string Tail(const std::string& text) {
   constexpr size_t kMax = 160;
-  return Snippet(text.size() > kMax ? absl::string_view(text).substr(text.size() - kMax) : text,
-                 kMax);
+  return Snippet(sdk::Utf8Suffix(text, kMax), kMax);
 }
 
 void JudgeCall(const v1::CodeTest& test, const nlohmann::json& expected, const RawRun& run,
