@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/env_flags.h"
+#include "server/init_process.h"
 #include "server/options.h"
 #include "server/server.h"
 #include "verifiers/beam/register.h"
@@ -118,6 +119,8 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As PID 1 (a container without an init), a parent process stays behind to reap orphans.
+  arbiter::server::RunAsInitIfPid1();
   // Block the shutdown signals before any thread starts, so every thread inherits the mask and
   // only the sigwait() below receives them (no async-signal-safety concerns).
   sigset_t signals;

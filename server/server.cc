@@ -9,6 +9,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -90,8 +91,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   v1::ServerInfo info;
   info.set_version(Version());
   info.set_config_hash(server->config_hash_);
-  server->service_ = std::make_unique<ArbiterService>(server->dispatcher_.get(), registry,
-                                                      server->metrics_.get(), std::move(info));
+  server->service_ =
+      std::make_unique<ArbiterService>(server->dispatcher_.get(), registry, server->metrics_.get(),
+                                       std::move(info), server->options_.max_message_bytes);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -135,7 +137,14 @@ void Server::Shutdown(absl::Duration grace) {
   // calls get `grace` before it cancels them (their OnCancel sets the token).
   dispatcher_->StartDraining();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-  grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  const absl::Time deadline = absl::Now() + grace;
+  // Admitted work finishes while the listener still runs, and calls arriving meanwhile get the
+  // dispatcher's UNAVAILABLE (retried elsewhere). Shutting gRPC down at once instead ended some
+  // calls CANCELLED with grace to spare, which gRPC's default retry policies do not retry.
+  while (dispatcher_->in_flight_items() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));  // bounded by the grace period; shutdown only
+  }
+  grpc_server_->Shutdown(absl::ToChronoTime(deadline));
   grpc_server_->Wait();
 }
 

@@ -1,35 +1,39 @@
 // ArbiterService: the gRPC callback service of arbiter.v1.Arbiter (DESIGN §2).
 //
-// Transport glue only: Score and ScoreStream hand the request to the Dispatcher and answer from
-// the worker that completes it; Generate runs the registered Generator on the CPU pool;
-// ListVerifiers answers inline (it only copies the registry's sorted lists). No reaction blocks.
-// Every response carries ServerInfo{version, config_hash}.
-//
-// ScoreStream writes each GroupResult as soon as the dispatcher hands it over (one write in
-// flight at a time, the rest queued); when the client cancels or a write fails, the request's
-// CancellationToken is set so queued checks are skipped and running sandboxes killed.
+// Transport glue only. Score and ScoreStream are raw-bytes methods (score_reactors.h): the
+// service parses the request itself, so a malformed one is INVALID_ARGUMENT naming the field
+// instead of gRPC's bare UNIMPLEMENTED, and it bounds the response it sends. Generate runs the
+// registered Generator on the CPU pool; ListVerifiers answers inline (it only copies the
+// registry's sorted lists). No reaction blocks. Every response carries ServerInfo{version,
+// config_hash}; clients see the ordinary typed service.
 //
 // Thread-safety: as required by gRPC; the service is shared by every call.
 #pragma once
 
+#include <cstdint>
+
 #include "arbiter/v1/arbiter.grpc.pb.h"
 #include "server/dispatcher.h"
 #include "server/metrics.h"
+#include "server/score_reactors.h"
 #include "verifiers/sdk/registry.h"
 
 namespace arbiter::server {
 
-class ArbiterService final : public v1::Arbiter::CallbackService {
+class ArbiterService final
+    : public v1::Arbiter::WithRawCallbackMethod_Score<
+          v1::Arbiter::WithRawCallbackMethod_ScoreStream<v1::Arbiter::CallbackService>> {
  public:
-  // All pointers must outlive the service; `metrics` may be null.
+  // All pointers must outlive the service; `metrics` may be null. `max_message_bytes` bounds
+  // every response (the server's send limit).
   ArbiterService(Dispatcher* dispatcher, const sdk::VerifierRegistry* registry, Metrics* metrics,
-                 v1::ServerInfo server_info);
+                 v1::ServerInfo server_info, int64_t max_message_bytes);
 
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
-                                  const v1::ScoreRequest* request,
-                                  v1::ScoreResponse* response) override;
-  grpc::ServerWriteReactor<v1::GroupResult>* ScoreStream(grpc::CallbackServerContext* context,
-                                                         const v1::ScoreRequest* request) override;
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ScoreStream(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* Generate(grpc::CallbackServerContext* context,
                                      const v1::GenerateRequest* request,
                                      v1::GenerateResponse* response) override;
@@ -46,6 +50,7 @@ class ArbiterService final : public v1::Arbiter::CallbackService {
   const sdk::VerifierRegistry* const registry_;
   Metrics* const metrics_;
   const v1::ServerInfo server_info_;
+  const int64_t max_message_bytes_;
 };
 
 }  // namespace arbiter::server
