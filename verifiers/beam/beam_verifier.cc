@@ -1,5 +1,6 @@
 #include "verifiers/beam/beam_verifier.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -111,15 +112,19 @@ absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> BeamVerifier::Prepare(
 
 v1::SampleResult BeamVerifier::Check(const sdk::PreparedTask& task, const v1::Sample& sample,
                                      const sdk::VerifyContext& ctx) const {
-  (void)ctx;  // Checking is microseconds; there is nothing to interrupt.
+  (void)ctx;  // Linear scans and a bounded parse per answer: nothing long to interrupt.
   if (const auto* compat = dynamic_cast<const PreparedCompat*>(&task)) {
     const CompatResult r = ScoreCompat(sample.completion(), compat->gold, compat->options);
     v1::SampleResult result = Verdict(r.format_ok, r.accuracy_ok, r.has_box, r.score);
     v1::BeamDetail* detail = result.mutable_beam();
     detail->set_format_ok(r.format_ok);
     detail->set_accuracy_ok(r.accuracy_ok);
-    for (double v : r.predicted) detail->add_predicted(std::isfinite(v) ? v : 0.0);
-    for (double v : compat->gold) detail->add_gold(v);
+    // The gold values are the task's own (the caller has them); copying them into every sample
+    // multiplied a large task by the group size. Predictions are capped for the same reason.
+    const size_t shown = std::min(r.predicted.size(), kMaxDetailValues);
+    for (size_t i = 0; i < shown; ++i) {
+      detail->add_predicted(std::isfinite(r.predicted[i]) ? r.predicted[i] : 0.0);
+    }
     return result;
   }
   const auto& symbolic = static_cast<const PreparedSymbolic&>(task);

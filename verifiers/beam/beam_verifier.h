@@ -18,7 +18,7 @@
 namespace arbiter::beam {
 
 inline constexpr char kVerifierName[] = "beam";
-inline constexpr char kVerifierVersion[] = "1";
+inline constexpr char kVerifierVersion[] = "2";  // 2: gold no longer echoed per sample
 
 class BeamVerifier : public sdk::Verifier {
  public:

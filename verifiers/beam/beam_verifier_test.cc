@@ -178,7 +178,7 @@ TEST(BeamVerifier, RegistersVerifierAndGenerator) {
   sdk::VerifierRegistry registry;
   ASSERT_TRUE(RegisterBeamVerifier(registry).ok());
   ASSERT_NE(registry.Find("beam"), nullptr);
-  EXPECT_EQ(registry.Find("beam")->Info().version(), "1");
+  EXPECT_EQ(registry.Find("beam")->Info().version(), "2");
   EXPECT_NE(registry.FindGenerator("beam"), nullptr);
   EXPECT_EQ(RegisterBeamVerifier(registry).code(), absl::StatusCode::kAlreadyExists);
 }

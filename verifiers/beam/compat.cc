@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/beam/internal/pytext.h"
+#include "verifiers/sdk/utf8.h"
 
 namespace arbiter::beam {
 namespace {
@@ -54,6 +55,12 @@ size_t CountNonOverlapping(std::string_view s, std::string_view needle, size_t l
     p = static_cast<const char*>(hit) + needle.size();
   }
   return count;
+}
+
+// At most 120 bytes of a task's text for an error message, cut between characters.
+std::string Preview(std::string_view text) {
+  const absl::string_view head = sdk::Utf8Prefix(absl::string_view(text.data(), text.size()), 120);
+  return head.size() < text.size() ? absl::StrCat(head, "...") : std::string(head);
 }
 
 }  // namespace
@@ -127,11 +134,16 @@ absl::StatusOr<std::vector<double>> ParseGold(absl::Span<const std::string> gold
   ExtractCoefficients(joined, /*gold=*/true, &values);
   if (values.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("beam: gold answers contain no coefficient of P: \"", joined, "\""));
+        absl::StrCat("beam: gold answers contain no coefficient of P: \"", Preview(joined), "\""));
+  }
+  if (values.size() > kMaxGoldValues) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("beam: ", values.size(), " gold values; at most ", kMaxGoldValues));
   }
   for (double v : values) {
     if (!std::isfinite(v)) {
-      return absl::InvalidArgumentError(absl::StrCat("beam: gold value is not finite: ", joined));
+      return absl::InvalidArgumentError(
+          absl::StrCat("beam: gold value is not finite: ", Preview(joined)));
     }
   }
   return values;

@@ -45,7 +45,8 @@ struct CompatResult {
 bool FormatOk(std::string_view completion);
 std::string_view TextAfterThink(std::string_view completion);
 // Contents of every `\\boxed\s*{` in `text` with brace-balanced matching, in order (unbalanced
-// boxes are dropped). Views into `text`.
+// boxes are dropped). Views into `text`. Their total length is at most 2·|text|: deeply nested
+// boxes past that are dropped (deviation from BeamPERL, which rescans every level).
 std::vector<std::string_view> BoxedContents(std::string_view text);
 // True when `text` contains `\\boxed\s*{` anywhere.
 bool HasBox(std::string_view text);
@@ -57,6 +58,11 @@ bool MatchCoefficients(absl::Span<const double> gold, absl::Span<const double> p
 // Parses BeamPERL gold strings (["2.1P", "0.9P"]) the way the authors do: joined with " ; " and
 // run through the extractor. INVALID_ARGUMENT when no coefficient comes out (such a gold list
 // would accept every completion).
+// BeamDetail lists at most this many predicted / parsed answers (a completion may hold thousands).
+inline constexpr size_t kMaxDetailValues = 64;
+// More than kMaxGoldValues values is INVALID_ARGUMENT (BeamPERL's beams have at most four
+// reactions; matching costs gold × predictions).
+inline constexpr size_t kMaxGoldValues = 64;
 absl::StatusOr<std::vector<double>> ParseGold(absl::Span<const std::string> gold);
 // Parses `ground_truth` as a JSON list of strings (a bare JSON string is one gold answer).
 absl::StatusOr<std::vector<std::string>> ParseGoldJson(std::string_view json);

@@ -246,6 +246,9 @@ void ExtractFromHay(std::string_view s, std::vector<double>* out) {
 
 // Contents of every `\\boxed\s*{` with brace-balanced matching, in order; unbalanced ones are
 // dropped. One pass with a stack (counting from each box separately would be quadratic).
+// Nested boxes repeat their inner text in every enclosing box's content, so a model stuck
+// repeating `\boxed{` would make every later scan quadratic: a box is kept only while the kept
+// contents add up to at most twice the text (disjoint boxes never add up to more than once).
 absl::InlinedVector<std::string_view, 8> BoxContents(std::string_view s) {
   absl::InlinedVector<size_t, 8> opens;
   for (size_t i = s.find("\\boxed"); i != kNo; i = s.find("\\boxed", i + 1)) {
@@ -266,8 +269,14 @@ absl::InlinedVector<std::string_view, 8> BoxContents(std::string_view s) {
       stack.pop_back();
     }
   }
+  const size_t budget = 2 * s.size();
+  size_t kept = 0;
   for (size_t k = 0; k < opens.size(); ++k) {
-    if (closes[k] != kNo) contents.push_back(s.substr(opens[k] + 1, closes[k] - opens[k] - 1));
+    if (closes[k] == kNo) continue;
+    const size_t length = closes[k] - opens[k] - 1;
+    if (kept + length > budget) continue;
+    kept += length;
+    contents.push_back(s.substr(opens[k] + 1, length));
   }
   return contents;
 }

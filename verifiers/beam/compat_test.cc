@@ -173,5 +173,34 @@ TEST(Compat, LongDigitRunsStayLinear) {
   EXPECT_TRUE(Extract(text).empty());
 }
 
+TEST(Compat, NestedBoxesAreScannedWithinTwiceTheText) {
+  // A model stuck repeating "\\boxed{": every level's content holds all the deeper ones, so
+  // scanning them all is quadratic (20k levels took 10 s). Kept contents add up to <= 2·|text|.
+  constexpr int kLevels = 50000;
+  std::string text;
+  for (int i = 0; i < kLevels; ++i) text += "\\boxed{";
+  text += "2P";
+  text += std::string(kLevels, '}');
+  size_t total = 0;
+  const std::vector<std::string_view> boxes = BoxedContents(text);
+  for (std::string_view box : boxes) total += box.size();
+  EXPECT_LE(total, 2 * text.size());
+  EXPECT_FALSE(boxes.empty());
+  const CompatResult r = ScoreCompat("x\n</think>\n" + text, {2.0}, CompatOptions{});
+  EXPECT_TRUE(r.has_box);
+  EXPECT_LE(r.predicted.size(), 8u);  // a few kept levels, each yielding the one 2
+}
+
+TEST(Compat, DisjointBoxesAreAllKept) {
+  EXPECT_EQ(BoxedContents("\\boxed{1P} \\boxed{2P} \\boxed{\\boxed{3P}}").size(), 4u);
+}
+
+TEST(Compat, GoldListsAreBounded) {
+  std::vector<std::string> gold(kMaxGoldValues + 1, "1P");
+  EXPECT_EQ(ParseGold(gold).status().code(), absl::StatusCode::kInvalidArgument);
+  gold.resize(kMaxGoldValues);
+  EXPECT_TRUE(ParseGold(gold).ok());
+}
+
 }  // namespace
 }  // namespace arbiter::beam

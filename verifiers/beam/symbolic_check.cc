@@ -171,21 +171,30 @@ SymbolicVerdict SymbolicChecker::Check(std::string_view completion) const {
   bool ok = !slots.empty() && (!options_.strict_count || items.size() == slots.size());
   {
     absl::MutexLock lock(&internal::GinacMutex());
+    // Only answers that fill a slot are compared, and the detail shows the first few: parsing
+    // the rest under the process-wide GiNaC lock would let one completion of thousands of
+    // answers stall every other beam check.
+    std::vector<bool> needed(items.size(), false);
+    for (size_t j = 0; j < items.size() && j < kMaxDetailValues; ++j) needed[j] = true;
+    for (int j : assigned) {
+      if (j >= 0) needed[j] = true;
+    }
     std::vector<std::optional<ex>> values(items.size());
     for (size_t j = 0; j < items.size(); ++j) {
+      if (!needed[j]) continue;
       absl::StatusOr<ex> parsed = ParseAnswerExpr(items[j].expr);
       if (parsed.ok()) {
         values[j] = *parsed;
-        verdict.detail.add_parsed(Print(*parsed));
-        const std::optional<double> v = Evaluate(*parsed, kOnes);
-        verdict.detail.add_predicted(v.value_or(0.0));
-      } else {
+        if (j < kMaxDetailValues) {
+          verdict.detail.add_parsed(Print(*parsed));
+          verdict.detail.add_predicted(Evaluate(*parsed, kOnes).value_or(0.0));
+        }
+      } else if (j < kMaxDetailValues) {
         verdict.detail.add_parsed(absl::StrCat("<", parsed.status().message(), ">"));
       }
     }
     for (size_t i = 0; i < slots.size(); ++i) {
       const State::Slot& slot = slots[i];
-      verdict.detail.add_gold(slot.at_ones);
       verdict.detail.add_expected(expected_text_[i]);
       if (!ok) continue;
       const int j = assigned[i];
