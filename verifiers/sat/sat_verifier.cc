@@ -1,9 +1,11 @@
 #include "verifiers/sat/sat_verifier.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "verifiers/sat/boxed_answer.h"
 #include "verifiers/sat/dimacs.h"
 #include "verifiers/sat/dimacs_answer.h"
@@ -11,6 +13,7 @@
 #include "verifiers/sat/saturn_check.h"
 #include "verifiers/sat/saturn_formula.h"
 #include "verifiers/sat/unsat_check.h"
+#include "verifiers/sat/unsat_memo.h"
 
 namespace arbiter::sat {
 namespace {
@@ -22,7 +25,28 @@ struct PreparedSat : sdk::PreparedTask {
   absl::Duration unsat_budget;
   SaturnFormula saturn;
   CnfFormula cnf;
+  // The group's UNSAT claims share one solve: the first runs CaDiCaL under `unsat_mu`, the
+  // others wait and reuse its result (see unsat_memo.h for the process-wide level).
+  mutable absl::Mutex unsat_mu;
+  mutable std::optional<UnsatCheck> unsat_result ABSL_GUARDED_BY(unsat_mu);
 };
+
+UnsatCheck SolveOnce(const PreparedSat& task, UnsatMemo& memo, const sdk::VerifyContext& ctx) {
+  absl::MutexLock lock(&task.unsat_mu);
+  if (task.unsat_result.has_value()) return *task.unsat_result;
+  const FormulaDigest digest = DigestOf(task.cnf);
+  std::optional<UnsatCheck> check = memo.Lookup(digest, task.unsat_budget);
+  if (!check.has_value()) {
+    check = CheckUnsatClaim(task.cnf, task.unsat_budget, ctx);
+    memo.Insert(digest, task.unsat_budget, *check);
+  }
+  // A result cut short by this call's deadline is not the group's answer: a later claim (with
+  // time left) tries again.
+  if (check->result != UnsatCheck::Result::kUnknown || check->budget_exhausted) {
+    task.unsat_result = check;
+  }
+  return *check;
+}
 
 absl::Status PrepareSaturn(const v1::SatTask& task, PreparedSat& prepared) {
   absl::StatusOr<SaturnFormula> formula = ParseSaturnFormula(task.formula());
@@ -84,8 +108,9 @@ v1::SampleResult CheckSaturn(const PreparedSat& task, std::string_view capture) 
   return result;
 }
 
-v1::SampleResult CheckUnsat(const PreparedSat& task, const sdk::VerifyContext& ctx) {
-  const UnsatCheck check = CheckUnsatClaim(task.cnf, task.unsat_budget, ctx);
+v1::SampleResult CheckUnsat(const PreparedSat& task, UnsatMemo& memo,
+                            const sdk::VerifyContext& ctx) {
+  const UnsatCheck check = SolveOnce(task, memo, ctx);
   v1::SampleResult result;
   switch (check.result) {
     case UnsatCheck::Result::kUnsat:
@@ -98,8 +123,15 @@ v1::SampleResult CheckUnsat(const PreparedSat& task, const sdk::VerifyContext& c
       result.mutable_sat()->set_unsat_check("sat");
       break;
     case UnsatCheck::Result::kUnknown:
-      result = Verdict(v1::INFRA_ERROR, 0.0);
-      result.set_message(check.message);
+      // Undecided within the task's budget: scored as a wrong answer (0), never masked. Were it
+      // INFRA_ERROR (advantage 0) while a wrong assignment earns a negative advantage, a policy
+      // would learn to claim UNSAT on every hard satisfiable formula. Only a claim cut short by
+      // the call's deadline or cancellation is INFRA_ERROR: that is the server's trouble.
+      result = check.budget_exhausted ? Verdict(v1::INCORRECT, 0.0) : Verdict(v1::INFRA_ERROR, 0.0);
+      result.set_message(
+          check.budget_exhausted
+              ? absl::StrCat(check.message, ": an unverified UNSAT claim scores as a wrong answer")
+              : check.message);
       result.mutable_sat()->set_unsat_check("unknown");
       break;
   }
@@ -108,12 +140,12 @@ v1::SampleResult CheckUnsat(const PreparedSat& task, const sdk::VerifyContext& c
   return result;
 }
 
-v1::SampleResult CheckDimacs(const PreparedSat& task, std::string_view capture,
+v1::SampleResult CheckDimacs(const PreparedSat& task, std::string_view capture, UnsatMemo& memo,
                              const sdk::VerifyContext& ctx) {
   DimacsAnswer answer = ParseDimacsAnswer(task.cnf, capture);
   switch (answer.kind) {
     case DimacsAnswer::Kind::kUnsat:
-      return CheckUnsat(task, ctx);
+      return CheckUnsat(task, memo, ctx);
     case DimacsAnswer::Kind::kMalformed: {
       v1::SampleResult result = Verdict(v1::INCORRECT, 0.0);
       result.set_message(std::move(answer.error));
@@ -138,7 +170,7 @@ v1::SampleResult CheckDimacs(const PreparedSat& task, std::string_view capture,
 v1::VerifierInfo SatVerifier::Info() const {
   v1::VerifierInfo info;
   info.set_name("sat");
-  info.set_version("1");
+  info.set_version("2");  // 2: an UNSAT claim undecided within its budget is INCORRECT
   info.set_description(
       "SATURN SAT checker: the last \\boxed{} answer against a CNF formula (Saturn encoding or "
       "DIMACS). Score 1 satisfying, 0 wrong, -1 no box. Modes strict (paper) and compat "
@@ -185,7 +217,8 @@ v1::SampleResult SatVerifier::Check(const sdk::PreparedTask& task, const v1::Sam
     result.mutable_sat()->set_format_ok(false);
     return result;
   }
-  return prepared.dimacs ? CheckDimacs(prepared, *capture, ctx) : CheckSaturn(prepared, *capture);
+  return prepared.dimacs ? CheckDimacs(prepared, *capture, unsat_memo_, ctx)
+                         : CheckSaturn(prepared, *capture);
 }
 
 }  // namespace arbiter::sat

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "verifiers/sat/register.h"
 #include "verifiers/sat/test_util.h"
+#include "verifiers/sat/unsat_check.h"
 #include "verifiers/sdk/registry.h"
 
 namespace arbiter::sat {
@@ -199,7 +200,7 @@ TEST(SatVerifier, DimacsUnsatClaimCheckedWithCadical) {
       v1::CORRECT);
 }
 
-TEST(SatVerifier, UnsatClaimIsInfraErrorWhenNoTimeIsLeft) {
+TEST(SatVerifier, UnsatClaimIsInfraErrorWhenTheCallHasNoTimeLeft) {
   sdk::VerifyContext ctx;
   ctx.deadline = absl::Now() - absl::Seconds(1);
   v1::SampleResult r =
@@ -229,15 +230,46 @@ std::string Pigeonhole(int holes) {
   return "p cnf " + std::to_string(pigeons * holes) + " " + std::to_string(count) + "\n" + clauses;
 }
 
-TEST(SatVerifier, UnsatClaimIsInfraErrorWhenTheBudgetRunsOut) {
+TEST(SatVerifier, UnsatClaimUndecidedWithinItsBudgetScoresAsAWrongAnswer) {
+  // Were it INFRA_ERROR (masked, advantage 0) while a wrong assignment earns a negative
+  // advantage, claiming UNSAT would beat trying on every hard satisfiable formula.
   v1::Task task;
   task.set_verifier("sat");
   task.mutable_sat()->set_formula(Pigeonhole(11));
   task.mutable_sat()->set_unsat_budget_ms(1);
   v1::SampleResult r = ScoreOne(task, "\\boxed{UNSAT}");
-  EXPECT_EQ(r.outcome(), v1::INFRA_ERROR);
+  EXPECT_EQ(r.outcome(), v1::INCORRECT);
   EXPECT_EQ(r.score(), 0);
+  EXPECT_EQ(r.sat().unsat_check(), "unknown");
   EXPECT_NE(r.message().find("budget"), std::string::npos) << r.message();
+  const v1::SampleResult wrong = ScoreOne(task, "\\boxed{1 2 3}");
+  EXPECT_LE(r.score(), wrong.score());
+}
+
+TEST(SatVerifier, UnsatClaimsOfAGroupAndOfLaterGroupsShareOneSolve) {
+  SatVerifier verifier;
+  v1::Task task;
+  task.set_verifier("sat");
+  task.mutable_sat()->set_formula(Pigeonhole(11));
+  task.mutable_sat()->set_unsat_budget_ms(30);
+  std::vector<v1::Sample> samples(16);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    samples[i].set_completion("claim " + std::to_string(i) + ": \\boxed{UNSAT}");
+  }
+  const int64_t before = UnsatSolverRuns();
+  auto first = sdk::ScoreGroup(verifier, task, samples);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(UnsatSolverRuns() - before, 1);
+  for (const v1::SampleResult& r : *first) EXPECT_EQ(r.outcome(), v1::INCORRECT);
+  // Another group (another request) with the same formula, differently written: no new solve.
+  v1::Task again = task;
+  again.mutable_sat()->set_formula("c the same clauses\n" + Pigeonhole(11));
+  ASSERT_TRUE(sdk::ScoreGroup(verifier, again, samples).ok());
+  EXPECT_EQ(UnsatSolverRuns() - before, 1);
+  // A larger budget may decide what a smaller one could not: it solves again.
+  again.mutable_sat()->set_unsat_budget_ms(60);
+  ASSERT_TRUE(sdk::ScoreGroup(verifier, again, samples).ok());
+  EXPECT_EQ(UnsatSolverRuns() - before, 2);
 }
 
 TEST(SatVerifier, CompatModeIsRejectedForDimacs) {
@@ -252,7 +284,7 @@ TEST(SatVerifier, InfoAndRegistration) {
   ASSERT_TRUE(RegisterSatVerifier(registry).ok());
   const sdk::Verifier* verifier = registry.Find("sat");
   ASSERT_NE(verifier, nullptr);
-  EXPECT_EQ(verifier->Info().version(), "1");
+  EXPECT_EQ(verifier->Info().version(), "2");
   EXPECT_NE(verifier->Info().defaults_json().find("\"mode\":\"strict\""), std::string::npos);
   EXPECT_NE(registry.FindGenerator("sat"), nullptr);
   EXPECT_NE(registry.FindGenerator("sat_curriculum"), nullptr);

@@ -2,11 +2,15 @@
 
 #include <cadical.hpp>
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
 namespace arbiter::sat {
 namespace {
+
+std::atomic<int64_t> solver_runs{0};
 
 class DeadlineTerminator : public CaDiCaL::Terminator {
  public:
@@ -30,6 +34,7 @@ UnsatCheck CheckUnsatClaim(const CnfFormula& formula, absl::Duration budget,
                                     : "sat: no time left for the UNSAT check (deadline)";
     return check;
   }
+  solver_runs.fetch_add(1, std::memory_order_relaxed);
   CaDiCaL::Solver solver;
   solver.set("quiet", 1);
   for (size_t c = 0; c < formula.num_clauses(); ++c) {
@@ -49,6 +54,7 @@ UnsatCheck CheckUnsatClaim(const CnfFormula& formula, absl::Duration budget,
   } else if (status == 10) {
     check.result = UnsatCheck::Result::kSat;
   } else {
+    check.budget_exhausted = !ctx.Cancelled() && stop == start + budget;
     check.message = absl::StrCat("sat: CaDiCaL did not decide the UNSAT claim within ",
                                  absl::FormatDuration(std::min(budget, stop - start)),
                                  ctx.Cancelled()         ? " (cancelled)"
@@ -57,5 +63,7 @@ UnsatCheck CheckUnsatClaim(const CnfFormula& formula, absl::Duration budget,
   }
   return check;
 }
+
+int64_t UnsatSolverRuns() { return solver_runs.load(std::memory_order_relaxed); }
 
 }  // namespace arbiter::sat
