@@ -35,15 +35,22 @@ double AutoSigma(const std::vector<double>& rho) {
 
 absl::StatusOr<v1::VerpoParams> ResolveVerpoParams(const v1::VerpoParams& in) {
   v1::VerpoParams out = in;
-  for (auto [name, value] : {std::pair<const char*, double>{"alpha", in.alpha()},
-                             {"sigma", in.sigma()},
-                             {"delta", in.delta()},
-                             {"beta", in.beta()},
-                             {"gamma", in.gamma()}}) {
-    if (!std::isfinite(value)) return Invalid(name, value, "must be finite");
-    if (value < 0) return Invalid(name, value, "must be >= 0");
+  // Upper bounds far above any published or sensible setting, so that no parameter can turn a
+  // reward into an astronomically large (beta = 1e308 gave rewards of 5e307) or degenerate one.
+  struct Bound {
+    const char* name;
+    double value;
+    double max;
+  };
+  for (const Bound& p : {Bound{"alpha", in.alpha(), kMaxAlpha}, Bound{"sigma", in.sigma(), 1e3},
+                         Bound{"delta", in.delta(), 1.0}, Bound{"beta", in.beta(), kMaxBeta},
+                         Bound{"gamma", in.gamma(), 1.0}}) {
+    if (!std::isfinite(p.value)) return Invalid(p.name, p.value, "must be finite");
+    if (p.value < 0) return Invalid(p.name, p.value, "must be >= 0");
+    if (p.value > p.max) {
+      return Invalid(p.name, p.value, absl::StrCat("must be <= ", p.max));
+    }
   }
-  if (in.gamma() > 1) return Invalid("gamma", in.gamma(), "must be in (0, 1]");
   if (out.variant() == v1::VerpoParams::VARIANT_UNSPECIFIED) {
     out.set_variant(v1::VerpoParams::VARIANT_FULL);
   }

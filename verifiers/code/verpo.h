@@ -26,6 +26,10 @@ inline constexpr double kDefaultAlpha = 2.0;
 inline constexpr double kDefaultDelta = 1e-8;
 inline constexpr double kDefaultBeta = 1.0;
 inline constexpr double kDefaultGamma = 1.0;
+// Accepted ranges: alpha in [0, 50] (exp(-50) is still a usable weight), beta in [0, 100],
+// sigma in [0, 1e3], delta and gamma in [0, 1]; 0 means the default except for beta.
+inline constexpr double kMaxAlpha = 50.0;
+inline constexpr double kMaxBeta = 100.0;
 inline constexpr double kSigmaFloor = 1e-3;
 
 // Resolves defaults (0 / unspecified → the documented default; `sigma` stays 0 = automatic).

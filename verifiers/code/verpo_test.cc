@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -157,6 +158,28 @@ TEST(Verpo, ResolveRejectsOutOfRangeParameters) {
   EXPECT_NE(ResolveVerpoParams(p).status().message().find("alpha"), std::string::npos);
   p.set_alpha(NAN);
   EXPECT_EQ(ResolveVerpoParams(p).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(Verpo, ParametersOutsideTheirRangesAreRefusedByName) {
+  for (auto [field, value] : {std::pair<const char*, double>{"alpha", 51},
+                              {"beta", 1e308},
+                              {"sigma", 1e6},
+                              {"delta", 2},
+                              {"gamma", 1.5}}) {
+    v1::VerpoParams p;
+    p.GetReflection()->SetDouble(&p, p.GetDescriptor()->FindFieldByName(field), value);
+    if (std::string(field) == "beta") p.set_beta_set(true);
+    const absl::StatusOr<v1::VerpoParams> resolved = ResolveVerpoParams(p);
+    ASSERT_FALSE(resolved.ok()) << field;
+    EXPECT_EQ(resolved.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(resolved.status().message().find(field), std::string::npos)
+        << resolved.status().message();
+  }
+  v1::VerpoParams edge;
+  edge.set_alpha(kMaxAlpha);
+  edge.set_beta(kMaxBeta);
+  edge.set_beta_set(true);
+  EXPECT_TRUE(ResolveVerpoParams(edge).ok());
 }
 
 }  // namespace
