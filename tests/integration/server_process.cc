@@ -13,7 +13,8 @@ namespace arbiter::integration {
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& arbiterd_path, const std::string& scratch_dir,
-    const std::vector<std::string>& extra_flags, absl::Duration startup_timeout) {
+    const std::vector<std::string>& extra_flags, absl::Duration startup_timeout,
+    const std::vector<std::string>& wrapper) {
   static int counter = 0;
   const std::string stem = absl::StrCat(scratch_dir, "/arbiterd", ++counter);
   const std::string port_file = stem + ".port";
@@ -21,6 +22,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   options.argv = {arbiterd_path, "--address=127.0.0.1:0", "--port_file=" + port_file,
                   "--metrics_address="};
   options.argv.insert(options.argv.end(), extra_flags.begin(), extra_flags.end());
+  options.argv.insert(options.argv.begin(), wrapper.begin(), wrapper.end());
   options.stdout_path = stem + ".stdout";
   options.stderr_path = stem + ".stderr";
   absl::StatusOr<Subprocess> child = Subprocess::Spawn(options);

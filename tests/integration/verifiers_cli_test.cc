@@ -192,5 +192,43 @@ TEST_F(VerifiersCliTest, MixedCodeBatchGetsEachVerdictAndLeavesNothingBehind) {
   EXPECT_TRUE(left.empty()) << left.size() << " sandbox processes outlived the batch";
 }
 
+TEST_F(VerifiersCliTest, ProgramOutputThatIsNotUtf8LosesNoGroupOfTheBatch) {
+  // Wrong answers printing Cyrillic or '€' text are cut inside a character in verdict messages,
+  // and a C++ compile error quotes 'é': before the server repaired every string, clients
+  // rejected the whole response (and the SAT neighbour with it).
+  const std::string tests = R"({"inputs": ["1\n"], "outputs": ["1\n"]})";
+  json code = {
+      {"group_id", "code"},
+      {"task", {{"verifier", "code"}, {"ground_truth", tests}}},
+      {"samples",
+       {{{"completion", "```python\nprint('€' * 100)\n```"}},
+        {{"completion", "```python\nprint('Привет, мир! ' * 20)\n```"}},
+        {{"completion", "```python\nimport sys\nsys.stdout.buffer.write(b'\\xe2\\x82' * 9)\n```"}},
+        {{"completion", "```python\nprint(input())\n```"}}}}};
+  json cpp = {{"group_id", "cpp"},
+              {"task",
+               {{"verifier", "code"},
+                {"code",
+                 {{"language", "LANGUAGE_CPP"},
+                  {"tests", {{{"input", "1\n"}, {"expected_output", "1\n"}}}}}}}},
+              {"samples", {{{"completion", "```cpp\nint main() { café(); }\n```"}}}}};
+  json sat = {{"group_id", "sat"},
+              {"task", {{"verifier", "sat"}, {"ground_truth", "!A!BC & A!BD & AB!C & BCD"}}},
+              {"samples", {{{"completion", "\\boxed{1010}"}}}}};
+  const std::vector<json> results = Score({code, cpp, sat}, {}, absl::Seconds(170));
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_EQ(results[0]["status"]["code"], 0) << results[0].dump();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(results[0]["samples"][i]["outcome"], "INCORRECT") << results[0]["samples"][i].dump();
+  }
+  EXPECT_EQ(results[0]["samples"][3]["outcome"], "CORRECT");
+  ASSERT_EQ(results[1]["status"]["code"], 0) << results[1].dump();
+  EXPECT_EQ(results[1]["samples"][0]["code"]["turns"][0]["tests"][0]["verdict"], "COMPILE_ERROR");
+  EXPECT_NE(
+      results[1]["samples"][0]["code"]["turns"][0]["compile_output"].get<std::string>().find("caf"),
+      std::string::npos);
+  EXPECT_EQ(results[2]["samples"][0]["outcome"], "CORRECT");
+}
+
 }  // namespace
 }  // namespace arbiter::integration

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +90,15 @@ absl::StatusOr<std::string> WriteEmbedded(const std::string& dir, const char* na
 }
 
 double Seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
+
+// Below this much free space a failed compilation is blamed on the disk, not the program.
+constexpr int64_t kMinFreeScratchBytes = int64_t{16} << 20;
+
+int64_t FreeBytes(const std::string& path) {
+  struct statvfs fs;
+  if (statvfs(path.c_str(), &fs) != 0) return INT64_MAX;
+  return static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize);
+}
 
 nlohmann::json LimitsJson(const RunLimits& limits) {
   return {{"cpu_s", Seconds(limits.cpu)},
@@ -452,10 +462,14 @@ absl::StatusOr<std::shared_ptr<const internal::CompiledProgram>> BwrapRunner::Co
       const int fd = open((dir + "/main.cpp").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
       const bool ok =
           fd >= 0 && write(fd, source.data(), source.size()) == static_cast<ssize_t>(source.size());
+      const int error = errno;
       if (fd >= 0) close(fd);
       if (!ok) {
         internal::RemoveTree(dir);
-        return absl::UnavailableError("cannot write the program for compilation");
+        const std::string why = absl::StrCat("cannot write the program for compilation to ", dir,
+                                             ": ", strerror(error));
+        internal::Log(internal::LogLevel::kError, why);
+        return absl::UnavailableError(why);
       }
     }
     // rlimits for the compiler are set by a two-line Python wrapper that then execs g++.
@@ -501,6 +515,16 @@ absl::StatusOr<std::shared_ptr<const internal::CompiledProgram>> BwrapRunner::Co
     std::string output = (*process)->stderr_text();
     const bool ok =
         status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && Exists(dir + "/prog");
+    // A compiler that failed for want of space is the server's trouble, not a compile error to
+    // charge to the model.
+    if (!ok && FreeBytes(dir) < kMinFreeScratchBytes) {
+      internal::RemoveTree(dir);
+      const std::string why =
+          absl::StrCat("the scratch directory ", cache_->dir(),
+                       " is (nearly) full: compilation failed for want of space");
+      internal::Log(internal::LogLevel::kError, why);
+      return absl::UnavailableError(why);
+    }
     if (status == -1) output += "\ncompilation exceeded the time limit";
     if (status != -1 && WIFSIGNALED(status)) {
       absl::StrAppend(&output, "\ncompiler killed by signal ", WTERMSIG(status));

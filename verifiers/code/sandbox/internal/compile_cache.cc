@@ -1,7 +1,10 @@
 #include "verifiers/code/sandbox/internal/compile_cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "verifiers/code/sandbox/internal/log.h"
 
 namespace arbiter::code::internal {
 
@@ -24,24 +28,88 @@ CompiledProgram::~CompiledProgram() {
   if (!binary_path.empty()) unlink(binary_path.c_str());
 }
 
+namespace {
+
+constexpr char kOwnerLock[] = "/.owner.lock";
+constexpr char kPrivatePrefix[] = "arbiter-cxx-cache-";
+
+// Opens `dir`/.owner.lock and takes it exclusively without waiting: the fd on success (held for
+// the owner's lifetime, so the lock dies with the process, SIGKILL included), -1 when another
+// live process holds it or the file cannot be made.
+int LockOwner(const std::string& dir, bool create) {
+  const std::string path = dir + kOwnerLock;
+  const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+  if (fd < 0) return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Private cache directories of servers that died without cleaning up (SIGKILL, OOM kill): their
+// owner lock is free. Directories without a lock file are left alone (not provably ours).
+void RemoveStalePrivateDirs(const std::string& parent) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kPrivatePrefix, 0) != 0 || !entry.is_directory(ec)) continue;
+    const int fd = LockOwner(entry.path().string(), /*create=*/false);
+    if (fd < 0) continue;
+    RemoveTree(entry.path().string());
+    close(fd);
+    Log(LogLevel::kInfo, absl::StrCat("removed ", entry.path().string(),
+                                      " left by a server that did not shut down cleanly"));
+  }
+}
+
+// Leftovers of an earlier owner of a caller-chosen directory: embedded artifacts, build
+// directories and binaries (the index of binaries lives in memory, so none is reusable).
+void RemoveLeftovers(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("forker-", 0) == 0 || name.rfind("launcher-", 0) == 0 ||
+        name.rfind("build-", 0) == 0 ||
+        (name.size() > 4 && name.compare(name.size() - 4, 4, ".bin") == 0)) {
+      RemoveTree(entry.path().string());
+    }
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<CompileCache>> CompileCache::Create(std::string dir,
                                                                    int64_t max_bytes) {
   bool owned = false;
+  int lock_fd = -1;
   if (dir.empty()) {
     const char* tmp = getenv("TMPDIR");
-    std::string templ =
-        absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/arbiter-cxx-cache-XXXXXX");
+    const std::string parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+    RemoveStalePrivateDirs(parent);
+    std::string templ = absl::StrCat(parent, "/", kPrivatePrefix, "XXXXXX");
     if (mkdtemp(templ.data()) == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat("mkdtemp ", templ, ": ", strerror(errno)));
     }
     dir = templ;
     owned = true;
-  } else if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::FailedPreconditionError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
+    lock_fd = LockOwner(dir, /*create=*/true);
+  } else {
+    if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return absl::FailedPreconditionError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
+    }
+    lock_fd = LockOwner(dir, /*create=*/true);
+    if (lock_fd >= 0) {
+      RemoveLeftovers(dir);
+    } else {
+      Log(LogLevel::kWarning, absl::StrCat(dir,
+                                           " is in use by another live server (or its lock "
+                                           "cannot be made): leftovers are not removed"));
+    }
   }
   // Traversable (not listable) by the unprivileged host uid bwrap runs as, which binds binaries.
   chmod(dir.c_str(), 0711);
-  return std::unique_ptr<CompileCache>(new CompileCache(std::move(dir), owned, max_bytes));
+  return std::unique_ptr<CompileCache>(new CompileCache(std::move(dir), owned, max_bytes, lock_fd));
 }
 
 CompileCache::~CompileCache() {
@@ -51,6 +119,7 @@ CompileCache::~CompileCache() {
     lru_.clear();
   }
   if (owned_) RemoveTree(dir_);
+  if (lock_fd_ >= 0) close(lock_fd_);
 }
 
 std::shared_ptr<const CompiledProgram> CompileCache::Lookup(const std::string& material) {
@@ -104,7 +173,10 @@ std::shared_ptr<const CompiledProgram> CompileCache::Insert(const std::string& m
 absl::StatusOr<std::string> CompileCache::NewBuildDir() {
   std::string templ = absl::StrCat(dir_, "/build-XXXXXX");
   if (mkdtemp(templ.data()) == nullptr) {
-    return absl::UnavailableError(absl::StrCat("mkdtemp ", templ, ": ", strerror(errno)));
+    const std::string why =
+        absl::StrCat("cannot make a build directory in ", dir_, ": ", strerror(errno));
+    Log(LogLevel::kError, why);
+    return absl::UnavailableError(why);
   }
   chmod(templ.c_str(), 0777);  // the compiler runs as uid 65534 inside (mapped to us)
   return templ;

@@ -29,7 +29,10 @@ struct CompiledProgram {
 
 class CompileCache {
  public:
-  // `dir` empty: a private directory under $TMPDIR (or /tmp), removed by the destructor.
+  // `dir` empty: a private directory under $TMPDIR (or /tmp), removed by the destructor; the
+  // private directories of servers that died without cleaning up (their owner lock is free)
+  // are removed first. `dir` given: made if missing; locked while this cache lives, and when the
+  // lock is free, the artifacts, build directories and binaries an earlier owner left are removed.
   static absl::StatusOr<std::unique_ptr<CompileCache>> Create(std::string dir, int64_t max_bytes);
   ~CompileCache();
 
@@ -48,12 +51,13 @@ class CompileCache {
     std::string material;
     std::shared_ptr<const CompiledProgram> program;
   };
-  CompileCache(std::string dir, bool owned, int64_t max_bytes)
-      : dir_(std::move(dir)), owned_(owned), max_bytes_(max_bytes) {}
+  CompileCache(std::string dir, bool owned, int64_t max_bytes, int lock_fd)
+      : dir_(std::move(dir)), owned_(owned), max_bytes_(max_bytes), lock_fd_(lock_fd) {}
 
   const std::string dir_;
   const bool owned_;
   const int64_t max_bytes_;
+  const int lock_fd_;  // flock'd .owner.lock, or -1
   absl::Mutex mu_;
   std::list<Entry> lru_ ABSL_GUARDED_BY(mu_);  // front = most recent
   absl::flat_hash_map<size_t, std::list<std::list<Entry>::iterator>> index_ ABSL_GUARDED_BY(mu_);
