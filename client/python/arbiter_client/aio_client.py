@@ -93,7 +93,8 @@ class AsyncClient:
     async def _call(self, method, stub, request, timeout=None):
         timeout = self.options.timeout if timeout is None else timeout
         return await retry.call_async(lambda timeout: stub(request, timeout=timeout),
-                                      self.options.retry, timeout, self.target, method)
+                                      self.options.retry, timeout, self.target, method,
+                                      self._loop_state().channel)
 
     async def _score_chunk(self, groups, shaping=None, request_id="", timeout=None):
         state = self._loop_state()

@@ -112,7 +112,14 @@ class Client:
     def _call(self, method: str, stub, request, timeout=None):
         timeout = self.options.timeout if timeout is None else timeout
         return retry.call(lambda timeout: stub(request, timeout=timeout), self.options.retry,
-                          timeout, self.target, method)
+                          timeout, self.target, method, self._wait_ready)
+
+    def _wait_ready(self, seconds: float):
+        """Waits up to ``seconds`` for this process's channel to (re)connect."""
+        try:
+            grpc.channel_ready_future(self._process().channel).result(timeout=seconds)
+        except grpc.FutureTimeoutError:
+            pass
 
     def _score_chunk(self, groups, shaping=None, request_id="", timeout=None):
         state = self._process()

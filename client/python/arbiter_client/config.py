@@ -59,7 +59,8 @@ class RetryPolicy:
 class Options:
     """How a client talks to the server.
 
-    timeout: deadline of one RPC attempt, seconds (the server applies it to every item).
+    timeout: deadline of a call in seconds, retries included (each attempt gets what is left;
+        the server applies it to every item).
     max_in_flight: RPCs in flight at once per process (sync) or per event loop (async).
     max_message_bytes: the server's --max_message_bytes; requests are split below it and
         responses up to it are accepted.
@@ -81,4 +82,9 @@ class Options:
             ("grpc.max_send_message_length", self.max_message_bytes),
             # Our retries are explicit (retry.py): keep the channel's own transparent retries only.
             ("grpc.enable_retries", 0),
+            # Reconnect on the scale of RetryPolicy, not gRPC's default 1 s .. 120 s, so a
+            # restarted or replaced replica is reached within the retries.
+            ("grpc.initial_reconnect_backoff_ms", 100),
+            ("grpc.min_reconnect_backoff_ms", 100),
+            ("grpc.max_reconnect_backoff_ms", 2000),
         ]

@@ -43,7 +43,21 @@ def _next_sleep(policy, attempt, err, deadline):
     return pause if time.monotonic() + pause < deadline else None
 
 
-def call(fn, policy: RetryPolicy, timeout: float, target: str, method: str):
+def _pause(err, pause, policy, wait_ready):
+    """Sleeps before the next attempt. After UNAVAILABLE, ``wait_ready(seconds)`` (when given)
+    waits for the channel to reconnect instead, which it does actively: a plain sleep would let
+    a fail-fast channel sit in TRANSIENT_FAILURE (grpcio 1.51 aborts its connection attempts)."""
+    if wait_ready is None or err.code() != grpc.StatusCode.UNAVAILABLE:
+        time.sleep(pause)
+        return
+    started = time.monotonic()
+    wait_ready(pause)
+    left = pause - (time.monotonic() - started)
+    if left > 0:  # connected early: still pause a little, the server may be draining
+        time.sleep(min(left, policy.initial_backoff))
+
+
+def call(fn, policy: RetryPolicy, timeout: float, target: str, method: str, wait_ready=None):
     """Calls ``fn(timeout=seconds_left)`` until it succeeds or fails for good."""
     deadline = time.monotonic() + timeout
     attempt = 0
@@ -54,12 +68,14 @@ def call(fn, policy: RetryPolicy, timeout: float, target: str, method: str):
             pause = _next_sleep(policy, attempt, err, deadline)
             if pause is None:
                 raise to_error(err, target, method, attempt + 1) from None
-            time.sleep(pause)
+            _pause(err, pause, policy, wait_ready)
             attempt += 1
 
 
-async def call_async(fn, policy: RetryPolicy, timeout: float, target: str, method: str):
-    """``call`` for coroutines: awaits ``fn(timeout=seconds_left)``."""
+async def call_async(fn, policy: RetryPolicy, timeout: float, target: str, method: str,
+                     channel=None):
+    """``call`` for coroutines: awaits ``fn(timeout=seconds_left)``; after UNAVAILABLE waits for
+    ``channel`` (a grpc.aio channel) to reconnect, as ``call`` does."""
     deadline = time.monotonic() + timeout
     attempt = 0
     while True:
@@ -69,5 +85,12 @@ async def call_async(fn, policy: RetryPolicy, timeout: float, target: str, metho
             pause = _next_sleep(policy, attempt, err, deadline)
             if pause is None:
                 raise to_error(err, target, method, attempt + 1) from None
+            if channel is not None and err.code() == grpc.StatusCode.UNAVAILABLE:
+                started = time.monotonic()
+                try:
+                    await asyncio.wait_for(channel.channel_ready(), pause)
+                except asyncio.TimeoutError:
+                    pass
+                pause = min(max(0.0, pause - (time.monotonic() - started)), policy.initial_backoff)
             await asyncio.sleep(pause)
             attempt += 1

@@ -51,7 +51,7 @@ def stream_sync(client, groups, shaping, request_id, timeout):
             pause = retry._next_sleep(client.options.retry, attempt, err, deadline)
             if pause is None:
                 raise retry.to_error(err, client.target, "ScoreStream", attempt + 1) from None
-            time.sleep(pause)
+            retry._pause(err, pause, client.options.retry, client._wait_ready)
             attempt += 1
 
 

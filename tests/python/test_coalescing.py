@@ -1,0 +1,100 @@
+"""Concurrent single-sample calls share RPCs; each caller gets its own result; fork and pickle."""
+import asyncio
+import concurrent.futures
+import multiprocessing
+import pickle
+import subprocess
+import sys
+import threading
+
+from arbiter_client import AsyncClient, Client
+
+
+def counting(client):
+    """Wraps the client's RPC so tests can see how many RPCs carried how many groups."""
+    sizes = []
+    original = client._score_chunk
+
+    def wrapped(groups, *args, **kwargs):
+        sizes.append(len(groups))
+        return original(groups, *args, **kwargs)
+
+    client._score_chunk = wrapped
+    return sizes
+
+
+def expected_for(cases, i):
+    case = cases[i % len(cases)]
+    kind = i % 3
+    completion = (case.correct, case.wrong, case.no_answer)[kind]
+    return case.formula, completion, ("CORRECT", "INCORRECT", "NO_ANSWER")[kind]
+
+
+def test_threads_are_coalesced_and_each_gets_its_own_result(server, sat_cases):
+    client = Client(server, coalesce_window=0.05, coalesce_max_batch=256)
+    sizes = counting(client)
+    n = 48
+    barrier = threading.Barrier(n)
+
+    def call(i):
+        formula, completion, want = expected_for(sat_cases, i)
+        barrier.wait()
+        return client.score_one("sat", formula, completion).outcome, want
+
+    with concurrent.futures.ThreadPoolExecutor(n) as pool:
+        got = list(pool.map(call, range(n)))
+    assert all(outcome == want for outcome, want in got)
+    assert sum(sizes) == n
+    assert len(sizes) <= n // 4, f"calls were not coalesced: RPC sizes {sizes}"
+
+
+def test_coroutines_are_coalesced_and_a_bad_one_fails_alone(server, sat_cases):
+    client = AsyncClient(server, coalesce_window=0.05)
+    sizes = []
+
+    async def main():
+        original = client._score_chunk
+
+        async def wrapped(groups, *args, **kwargs):
+            sizes.append(len(groups))
+            return await original(groups, *args, **kwargs)
+
+        client._score_chunk = wrapped
+        calls = [client.score_one("sat", *expected_for(sat_cases, i)[:2]) for i in range(40)]
+        calls.append(client.score_one("no-such-verifier", "A", "x"))
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    got = asyncio.run(main())
+    for i, result in enumerate(got[:40]):
+        assert result.outcome == expected_for(sat_cases, i)[2]
+    # The server refuses a request naming an unknown verifier as a whole: only its caller fails.
+    assert getattr(got[40], "code", None) is not None and got[40].code.name == "INVALID_ARGUMENT"
+    assert sizes[0] == 41 and len(sizes) < 20
+
+
+def _score_in_child(args):
+    client, formula, completion = args
+    return client.score_one("sat", formula, completion).outcome
+
+
+def test_forked_children_get_their_own_channel(server, sat_cases):
+    client = Client(server)
+    case = sat_cases[0]
+    assert client.score_one("sat", case.formula, case.correct).outcome == "CORRECT"  # parent first
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(4, mp_context=context) as pool:
+        got = list(pool.map(_score_in_child, [(client, case.formula, c)
+                                              for c in (case.correct, case.wrong) * 4]))
+    assert got == ["CORRECT", "INCORRECT"] * 4
+    assert client.score_one("sat", case.formula, case.wrong).outcome == "INCORRECT"  # parent after
+
+
+def test_client_pickles_as_settings_and_works_in_a_fresh_interpreter(server, sat_cases):
+    case = sat_cases[1]
+    client = Client(server)
+    client.score_one("sat", case.formula, case.correct)  # has a live channel when pickled
+    blob = pickle.dumps((client, case.formula, case.no_answer))
+    code = ("import pickle, sys\nc, f, x = pickle.loads(sys.stdin.buffer.read())\n"
+            "print(c.score_one('sat', f, x).outcome)")
+    out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True, check=True)
+    assert out.stdout.decode().strip() == "NO_ANSWER"
