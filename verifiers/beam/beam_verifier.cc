@@ -78,7 +78,16 @@ v1::VerifierInfo BeamVerifier::Info() const {
 
 absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> BeamVerifier::Prepare(
     const v1::Task& task) const {
+  if (!task.mode().empty() && task.mode() != "compat" && task.mode() != "symbolic") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("beam: unknown mode \"", task.mode(), "\"; modes: compat, symbolic"));
+  }
   if (task.kind_case() == v1::Task::kGroundTruth) {
+    if (task.mode() == "symbolic") {
+      return absl::InvalidArgumentError(
+          "beam: symbolic mode needs a typed BeamTask with the beam; a ground_truth gold list "
+          "is checked in compat mode");
+    }
     ARBITER_ASSIGN_OR_RETURN(std::vector<std::string> gold, ParseGoldJson(task.ground_truth()));
     auto prepared = std::make_unique<PreparedCompat>();
     ARBITER_ASSIGN_OR_RETURN(prepared->gold, ParseGold(gold));
@@ -90,6 +99,9 @@ absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> BeamVerifier::Prepare(
   const v1::BeamTask& beam = task.beam();
   ARBITER_ASSIGN_OR_RETURN(CompatOptions options, OptionsOf(beam));
   v1::BeamTask::Mode mode = beam.mode();
+  if (mode == v1::BeamTask::MODE_UNSPECIFIED && !task.mode().empty()) {
+    mode = task.mode() == "compat" ? v1::BeamTask::MODE_COMPAT : v1::BeamTask::MODE_SYMBOLIC;
+  }
   if (mode == v1::BeamTask::MODE_UNSPECIFIED) {
     mode = beam.gold_size() > 0 ? v1::BeamTask::MODE_COMPAT : v1::BeamTask::MODE_SYMBOLIC;
   }

@@ -130,6 +130,11 @@ v1::VerifierInfo CodeVerifier::Info() const {
 
 absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> CodeVerifier::Prepare(
     const v1::Task& task) const {
+  if (!task.mode().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "code: unknown mode \"", task.mode(),
+        "\"; the code verifier has no modes (its comparison is set per test, see CodeTest)"));
+  }
   ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const PreparedCodeTask> prepared,
                            PrepareCodeTask(task, options_.default_limits, options_.max_limits));
   return std::unique_ptr<const sdk::PreparedTask>(std::move(prepared));

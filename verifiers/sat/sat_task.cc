@@ -96,6 +96,17 @@ absl::StatusOr<v1::SatTask> ResolveSatTask(const v1::Task& task) {
   } else {
     return absl::InvalidArgumentError("sat: the task needs `sat` or `ground_truth`");
   }
+  // Task.mode applies when the task itself does not say (typed mode or the row's "mode").
+  if (!task.mode().empty() && sat.mode() == v1::SatTask::MODE_UNSPECIFIED) {
+    if (task.mode() == "strict") {
+      sat.set_mode(v1::SatTask::MODE_STRICT);
+    } else if (task.mode() == "compat") {
+      sat.set_mode(v1::SatTask::MODE_COMPAT);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sat: unknown mode \"", task.mode(), "\"; modes: strict (default), compat"));
+    }
+  }
   if (sat.format() == v1::SatTask::FORMAT_UNSPECIFIED) {
     sat.set_format(LooksLikeDimacs(sat.formula()) ? v1::SatTask::FORMAT_DIMACS
                                                   : v1::SatTask::FORMAT_SATURN);

@@ -291,5 +291,21 @@ TEST(SatVerifier, InfoAndRegistration) {
   EXPECT_EQ(RegisterSatVerifier(registry).code(), absl::StatusCode::kAlreadyExists);
 }
 
+TEST(SatVerifier, TaskModeSelectsTheModeOfAGroundTruthTask) {
+  // Saturn's compat reads the first k characters; strict needs exactly k (spec §1.7).
+  v1::Task task = GroundTruth("!A!BC & A!BD & AB!C & BCD");
+  const std::string completion = "\\boxed{10100}";  // k + 1 characters
+  EXPECT_EQ(ScoreOne(task, completion).outcome(), v1::INCORRECT);
+  task.set_mode("compat");
+  EXPECT_EQ(ScoreOne(task, completion).outcome(), v1::CORRECT);
+  task.set_mode("strict");
+  EXPECT_EQ(ScoreOne(task, completion).outcome(), v1::INCORRECT);
+  task.set_mode("lenient");
+  SatVerifier verifier;
+  const auto prepared = verifier.Prepare(task);
+  EXPECT_EQ(prepared.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(prepared.status().message().find("strict (default), compat"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace arbiter::sat
