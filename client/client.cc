@@ -1,5 +1,7 @@
 #include "client/client.h"
 
+#include <algorithm>
+
 #include <optional>
 #include <utility>
 #include <vector>
@@ -17,6 +19,23 @@
 
 namespace arbiter::client {
 
+std::string ServerTarget(const std::string& address) {
+  if (address.find(":/") != std::string::npos || address.rfind("unix:", 0) == 0 ||
+      address.rfind("ipv4:", 0) == 0 || address.rfind("ipv6:", 0) == 0) {
+    return address;  // a URI: the user chose the scheme
+  }
+  const size_t bracket = address.rfind(']');
+  const size_t colon = address.rfind(':');
+  const bool has_port =
+      colon != std::string::npos &&
+      (bracket == std::string::npos ? address.find(':') == colon : colon > bracket);
+  if (has_port) return address;
+  if (bracket == std::string::npos && std::count(address.begin(), address.end(), ':') > 1) {
+    return absl::StrCat("[", address, "]:", kDefaultPort);  // a bare IPv6 address
+  }
+  return absl::StrCat(address, ":", kDefaultPort);
+}
+
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(const ClientOptions& options) {
   if (options.server.empty()) return absl::InvalidArgumentError("server address is empty");
   grpc::ChannelArguments args;
@@ -24,8 +43,8 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(const ClientOptions& opti
   args.SetMaxSendMessageSize(options.max_message_bytes);
   // Our own retry loop decides what is retried; gRPC's transparent retries stay on (they only
   // replay calls that never left the client).
-  auto channel =
-      grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  auto channel = grpc::CreateCustomChannel(ServerTarget(options.server),
+                                           grpc::InsecureChannelCredentials(), args);
   return CreateForChannel(std::move(channel), options);
 }
 

@@ -41,10 +41,16 @@ struct ClientOptions {
   int max_concurrent_rpcs = 16;
 };
 
+// The gRPC target for a user's address: "host" or "[v6]" without a port gets the default port
+// 50051 (gRPC itself would silently dial 443); "host:port", "[v6]:port" and URIs with a scheme
+// ("dns:///h:1", "unix:/path", "ipv4:...") are kept as they are.
+std::string ServerTarget(const std::string& address);
+inline constexpr int kDefaultPort = 50051;
+
 class Client {
  public:
   // Creates the channel (no connection is made yet: gRPC connects lazily on the first call).
-  // INVALID_ARGUMENT for an empty server address.
+  // INVALID_ARGUMENT for an empty server address. The address goes through ServerTarget.
   static absl::StatusOr<std::unique_ptr<Client>> Create(const ClientOptions& options);
   // Over an existing channel (tests with an in-process server).
   static std::unique_ptr<Client> CreateForChannel(std::shared_ptr<grpc::Channel> channel,

@@ -165,5 +165,16 @@ TEST(ConcurrencyLimiter, BoundsSlots) {
   EXPECT_EQ(ConcurrencyLimiter(0).limit(), 1);
 }
 
+TEST(ServerTarget, AnAddressWithoutAPortGetsTheDefaultPortNot443) {
+  EXPECT_EQ(ServerTarget("localhost"), "localhost:50051");
+  EXPECT_EQ(ServerTarget("10.0.0.7"), "10.0.0.7:50051");
+  EXPECT_EQ(ServerTarget("localhost:7000"), "localhost:7000");
+  EXPECT_EQ(ServerTarget("[::1]"), "[::1]:50051");
+  EXPECT_EQ(ServerTarget("[::1]:7000"), "[::1]:7000");
+  EXPECT_EQ(ServerTarget("::1"), "[::1]:50051");
+  EXPECT_EQ(ServerTarget("dns:///arbiter.svc:50051"), "dns:///arbiter.svc:50051");
+  EXPECT_EQ(ServerTarget("unix:/run/arbiter.sock"), "unix:/run/arbiter.sock");
+}
+
 }  // namespace
 }  // namespace arbiter::client

@@ -1,5 +1,6 @@
 #include "client/score_pipeline.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <string>
@@ -36,6 +37,16 @@ v1::GroupResult ErrorResult(const absl::Status& status, const std::string& group
   return result;
 }
 
+// A dataset row sent as it is fails with protobuf's "Cannot find field": say how to wrap it.
+std::string RowHint(const std::string& line) {
+  if (line.find("\"task\"") != std::string::npos || line.find("\"samples\"") != std::string::npos) {
+    return "";
+  }
+  return "; each line must be an arbiter.v1.Group, not a dataset row: wrap the row as "
+         "{\"task\": {\"verifier\": \"sat\", \"ground_truth\": <the row's label>}, "
+         "\"samples\": [{\"completion\": \"...\"}, ...]} (see arbiter score --help)";
+}
+
 class Pipeline {
  public:
   Pipeline(std::ostream& out, const ScorePipelineOptions& options, const ScoreBatchFn& score)
@@ -43,6 +54,10 @@ class Pipeline {
 
   absl::StatusOr<ScorePipelineStats> Run(std::istream& in) {
     const int workers = std::max(1, options_.concurrency);
+    {
+      absl::MutexLock lock(&mu_);
+      window_ = std::clamp(options_.initial_concurrency, 1, workers);
+    }
     max_pending_ = int64_t{2} * workers;
     std::vector<std::thread> threads;
     threads.reserve(static_cast<size_t>(workers));
@@ -83,8 +98,8 @@ class Pipeline {
       Entry entry;
       entry.line_number = line_number;
       if (absl::Status s = ParseJsonMessage(line, &entry.group); !s.ok()) {
-        entry.parse_status =
-            absl::InvalidArgumentError(absl::StrCat("input line ", line_number, ": ", s.message()));
+        entry.parse_status = absl::InvalidArgumentError(
+            absl::StrCat("input line ", line_number, ": ", s.message(), RowHint(line)));
       }
       batch.entries.push_back(std::move(entry));
       ++index;
@@ -113,6 +128,77 @@ class Pipeline {
     }
   }
 
+  // One call to the scorer inside the pacing window.
+  absl::StatusOr<std::vector<v1::GroupResult>> Call(const std::vector<v1::Group>& groups) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &Pipeline::HasSlot));
+      ++in_flight_;
+    }
+    absl::StatusOr<std::vector<v1::GroupResult>> scored = score_(groups);
+    if (scored.ok() && scored->size() != groups.size()) {
+      scored = absl::InternalError(absl::StrCat("server returned ", scored->size(), " results for ",
+                                                groups.size(), " groups"));
+    }
+    absl::MutexLock lock(&mu_);
+    --in_flight_;
+    ++stats_.rpcs;
+    return scored;
+  }
+
+  // AIMD on the window: grow by one after a clean batch, halve after an expiry.
+  void Adjust(bool expired) {
+    absl::MutexLock lock(&mu_);
+    window_ = expired ? std::max(1, window_ / 2)
+                      : std::min(std::max(1, options_.concurrency), window_ + 1);
+  }
+
+  // Scores `groups` into `results` (one per group), sending groups that expired in the
+  // server's queue again, alone, until they are verified or out of attempts. Fatal RPC
+  // failures are returned as errors.
+  absl::Status ScoreWithRetries(const std::vector<v1::Group>& groups,
+                                std::vector<v1::GroupResult>& results, int64_t& rpc_failed) {
+    absl::StatusOr<std::vector<v1::GroupResult>> scored = Call(groups);
+    std::vector<size_t> expired;
+    if (scored.ok()) {
+      results = *std::move(scored);
+      for (size_t i = 0; i < results.size(); ++i) {
+        if (ExpiredBeforeVerification(results[i])) expired.push_back(i);
+      }
+    } else {
+      if (IsFatalRpcStatus(scored.status().code())) return scored.status();
+      results.clear();
+      for (const v1::Group& group : groups) {
+        results.push_back(ErrorResult(scored.status(), group.group_id()));
+      }
+      if (scored.status().code() == absl::StatusCode::kDeadlineExceeded) {
+        for (size_t i = 0; i < groups.size(); ++i) expired.push_back(i);
+      } else {
+        rpc_failed += static_cast<int64_t>(groups.size());
+      }
+    }
+    Adjust(!expired.empty());
+    for (int attempt = 2; attempt <= options_.max_attempts && !expired.empty(); ++attempt) {
+      std::vector<size_t> still;
+      for (size_t i : expired) {
+        {
+          absl::MutexLock lock(&mu_);
+          ++stats_.retried_groups;
+        }
+        absl::StatusOr<std::vector<v1::GroupResult>> one = Call({groups[i]});
+        if (!one.ok() && IsFatalRpcStatus(one.status().code())) return one.status();
+        if (one.ok()) results[i] = std::move((*one)[0]);
+        const bool again = one.ok() ? ExpiredBeforeVerification(results[i])
+                                    : one.status().code() == absl::StatusCode::kDeadlineExceeded;
+        if (!one.ok()) results[i] = ErrorResult(one.status(), groups[i].group_id());
+        Adjust(again);
+        if (again) still.push_back(i);
+      }
+      expired = std::move(still);
+    }
+    return absl::OkStatus();
+  }
+
   // Scores one batch and returns its output lines. Fatal RPC failures are returned as errors.
   absl::StatusOr<std::vector<std::string>> Score(Batch& batch) {
     std::vector<v1::Group> groups;
@@ -121,22 +207,11 @@ class Pipeline {
     }
     std::vector<v1::GroupResult> results;
     int64_t rpc_failed = 0, malformed = 0;
-    absl::Status rpc_status;
     if (!groups.empty()) {
-      absl::StatusOr<std::vector<v1::GroupResult>> scored = score_(groups);
-      if (scored.ok() && scored->size() != groups.size()) {
-        scored = absl::InternalError(absl::StrCat("server returned ", scored->size(),
-                                                  " results for ", groups.size(), " groups"));
-      }
-      if (!scored.ok()) {
-        if (IsFatalRpcStatus(scored.status().code())) return scored.status();
-        rpc_status = scored.status();
-        rpc_failed = static_cast<int64_t>(groups.size());
-      } else {
-        results = *std::move(scored);
-      }
+      if (absl::Status s = ScoreWithRetries(groups, results, rpc_failed); !s.ok()) return s;
     }
     std::vector<std::string> lines;
+    std::vector<v1::GroupResult> written;
     size_t next = 0;
     for (size_t i = 0; i < batch.entries.size(); ++i) {
       const Entry& e = batch.entries[i];
@@ -144,21 +219,24 @@ class Pipeline {
       if (!e.parse_status.ok()) {
         result = ErrorResult(e.parse_status, "");
         ++malformed;
-      } else if (!rpc_status.ok()) {
-        result = ErrorResult(rpc_status, groups[next++].group_id());
       } else {
         result = std::move(results[next++]);
+        const std::string prefix = absl::StrCat("input line ", e.line_number, ": ");
+        if (result.status().code() != 0 && result.status().message().rfind(prefix, 0) != 0) {
+          result.mutable_status()->set_message(prefix + result.status().message());
+        }
       }
       result.set_group_index(static_cast<int32_t>(batch.first_index + static_cast<int64_t>(i)));
       result.mutable_status();  // always present in the output: {"code":0,...} when OK
       absl::StatusOr<std::string> line = PrintJsonMessage(result);
       if (!line.ok()) return line.status();
       lines.push_back(*std::move(line));
+      if (options_.on_result) written.push_back(std::move(result));
     }
     absl::MutexLock lock(&mu_);
     stats_.malformed_lines += malformed;
     stats_.rpc_failed_groups += rpc_failed;
-    if (!groups.empty()) ++stats_.rpcs;
+    pending_results_[batch.seq] = std::move(written);
     return lines;
   }
 
@@ -169,6 +247,12 @@ class Pipeline {
       for (const std::string& line : it->second) out_ << line << '\n';
       stats_.groups_written += static_cast<int64_t>(it->second.size());
       ready_.erase(it);
+      if (auto results = pending_results_.find(next_write_); results != pending_results_.end()) {
+        if (options_.on_result) {
+          for (const v1::GroupResult& result : results->second) options_.on_result(result);
+        }
+        pending_results_.erase(results);
+      }
       ++next_write_;
     }
     out_.flush();
@@ -182,6 +266,7 @@ class Pipeline {
   bool CanDispatch() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return !fatal_.ok() || dispatched_ - next_write_ < max_pending_;
   }
+  bool HasSlot() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ < window_; }
   bool HasWorkOrDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return !queue_.empty() || closed_ || !fatal_.ok();
   }
@@ -192,6 +277,9 @@ class Pipeline {
   absl::Mutex mu_;
   std::deque<Batch> queue_ ABSL_GUARDED_BY(mu_);
   std::map<int64_t, std::vector<std::string>> ready_ ABSL_GUARDED_BY(mu_);
+  std::map<int64_t, std::vector<v1::GroupResult>> pending_results_ ABSL_GUARDED_BY(mu_);
+  int window_ ABSL_GUARDED_BY(mu_) = 1;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t dispatched_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t next_write_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
@@ -201,6 +289,17 @@ class Pipeline {
 };
 
 }  // namespace
+
+bool ExpiredBeforeVerification(const v1::GroupResult& result) {
+  if (result.status().code() == static_cast<int>(absl::StatusCode::kDeadlineExceeded)) return true;
+  for (const v1::SampleResult& sample : result.samples()) {
+    if (sample.outcome() == v1::INFRA_ERROR &&
+        sample.message().find("deadline") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
 
 bool IsFatalRpcStatus(absl::StatusCode code) {
   return code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kUnimplemented ||

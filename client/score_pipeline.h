@@ -10,6 +10,12 @@
 //   - Every output line has a `status` (code 0 when OK), even when the server left it unset.
 //   - group_index in the output is the 0-based position of the group among the non-blank input
 //     lines (the server's per-batch index is replaced); group_id is echoed.
+//   - A failed group's status message starts with "input line N: " (its line in the input).
+//   - Pacing: at most `concurrency` RPCs are in flight, but the pipeline starts with one and
+//     adds one per batch that comes back without expiry (slow start), and halves the window when
+//     a group expired in the server's queue (DEADLINE_EXCEEDED, or INFRA_ERROR samples that
+//     were never verified for want of time). Expired groups are sent again alone, up to
+//     `max_attempts` in all: the client's own queueing never costs a group.
 //   - A batch whose RPC fails with a non-fatal status gives each of its groups that status.
 //     Fatal statuses (UNAVAILABLE, UNIMPLEMENTED, UNAUTHENTICATED, PERMISSION_DENIED: the server
 //     cannot be used) stop the run and are returned; what was already written stays written.
@@ -36,8 +42,14 @@ using ScoreBatchFn =
 struct ScorePipelineOptions {
   // Groups per RPC.
   int batch_groups = 64;
-  // Batches in flight.
+  // Most batches in flight (the window grows to it; see Pacing above).
   int concurrency = 4;
+  // Batches in flight at the start (slow start); grows by one per clean batch.
+  int initial_concurrency = 1;
+  // Tries per group when it expires in the server's queue (1 = no retry).
+  int max_attempts = 5;
+  // Called for every result as it is written, in output order, under the writer's lock.
+  std::function<void(const v1::GroupResult&)> on_result;
   // Called after each batch is written with the number of output lines written so far
   // (from a worker thread, under the writer's lock: keep it short).
   std::function<void(int64_t written)> on_progress;
@@ -49,7 +61,12 @@ struct ScorePipelineStats {
   // Groups whose batch failed at the RPC level (they carry the RPC's status).
   int64_t rpc_failed_groups = 0;
   int64_t rpcs = 0;
+  // Groups sent again after expiring in the server's queue.
+  int64_t retried_groups = 0;
 };
+
+// True when `result` says its group ran out of time before it was verified.
+bool ExpiredBeforeVerification(const v1::GroupResult& result);
 
 // True for the statuses that end a run (see the contract above).
 bool IsFatalRpcStatus(absl::StatusCode code);

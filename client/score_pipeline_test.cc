@@ -72,6 +72,7 @@ TEST(ScorePipeline, KeepsInputOrderWhenBatchesFinishOutOfOrder) {
   std::ostringstream out;
   std::vector<int64_t> progress;
   ScorePipelineOptions options = Options(2, 2);
+  options.initial_concurrency = 2;  // batch 0 is held: the others need a second slot at once
   options.on_progress = [&](int64_t n) { progress.push_back(n); };
   const auto stats = ScoreJsonl(in, out, options, fn);
   ASSERT_TRUE(stats.ok()) << stats.status();
@@ -111,7 +112,7 @@ TEST(ScorePipeline, NonFatalRpcFailureMarksOnlyItsBatch) {
   for (int i = 0; i < 4; ++i) absl::StrAppend(&input, GroupLine(absl::StrCat("g", i)), "\n");
   ScoreBatchFn fn =
       [](const std::vector<v1::Group>& groups) -> absl::StatusOr<std::vector<v1::GroupResult>> {
-    if (groups[0].group_id() == "g2") return absl::DeadlineExceededError("too slow");
+    if (groups[0].group_id() == "g2") return absl::InternalError("too slow");
     return Echo(groups);
   };
   std::istringstream in(input);
@@ -121,9 +122,9 @@ TEST(ScorePipeline, NonFatalRpcFailureMarksOnlyItsBatch) {
   const auto results = ParseOutput(out.str());
   ASSERT_EQ(results.size(), 4u);
   EXPECT_EQ(results[1].status().code(), 0);
-  EXPECT_EQ(results[2].status().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_EQ(results[2].status().code(), static_cast<int>(absl::StatusCode::kInternal));
   EXPECT_EQ(results[3].group_id(), "g3");
-  EXPECT_EQ(results[3].status().message(), "too slow");
+  EXPECT_EQ(results[3].status().message(), "input line 4: too slow");
   EXPECT_EQ(stats->rpc_failed_groups, 2);
 }
 
@@ -203,6 +204,68 @@ TEST(BatchScorer, SetsShapingAndReordersByGroupIndex) {
   ASSERT_TRUE(results.ok());
   EXPECT_EQ((*results)[0].group_id(), "first");
   EXPECT_EQ((*results)[1].group_id(), "second");
+}
+
+TEST(ScorePipeline, GroupsThatExpireInTheServersQueueAreSentAgainAlone) {
+  std::string input;
+  for (int i = 0; i < 6; ++i) absl::StrAppend(&input, GroupLine(absl::StrCat("g", i)), "\n");
+  absl::Mutex mu;
+  int calls = 0;
+  std::vector<size_t> sizes;
+  ScoreBatchFn fn = [&](const std::vector<v1::Group>& groups) {
+    absl::MutexLock lock(&mu);
+    ++calls;
+    sizes.push_back(groups.size());
+    absl::StatusOr<std::vector<v1::GroupResult>> results = Echo(groups);
+    // In a full batch g1 is never reached in time; alone it is verified.
+    for (size_t i = 0; i < groups.size(); ++i) {
+      if (groups[i].group_id() == "g1" && groups.size() > 1) {
+        (*results)[i].mutable_samples(0)->set_outcome(v1::INFRA_ERROR);
+        (*results)[i].mutable_samples(0)->set_message("deadline exceeded before verification");
+      }
+    }
+    return results;
+  };
+  std::istringstream in(input);
+  std::ostringstream out;
+  std::vector<std::string> ids;
+  ScorePipelineOptions options = Options(3, 2);
+  options.on_result = [&](const v1::GroupResult& r) {
+    ids.push_back(r.group_id());
+    EXPECT_FALSE(ExpiredBeforeVerification(r)) << r.DebugString();
+  };
+  const auto stats = ScoreJsonl(in, out, options, fn);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->retried_groups, 1);
+  EXPECT_EQ(stats->groups_written, 6);
+  EXPECT_EQ(ids, (std::vector<std::string>{"g0", "g1", "g2", "g3", "g4", "g5"}));
+  EXPECT_EQ(calls, 3);  // two batches of three, then g1 alone
+}
+
+TEST(ScorePipeline, AFailedGroupsMessageNamesItsInputLine) {
+  const std::string input = "\n" + GroupLine("g0") + "\n\n" + GroupLine("bad") + "\n";
+  ScoreBatchFn fn = [](const std::vector<v1::Group>& groups) {
+    absl::StatusOr<std::vector<v1::GroupResult>> results = Echo(groups);
+    for (size_t i = 0; i < groups.size(); ++i) {
+      if (groups[i].group_id() == "bad") {
+        (*results)[i].mutable_status()->set_code(3);
+        (*results)[i].mutable_status()->set_message("sat: empty");
+      }
+    }
+    return results;
+  };
+  std::istringstream in(input);
+  std::ostringstream out;
+  ASSERT_TRUE(ScoreJsonl(in, out, Options(8, 1), fn).ok());
+  EXPECT_NE(out.str().find("input line 4: sat: empty"), std::string::npos) << out.str();
+}
+
+TEST(ScorePipeline, ADatasetRowSentAsAGroupIsToldHowToWrapIt) {
+  std::istringstream in(R"({"prompt": "solve", "clause": "A & B", "k": 2})"
+                        "\n");
+  std::ostringstream out;
+  ASSERT_TRUE(ScoreJsonl(in, out, Options(8, 1), Echo).ok());
+  EXPECT_NE(out.str().find("not a dataset row: wrap the row as"), std::string::npos) << out.str();
 }
 
 }  // namespace

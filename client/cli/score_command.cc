@@ -4,12 +4,16 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "client/cli/commands.h"
 #include "client/jsonl.h"
 #include "client/score_pipeline.h"
+#include "client/score_summary.h"
 
 namespace arbiter::client::cli {
 namespace {
@@ -17,22 +21,28 @@ namespace {
 constexpr char kDescription[] =
     "Scores a JSON Lines file of groups: one arbiter.v1.Group per line (proto3 JSON; snake_case\n"
     "or lowerCamel names) in, one arbiter.v1.GroupResult per line out, in the same order. Use -\n"
-    "for stdin/stdout. A line that is not a valid Group gets a GroupResult with status\n"
-    "INVALID_ARGUMENT naming the line, and the rest of the file is still scored; blank lines are\n"
-    "skipped. group_index in the output is the group's 0-based position in the input. Groups go\n"
-    "to the server in batches of --batch_groups, --concurrency batches at a time; "
-    "RESOURCE_EXHAUSTED\n"
-    "and UNAVAILABLE are retried with backoff. Progress goes to stderr every 2 s when stderr is a\n"
-    "terminal or --progress is set. Exit 0 when every line has a result (per-group errors are in\n"
-    "the output), 1 when the server is unreachable or the output cannot be written, 2 on bad\n"
-    "flags.";
+    "for stdin/stdout. A dataset row is not a Group: wrap it as {\"task\": {\"verifier\": NAME,\n"
+    "\"ground_truth\": <the row's label column>}, \"samples\": [{\"completion\": ...}, ...]}.\n"
+    "A line that is not a valid Group gets a GroupResult with status INVALID_ARGUMENT naming its\n"
+    "line, and the rest of the file is still scored; blank lines are skipped; group_index is the\n"
+    "group's 0-based position in the input and a failed group's message names its input line.\n"
+    "\n"
+    "Pacing: batches of --batch_groups go out one at a time at first, then up to --concurrency\n"
+    "at once while the server keeps up; a group that runs out of time in the server's queue is\n"
+    "sent again alone (up to 5 tries) and the window halves, so long files finish with the\n"
+    "defaults. RESOURCE_EXHAUSTED and UNAVAILABLE are retried with backoff.\n"
+    "\n"
+    "On a terminal (or with --progress) a progress line shows groups done, rate and ETA; at the\n"
+    "end a summary on stderr gives groups scored and failed, samples per outcome, the mean score\n"
+    "and pass@k for each k of --pass_at (unbiased estimator; INFRA_ERROR samples left out).\n"
+    "Exit 0 when at least one group was scored (per-group errors are in the output), 1 when none\n"
+    "was, the server is unreachable or the output cannot be written, 2 on bad flags.";
 
 constexpr char kExample[] =
-    "  echo '{\"group_id\":\"g1\",\"task\":{\"verifier\":\"sat\",\"ground_truth\":\"!A!BC & A!BD & "
-    "AB!C & BCD\"},\n"
-    "         \"samples\":[{\"completion\":\"... \\\\boxed{1010}\"},{\"completion\":\"no "
-    "idea\"}]}' |\n"
-    "    arbiter score --server=127.0.0.1:50051 --input=- --output=-\n"
+    "  printf '%s\\n' '{\"group_id\":\"g1\",\"task\":{\"verifier\":\"sat\",\"ground_truth\":"
+    "\"!A!BC & A!BD & AB!C & BCD\"},\"samples\":[{\"completion\":\"so \\\\boxed{1010}\"},"
+    "{\"completion\":\"no idea\"}]}' > groups.jsonl\n"
+    "  arbiter score --server=127.0.0.1:50051 --input=groups.jsonl --output=- --pass_at=1\n"
     "  arbiter score --input=groups.jsonl --output=results.jsonl "
     "--shaping='{\"normalizer\":\"NORMALIZER_MEAN_ONLY\"}'";
 
@@ -67,8 +77,14 @@ class Progress {
   void Print(int64_t done, absl::Time now) {
     const double seconds = std::max(1e-9, absl::ToDoubleSeconds(now - start_));
     if (total_ >= 0) {
-      std::cerr << absl::StrFormat("\r[arbiter score] %d/%d groups (%.1f%%), %.0f groups/s", done,
-                                   total_, total_ ? 100.0 * done / total_ : 100.0, done / seconds);
+      const double rate = done / seconds;
+      const std::string eta =
+          rate > 0 && done < total_
+              ? absl::StrCat(", ETA ", absl::FormatDuration(absl::Seconds(
+                                           static_cast<int64_t>((total_ - done) / rate + 0.5))))
+              : "";
+      std::cerr << absl::StrFormat("\r[arbiter score] %d/%d groups (%.1f%%), %.1f groups/s%s   ",
+                                   done, total_, total_ ? 100.0 * done / total_ : 100.0, rate, eta);
     } else {
       std::cerr << absl::StrFormat("\r[arbiter score] %d groups, %.0f groups/s", done,
                                    done / seconds);
@@ -83,13 +99,14 @@ class Progress {
 }  // namespace
 
 int RunScore(const std::vector<std::string>& args) {
-  std::string server, input, output = "-", shaping_json;
+  std::string server, input, output = "-", shaping_json, pass_at = "";
   int64_t batch_groups = 64, concurrency = 4;
   absl::Duration deadline = absl::Seconds(60);
   bool progress = false;
   FlagSet flags("score",
                 "arbiter score --server=HOST:PORT --input=FILE|- --output=FILE|- "
-                "[--batch_groups=64] [--concurrency=4] [--shaping=JSON] [--deadline=60s]",
+                "[--batch_groups=64] [--concurrency=4] [--shaping=JSON] [--deadline=60s] "
+                "[--pass_at=1,8]",
                 kDescription, kExample);
   AddServerFlag(&flags, &server);
   flags.String("input", &input, "JSON Lines of Groups; - for stdin (required)");
@@ -100,6 +117,7 @@ int RunScore(const std::vector<std::string>& args) {
                "an arbiter.v1.Shaping in JSON, the default shaping of every group");
   flags.Duration("deadline", &deadline, "deadline of each RPC, retries included");
   flags.Bool("progress", &progress, "print progress on stderr even when it is not a terminal");
+  flags.String("pass_at", &pass_at, "comma-separated k's for the pass@k summary, e.g. 1,8");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   if (input.empty()) {
     std::cerr << "arbiter score: --input is required (use - for stdin)\n" << flags.Usage();
@@ -108,6 +126,16 @@ int RunScore(const std::vector<std::string>& args) {
   if (batch_groups < 1 || concurrency < 1) {
     std::cerr << "arbiter score: --batch_groups and --concurrency must be >= 1\n";
     return kExitUsage;
+  }
+  std::vector<int> ks;
+  for (absl::string_view k : absl::StrSplit(pass_at, ',', absl::SkipEmpty())) {
+    int value = 0;
+    if (!absl::SimpleAtoi(k, &value) || value < 1) {
+      std::cerr << "arbiter score: --pass_at takes positive integers, e.g. 1,8 (got \"" << k
+                << "\")\n";
+      return kExitUsage;
+    }
+    ks.push_back(value);
   }
   v1::Shaping shaping;
   if (!shaping_json.empty()) {
@@ -134,6 +162,8 @@ int RunScore(const std::vector<std::string>& args) {
   ScorePipelineOptions options;
   options.batch_groups = static_cast<int>(batch_groups);
   options.concurrency = static_cast<int>(concurrency);
+  ScoreSummary summary(ks);
+  options.on_result = [&summary](const v1::GroupResult& result) { summary.Add(result); };
   std::unique_ptr<Progress> meter;
   if (progress || isatty(STDERR_FILENO)) {
     meter = std::make_unique<Progress>(CountGroups(input));
@@ -149,6 +179,7 @@ int RunScore(const std::vector<std::string>& args) {
     }
     return Fail("score", stats.status());
   }
+  std::cerr << summary.Report();
   if (stats->malformed_lines > 0) {
     std::cerr << "arbiter score: " << stats->malformed_lines
               << " malformed input line(s); their results carry INVALID_ARGUMENT\n";
@@ -156,6 +187,14 @@ int RunScore(const std::vector<std::string>& args) {
   if (stats->rpc_failed_groups > 0) {
     std::cerr << "arbiter score: " << stats->rpc_failed_groups
               << " group(s) failed at the RPC level; their results carry the RPC status\n";
+  }
+  if (stats->retried_groups > 0) {
+    std::cerr << "arbiter score: " << stats->retried_groups
+              << " group send(s) repeated after running out of time in the server's queue\n";
+  }
+  if (summary.groups_ok() == 0 && summary.groups_failed() > 0) {
+    std::cerr << "arbiter score: no group was scored\n";
+    return kExitFailure;
   }
   return kExitOk;
 }

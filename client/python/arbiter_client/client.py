@@ -182,19 +182,24 @@ class Client:
 
     # -- single-group API (coalesced) --------------------------------------------------------
 
-    def score_group_message(self, group):
-        """Scores one Group through the coalescer; returns its GroupResult. Thread-safe; concurrent
-        callers share RPCs (deadline: Options.timeout per RPC attempt)."""
+    def submit_group(self, group) -> concurrent.futures.Future:
+        """Queues one Group on this process's coalescer; returns a Future of its GroupResult
+        (or of the ArbiterError that failed its RPC). Thread-safe; concurrent callers, threads
+        and event loops alike, share RPCs (deadline: Options.timeout per call)."""
         group = messages.coerce(group, messages.Group, "group")
         state = self._process()
         if state.coalescer is None:
             with self._lock:
                 if state.coalescer is None:
                     state.coalescer = ThreadCoalescer(
-                        self._score_chunk, state.slots,
-                        state.executor, self.options.coalesce_window,
-                        self.options.coalesce_max_batch, self.options.max_message_bytes)
-        return state.coalescer.submit(group).result()
+                        self._score_chunk, state.slots, state.executor,
+                        self.options.coalesce_window, self.options.coalesce_max_batch,
+                        self.options.max_message_bytes)
+        return state.coalescer.submit(group)
+
+    def score_group_message(self, group):
+        """Scores one Group through the coalescer; blocks; returns its GroupResult."""
+        return self.submit_group(group).result()
 
     def score_group(self, verifier: str, ground_truth, completions, mode: str | None = None,
                     shaping=None) -> results.GroupScore:

@@ -73,9 +73,9 @@ def call(fn, policy: RetryPolicy, timeout: float, target: str, method: str, wait
 
 
 async def call_async(fn, policy: RetryPolicy, timeout: float, target: str, method: str,
-                     channel=None):
-    """``call`` for coroutines: awaits ``fn(timeout=seconds_left)``; after UNAVAILABLE waits for
-    ``channel`` (a grpc.aio channel) to reconnect, as ``call`` does."""
+                     wait_ready=None):
+    """``call`` for coroutines: awaits ``fn(timeout=seconds_left)``; after UNAVAILABLE awaits
+    ``wait_ready(seconds)`` (the channel reconnecting) before the short pause."""
     deadline = time.monotonic() + timeout
     attempt = 0
     while True:
@@ -85,12 +85,9 @@ async def call_async(fn, policy: RetryPolicy, timeout: float, target: str, metho
             pause = _next_sleep(policy, attempt, err, deadline)
             if pause is None:
                 raise to_error(err, target, method, attempt + 1) from None
-            if channel is not None and err.code() == grpc.StatusCode.UNAVAILABLE:
+            if wait_ready is not None and err.code() == grpc.StatusCode.UNAVAILABLE:
                 started = time.monotonic()
-                try:
-                    await asyncio.wait_for(channel.channel_ready(), pause)
-                except asyncio.TimeoutError:
-                    pass
+                await wait_ready(pause)
                 pause = min(max(0.0, pause - (time.monotonic() - started)), policy.initial_backoff)
             await asyncio.sleep(pause)
             attempt += 1

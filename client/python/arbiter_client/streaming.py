@@ -2,9 +2,8 @@
 again, so a caller sees every group exactly once, in completion order.
 
 Large batches are streamed chunk by chunk (split as for Score). Used by Client.score_stream and
-AsyncClient.score_stream; holds no state between calls.
+AsyncClient.score_stream (which reads it on a worker thread); holds no state between calls.
 """
-import asyncio
 import time
 
 import grpc
@@ -52,36 +51,4 @@ def stream_sync(client, groups, shaping, request_id, timeout):
             if pause is None:
                 raise retry.to_error(err, client.target, "ScoreStream", attempt + 1) from None
             retry._pause(err, pause, client.options.retry, client._wait_ready)
-            attempt += 1
-
-
-async def stream_async(client, groups, shaping, request_id, timeout):
-    groups, shaping = _plan(client, groups, shaping)
-    timeout = client.options.timeout if timeout is None else timeout
-    deadline = time.monotonic() + timeout
-    received, attempt = set(), 0
-    while True:
-        todo = _missing(groups, received)
-        if not todo:
-            return
-        try:
-            for start, chunk in batching.split([groups[i] for i in todo],
-                                               client.options.max_message_bytes,
-                                               client.options.max_groups_per_request):
-                request = batching.make_request(chunk, shaping, request_id)
-                state = client._loop_state()
-                async with state.slots:
-                    call = state.score_stream(request,
-                                              timeout=max(0.001, deadline - time.monotonic()))
-                    async for result in call:
-                        index = todo[start + result.group_index]
-                        result.group_index = index
-                        received.add(index)
-                        yield result
-            return
-        except grpc.RpcError as err:
-            pause = retry._next_sleep(client.options.retry, attempt, err, deadline)
-            if pause is None:
-                raise retry.to_error(err, client.target, "ScoreStream", attempt + 1) from None
-            await asyncio.sleep(pause)
             attempt += 1
