@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "verifiers/beam/beam_verifier.h"
 #include "verifiers/beam/compat.h"
@@ -62,6 +63,31 @@ TEST(BeamGenerator, EveryFamilyYieldsTasksItsGoldAnswersPass) {
       EXPECT_EQ(verifier.Check(**prepared, sample, {}).outcome(), v1::CORRECT)
           << sample.completion();
     }
+  }
+}
+
+TEST(BeamGenerator, AnAnswerShapedLikeThePromptsExampleScoresAsThePaperScoresIt) {
+  // The prompt ends inside the thought (BeamPERL's user message ends with "<think>") and shows
+  // the shape of the answer; a completion that follows it literally must pass the format check.
+  BeamGenerator generator;
+  BeamVerifier verifier;
+  auto response = generator.Generate(Request(v1::BeamGenerateParams::FAMILY_TRAIN, 5, 3));
+  ASSERT_TRUE(response.ok()) << response.status();
+  for (const v1::GeneratedTask& t : response->tasks()) {
+    const std::string& prompt = t.prompt();
+    ASSERT_GE(prompt.size(), 8u);
+    EXPECT_EQ(prompt.substr(prompt.size() - 8), "<think>\n");
+    const std::string completion =
+        absl::StrCat("The supports share the load by the lever rule.\n</think>\nR_A = \\boxed{",
+                     t.beam().gold(0), "}, R_B = \\boxed{", t.beam().gold(1), "}");
+    auto prepared = verifier.Prepare(t.task());
+    ASSERT_TRUE(prepared.ok());
+    v1::Sample sample;
+    sample.set_completion(completion);
+    const v1::SampleResult r = verifier.Check(**prepared, sample, {});
+    EXPECT_EQ(r.outcome(), v1::CORRECT) << prompt << "\n---\n" << completion;
+    EXPECT_NEAR(r.score(), 1.0, 1e-9);
+    EXPECT_TRUE(r.beam().format_ok());
   }
 }
 

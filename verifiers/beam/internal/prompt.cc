@@ -91,8 +91,9 @@ std::string PromptFor(const v1::Beam& beam) {
                     [i = 0](std::string* out, const std::string&) mutable {
                       absl::StrAppend(out, "R_", std::string(1, static_cast<char>('A' + i++)));
                     }),
-      ".\nReason step by step inside <think> </think>, then give each reaction force in its own "
-      "\\boxed{}, for example R_A = \\boxed{0.5P}.");
+      ".\nThink step by step. End your reasoning with </think> on a line of its own, then give "
+      "each reaction force in its own \\boxed{}, like this:\n"
+      "(your reasoning)\n</think>\nR_A = \\boxed{0.5P}, R_B = \\boxed{0.5P}\n<think>\n");
 }
 
 }  // namespace arbiter::beam::internal
