@@ -173,4 +173,9 @@ int RepairUtf8Fields(Message& message) {
   return repaired;
 }
 
+void PackDetail(Message& detail, v1::SampleResult& result) {
+  RepairUtf8Fields(detail);
+  result.mutable_extension()->PackFrom(detail);
+}
+
 }  // namespace arbiter::sdk

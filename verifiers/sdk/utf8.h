@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "arbiter/v1/arbiter.pb.h"
 #include "google/protobuf/message.h"
 
 namespace arbiter::sdk {
@@ -39,5 +40,10 @@ absl::string_view Utf8Suffix(absl::string_view text, size_t max_bytes);
 // oneof fields; `bytes` fields are left alone), by its ToValidUtf8 form. Returns how many
 // values were repaired. Cost: one validation pass over every string that is set.
 int RepairUtf8Fields(google::protobuf::Message& message);
+
+// Repairs `detail` (RepairUtf8Fields) and packs it into `result`'s extension slot: the server
+// cannot see inside a packed message, so a verifier whose detail travels as google.protobuf.Any
+// must pack it through this.
+void PackDetail(google::protobuf::Message& detail, arbiter::v1::SampleResult& result);
 
 }  // namespace arbiter::sdk
