@@ -50,16 +50,9 @@ def test_threads_are_coalesced_and_each_gets_its_own_result(server, sat_cases):
 
 def test_coroutines_are_coalesced_and_a_bad_one_fails_alone(server, sat_cases):
     client = AsyncClient(server, coalesce_window=0.05)
-    sizes = []
+    sizes = counting(client._sync)  # async callers share the process's coalescer
 
     async def main():
-        original = client._score_chunk
-
-        async def wrapped(groups, *args, **kwargs):
-            sizes.append(len(groups))
-            return await original(groups, *args, **kwargs)
-
-        client._score_chunk = wrapped
         calls = [client.score_one("sat", *expected_for(sat_cases, i)[:2]) for i in range(40)]
         calls.append(client.score_one("no-such-verifier", "A", "x"))
         return await asyncio.gather(*calls, return_exceptions=True)
@@ -70,6 +63,29 @@ def test_coroutines_are_coalesced_and_a_bad_one_fails_alone(server, sat_cases):
     # The server refuses a request naming an unknown verifier as a whole: only its caller fails.
     assert getattr(got[40], "code", None) is not None and got[40].code.name == "INVALID_ARGUMENT"
     assert sizes[0] == 41 and len(sizes) < 20
+
+
+def test_async_callers_on_two_loops_share_batches(server, sat_cases):
+    client = AsyncClient(server, coalesce_window=0.1)
+    sizes = counting(client._sync)
+    barrier = threading.Barrier(2)
+    got = {}
+
+    def run(name, offset):
+        async def main():
+            barrier.wait()
+            return await asyncio.gather(*(client.score_one("sat", *expected_for(sat_cases, i)[:2])
+                                          for i in range(offset, offset + 20)))
+        got[name] = [r.outcome for r in asyncio.run(main())]
+
+    threads = [threading.Thread(target=run, args=(n, o)) for n, o in (("a", 0), ("b", 20))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got["a"] == [expected_for(sat_cases, i)[2] for i in range(20)]
+    assert got["b"] == [expected_for(sat_cases, i)[2] for i in range(20, 40)]
+    assert sum(sizes) == 40 and len(sizes) <= 4
 
 
 def _score_in_child(args):
