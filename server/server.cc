@@ -89,9 +89,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   if (!dispatcher.ok()) return dispatcher.status();
   server->dispatcher_ = *std::move(dispatcher);
 
-  server->service_ = std::make_unique<ArbiterService>(
-      server->dispatcher_.get(), registry, server->metrics_.get(), server->service_info(),
-      server->options_.max_message_bytes);
+  server->service_ =
+      std::make_unique<ArbiterService>(server->dispatcher_.get(), registry, server->metrics_.get(),
+                                       server->service_info(), server->options_.max_message_bytes);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

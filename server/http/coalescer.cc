@@ -30,7 +30,14 @@ Coalescer::Coalescer(Dispatcher* dispatcher, CoalescerOptions options,
       cancellation_(std::move(cancellation)),
       flusher_([this] { FlushLoop(); }) {}
 
-Coalescer::~Coalescer() { Shutdown(); }
+Coalescer::~Coalescer() {
+  Shutdown();
+  // Answers refer to this object (the in-flight count): wait for the last one. The dispatcher
+  // answers every admitted request by its deadline.
+  absl::MutexLock lock(&mu_);
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return batches_in_flight_ == 0; };
+  mu_.Await(absl::Condition(&idle));
+}
 
 void Coalescer::Submit(std::vector<v1::Group> groups, absl::Time deadline, Done done) {
   if (groups.empty()) {
@@ -71,7 +78,8 @@ void Coalescer::FlushLoop() {
     mu_.Await(absl::Condition(&has_work));
     if (pending_.empty()) break;  // stopping, nothing left
     auto full = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return stopping_ || pending_items_ >= options_.max_items;
+      return stopping_ || pending_items_ >= options_.max_items ||
+             (options_.flush_when_idle && batches_in_flight_ == 0);
     };
     mu_.AwaitWithDeadline(absl::Condition(&full), oldest_ + options_.window);
     std::vector<Submission> batch = std::move(pending_);
@@ -95,8 +103,17 @@ void Coalescer::Send(std::vector<Submission> submissions) {
   }
   batch->submissions = std::move(submissions);
 
+  {
+    absl::MutexLock lock(&mu_);
+    ++batches_in_flight_;
+  }
   ScoreCallbacks callbacks;
-  callbacks.on_done = [batch](std::vector<v1::GroupResult> groups) {
+  callbacks.on_done = [this, batch](std::vector<v1::GroupResult> groups) {
+    {
+      // Before the answers: the flusher may send the next batch while these are rendered.
+      absl::MutexLock lock(&mu_);
+      --batches_in_flight_;
+    }
     auto next = groups.begin();
     for (size_t i = 0; i < batch->submissions.size(); ++i) {
       std::vector<v1::GroupResult> own(std::make_move_iterator(next),
@@ -109,6 +126,10 @@ void Coalescer::Send(std::vector<Submission> submissions) {
   const absl::Status status =
       dispatcher_->Score(batch->request, deadline, cancellation_, std::move(callbacks));
   if (status.ok()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    --batches_in_flight_;
+  }
   if (status.code() == absl::StatusCode::kInvalidArgument && batch->submissions.size() > 1) {
     int next = 0;  // give each submission its groups back
     for (size_t i = 0; i < batch->submissions.size(); ++i) {

@@ -55,7 +55,7 @@ struct Fixture {
 absl::Time Later() { return absl::Now() + absl::Seconds(30); }
 
 TEST(Coalescer, MergesSubmissionsOfOneWindowAndAnswersEachItsOwn) {
-  Fixture t({absl::Milliseconds(200), 1000});
+  Fixture t({absl::Milliseconds(200), 1000, /*flush_when_idle=*/false});
   Answer a, b, c;
   t.coalescer->Submit({OneSample("x", "x")}, Later(), a.Callback());
   t.coalescer->Submit({OneSample("x", "x"), OneSample("y", "n")}, Later(), b.Callback());
@@ -77,7 +77,7 @@ TEST(Coalescer, MergesSubmissionsOfOneWindowAndAnswersEachItsOwn) {
 }
 
 TEST(Coalescer, OneBadSubmissionDoesNotFailItsNeighbours) {
-  Fixture t({absl::Milliseconds(200), 1000});
+  Fixture t({absl::Milliseconds(200), 1000, /*flush_when_idle=*/false});
   Answer good, bad;
   t.coalescer->Submit({OneSample("x", "x")}, Later(), good.Callback());
   t.coalescer->Submit({OneSample("x", "x", "no_such_verifier")}, Later(), bad.Callback());
@@ -104,7 +104,7 @@ TEST(Coalescer, PassesAdmissionRefusalsOn) {
 }
 
 TEST(Coalescer, SendsAFullBatchWithoutWaitingForTheWindow) {
-  Fixture t({absl::Seconds(60), 2});
+  Fixture t({absl::Seconds(60), 2, /*flush_when_idle=*/false});
   const absl::Time start = absl::Now();
   Answer a, b;
   t.coalescer->Submit({OneSample("x", "x")}, Later(), a.Callback());
@@ -115,15 +115,38 @@ TEST(Coalescer, SendsAFullBatchWithoutWaitingForTheWindow) {
 }
 
 TEST(Coalescer, AnswersAnEmptySubmissionAtOnce) {
-  Fixture t({absl::Seconds(60), 10});
+  Fixture t({absl::Seconds(60), 10, /*flush_when_idle=*/false});
   Answer a;
   t.coalescer->Submit({}, Later(), a.Callback());
   ASSERT_TRUE(a.done.HasBeenNotified());
   EXPECT_TRUE(a.result.ok() && a.result->empty());
 }
 
+TEST(Coalescer, SendsAtOnceWhenNothingIsBeingScored) {
+  Fixture t({absl::Seconds(60), 10, /*flush_when_idle=*/true});
+  const absl::Time start = absl::Now();
+  Answer a;
+  t.coalescer->Submit({OneSample("x", "x")}, Later(), a.Callback());
+  a.done.WaitForNotification();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+}
+
+TEST(Coalescer, BatchesWhatArrivesWhileABatchIsBeingScored) {
+  Fixture t({absl::Seconds(60), 10, /*flush_when_idle=*/true});
+  Answer blocked, a, b;
+  t.coalescer->Submit({OneSample("x", "block")}, Later(), blocked.Callback());
+  t.fake->WaitUntilBlocked(1);
+  t.coalescer->Submit({OneSample("y", "y")}, Later(), a.Callback());
+  t.coalescer->Submit({OneSample("y", "y")}, Later(), b.Callback());
+  EXPECT_FALSE(a.done.HasBeenNotified());
+  t.fake->Release();  // the blocked batch ends: the two queued ones go as one batch
+  a.done.WaitForNotification();
+  b.done.WaitForNotification();
+  EXPECT_TRUE((*a.result)[0].samples(0).cached() != (*b.result)[0].samples(0).cached());
+}
+
 TEST(Coalescer, ShutdownSendsWhatIsQueued) {
-  Fixture t({absl::Seconds(60), 10});
+  Fixture t({absl::Seconds(60), 10, /*flush_when_idle=*/false});
   Answer a;
   t.coalescer->Submit({OneSample("x", "x")}, Later(), a.Callback());
   t.coalescer->Shutdown();

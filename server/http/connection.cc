@@ -46,10 +46,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(static_cast<uint64_t>(context_->max_body_bytes));
     stream_.expires_after(Chrono(refuse_ ? context_->refuse_timeout : context_->idle_timeout));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) {
-                               self->OnHeader(ec);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -70,10 +69,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void ReadBody() {
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        self->OnBody(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -85,9 +83,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec == bhttp::error::header_limit) {
       return Answer(ErrorResponse(431, "request headers larger than 64 KiB"), /*close=*/true);
     }
-    if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-        ec == beast::error::timeout || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset) {
       return Close();
     }
     // Anything else is a malformed request: say so, then close (the stream is out of sync).
@@ -112,14 +109,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.expires_never();  // the request's own deadline bounds the wait
     HttpRequest forwarded{std::string(request.method_string()), std::string(request.target()),
                           std::move(request.body())};
-    context_->endpoints->Handle(std::move(forwarded), [self = shared_from_this()](
-                                                          HttpResponse response) mutable {
-      // From a dispatcher worker: the network I/O happens on the connection's strand.
-      auto executor = self->stream_.get_executor();
-      net::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
-        self->Answer(std::move(response), /*close=*/false);
-      });
-    });
+    context_->endpoints->Handle(
+        std::move(forwarded), [self = shared_from_this()](HttpResponse response) mutable {
+          // From a dispatcher worker: the network I/O happens on the connection's strand.
+          auto executor = self->stream_.get_executor();
+          net::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
+            self->Answer(std::move(response), /*close=*/false);
+          });
+        });
   }
 
   void Answer(HttpResponse answer, bool close) {
@@ -135,10 +132,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!head_) response_->body() = std::move(answer.body);
     response_->prepare_payload();
     stream_.expires_after(Chrono(context_->io_timeout));
-    bhttp::async_write(stream_, *response_,
-                       [self = shared_from_this()](beast::error_code ec, size_t) {
-                         self->OnWritten(ec);
-                       });
+    bhttp::async_write(
+        stream_, *response_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
   }
 
   void OnWritten(beast::error_code ec) {

@@ -145,22 +145,21 @@ void Endpoints::Handle(HttpRequest request, Respond respond) const {
 }
 
 void Endpoints::GetReward(const Target& target, const std::string& body, Respond respond) const {
-  absl::StatusOr<std::vector<ScoreItem>> items =
-      ParseOpenRlhfRequest(body, RoutingFrom(target, context_.default_verifier), *context_.registry);
+  absl::StatusOr<std::vector<ScoreItem>> items = ParseOpenRlhfRequest(
+      body, RoutingFrom(target, context_.default_verifier), *context_.registry);
   if (!items.ok()) return std::move(respond)(ErrorResponse(400, items.status().message()));
   std::vector<v1::Group> groups = TakeGroups(*items);
-  context_.coalescer->Submit(
-      std::move(groups), absl::Now() + context_.request_timeout,
-      [items = *std::move(items), respond = std::move(respond)](
-          absl::StatusOr<std::vector<v1::GroupResult>> results) mutable {
-        if (!results.ok()) return std::move(respond)(RefusalResponse(results.status()));
-        const std::vector<ItemVerdict> verdicts = Verdicts(items, *results);
-        std::move(respond)(Json(RenderOpenRlhfResponse(items, verdicts)));
-      });
+  context_.coalescer->Submit(std::move(groups), absl::Now() + context_.request_timeout,
+                             [items = *std::move(items), respond = std::move(respond)](
+                                 absl::StatusOr<std::vector<v1::GroupResult>> results) mutable {
+                               if (!results.ok())
+                                 return std::move(respond)(RefusalResponse(results.status()));
+                               const std::vector<ItemVerdict> verdicts = Verdicts(items, *results);
+                               std::move(respond)(Json(RenderOpenRlhfResponse(items, verdicts)));
+                             });
 }
 
-void Endpoints::SlimeReward(const Target& target, const std::string& body,
-                            Respond respond) const {
+void Endpoints::SlimeReward(const Target& target, const std::string& body, Respond respond) const {
   std::string reward_key = target.Param("reward_key");
   if (absl::Status s = CheckRewardKey(reward_key); !s.ok()) {
     return std::move(respond)(ErrorResponse(400, s.message()));
@@ -173,8 +172,8 @@ void Endpoints::SlimeReward(const Target& target, const std::string& body,
   std::vector<v1::Group> groups = TakeGroups(items);
   context_.coalescer->Submit(
       std::move(groups), absl::Now() + context_.request_timeout,
-      [items = std::move(items), reward_key = std::move(reward_key), respond = std::move(respond)](
-          absl::StatusOr<std::vector<v1::GroupResult>> results) mutable {
+      [items = std::move(items), reward_key = std::move(reward_key),
+       respond = std::move(respond)](absl::StatusOr<std::vector<v1::GroupResult>> results) mutable {
         if (!results.ok()) return std::move(respond)(RefusalResponse(results.status()));
         const std::vector<ItemVerdict> verdicts = Verdicts(items, *results);
         std::move(respond)(Json(RenderSlimeResponse(verdicts.front(), reward_key)));
@@ -210,13 +209,13 @@ void Endpoints::Score(const std::string& body, Respond respond) const {
     for (v1::GroupResult& group : groups) *message.add_groups() = std::move(group);
     sdk::RepairUtf8Fields(message);
     absl::StatusOr<std::string> json = PrintScoreResponse(message);
-    std::move(*shared_respond)(json.ok() ? Json(*std::move(json))
-                                         : ErrorResponse(500, json.status().message()));
+    std::move (*shared_respond)(json.ok() ? Json(*std::move(json))
+                                          : ErrorResponse(500, json.status().message()));
   };
-  const absl::Status admitted = context_.dispatcher->Score(
-      *request, absl::Now() + context_.request_timeout, context_.cancellation,
-      std::move(callbacks));
-  if (!admitted.ok()) std::move(*shared_respond)(RefusalResponse(admitted));
+  const absl::Status admitted =
+      context_.dispatcher->Score(*request, absl::Now() + context_.request_timeout,
+                                 context_.cancellation, std::move(callbacks));
+  if (!admitted.ok()) std::move (*shared_respond)(RefusalResponse(admitted));
 }
 
 }  // namespace arbiter::server::http

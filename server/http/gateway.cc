@@ -109,18 +109,18 @@ absl::Status Gateway::Impl::Listen() {
   if (!ec) acceptor.bind(*endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat("cannot serve HTTP on '", options.http_address,
-                                               "': ", ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve HTTP on '", options.http_address, "': ", ec.message()));
   }
   port = acceptor.local_endpoint().port();
   return absl::OkStatus();
 }
 
 void Gateway::Impl::Accept() {
-  acceptor.async_accept(net::make_strand(io), [this](boost::system::error_code ec,
-                                                     tcp::socket socket) {
-    OnAccept(ec, std::move(socket));
-  });
+  acceptor.async_accept(net::make_strand(io),
+                        [this](boost::system::error_code ec, tcp::socket socket) {
+                          OnAccept(ec, std::move(socket));
+                        });
 }
 
 void Gateway::Impl::OnAccept(boost::system::error_code ec, tcp::socket socket) {

@@ -33,9 +33,8 @@ ItemVerdict VerdictFromGroup(const v1::GroupResult& group) {
   if (group.status().code() != 0 || group.samples_size() != 1) {
     ItemVerdict verdict;
     verdict.error = true;
-    verdict.message = group.status().message().empty()
-                          ? "the group has no result for its sample"
-                          : group.status().message();
+    verdict.message = group.status().message().empty() ? "the group has no result for its sample"
+                                                       : group.status().message();
     return verdict;
   }
   const v1::SampleResult& sample = group.samples(0);

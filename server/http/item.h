@@ -19,8 +19,8 @@
 namespace arbiter::server::http {
 
 struct ScoreItem {
-  absl::Status error;  // non-OK: not sent, answered as a per-item error
-  v1::Group group;     // one task, one sample; meaningful when `error` is OK
+  absl::Status error;            // non-OK: not sent, answered as a per-item error
+  v1::Group group;               // one task, one sample; meaningful when `error` is OK
   bool prompt_mismatch = false;  // OpenRLHF: the query did not contain its prompt
 };
 

@@ -7,13 +7,12 @@ namespace arbiter::server::http {
 namespace {
 
 // INVALID_ARGUMENT unless the envelope's `key` is absent or a string; `out` takes the string.
-absl::Status ReadEnvelopeString(const nlohmann::json& envelope, const char* key,
-                                std::string& out) {
+absl::Status ReadEnvelopeString(const nlohmann::json& envelope, const char* key, std::string& out) {
   const auto it = envelope.find(key);
   if (it == envelope.end()) return absl::OkStatus();
   if (!it->is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat("label.", key, " must be a string, got ",
-                                                   it->type_name()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("label.", key, " must be a string, got ", it->type_name()));
   }
   out = it->get<std::string>();
   return absl::OkStatus();

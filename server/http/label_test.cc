@@ -36,8 +36,7 @@ TEST(TaskFromLabel, NullIsAnEmptyGroundTruth) {
 
 TEST(TaskFromLabel, AnEnvelopeNamesVerifierAndModeOverTheRequest) {
   auto task = TaskFromLabel(
-      json::parse(R"({"verifier": "beam", "mode": "compat", "ground_truth": ["P/2"]})"),
-      kRouting);
+      json::parse(R"({"verifier": "beam", "mode": "compat", "ground_truth": ["P/2"]})"), kRouting);
   ASSERT_TRUE(task.ok());
   EXPECT_EQ(task->verifier(), "beam");
   EXPECT_EQ(task->mode(), "compat");

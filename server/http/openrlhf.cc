@@ -15,9 +15,9 @@ using nlohmann::json;
 absl::StatusOr<const json*> ListField(const json& body, const char* key) {
   const auto it = body.find(key);
   if (it == body.end()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("body has no \"", key, "\" list (expected {\"query\": [...], ",
-                     "\"prompts\": [...], \"labels\": [...]})"));
+    return absl::InvalidArgumentError(absl::StrCat("body has no \"", key,
+                                                   "\" list (expected {\"query\": [...], ",
+                                                   "\"prompts\": [...], \"labels\": [...]})"));
   }
   if (!it->is_array()) {
     return absl::InvalidArgumentError(
@@ -55,9 +55,9 @@ absl::StatusOr<std::vector<ScoreItem>> ParseOpenRlhfRequest(absl::string_view bo
   if (!labels.ok()) return labels.status();
   const size_t n = (*queries)->size();
   if ((*prompts)->size() != n || (*labels)->size() != n) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("lists differ in length: query has ", n, ", prompts ", (*prompts)->size(),
-                     ", labels ", (*labels)->size()));
+    return absl::InvalidArgumentError(absl::StrCat("lists differ in length: query has ", n,
+                                                   ", prompts ", (*prompts)->size(), ", labels ",
+                                                   (*labels)->size()));
   }
   if (absl::Status s = CheckStrings(**queries, "query"); !s.ok()) return s;
   if (absl::Status s = CheckStrings(**prompts, "prompts"); !s.ok()) return s;

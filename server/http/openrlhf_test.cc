@@ -60,10 +60,10 @@ TEST(ParseOpenRlhfRequest, StripsThePromptsExampleBoxFromANoAnswerCompletion) {
 }
 
 TEST(ParseOpenRlhfRequest, AcceptsTheOlderBatchedForm) {
-  auto items = ParseOpenRlhfRequest(Body({"p1c1", "p2c2", "p3c3"}, {"p1", "p2", "p3"},
-                                         json{"a", json{{"verifier", "beam"}, {"ground_truth", 1}},
-                                              nullptr}),
-                                    kRouting, Registry());
+  auto items = ParseOpenRlhfRequest(
+      Body({"p1c1", "p2c2", "p3c3"}, {"p1", "p2", "p3"},
+           json{"a", json{{"verifier", "beam"}, {"ground_truth", 1}}, nullptr}),
+      kRouting, Registry());
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), 3u);
   EXPECT_EQ((*items)[0].group.samples(0).completion(), "c1");
@@ -73,8 +73,8 @@ TEST(ParseOpenRlhfRequest, AcceptsTheOlderBatchedForm) {
 }
 
 TEST(ParseOpenRlhfRequest, EmptyListsGiveNoItems) {
-  auto items = ParseOpenRlhfRequest(R"({"query": [], "prompts": [], "labels": []})", kRouting,
-                                    Registry());
+  auto items =
+      ParseOpenRlhfRequest(R"({"query": [], "prompts": [], "labels": []})", kRouting, Registry());
   ASSERT_TRUE(items.ok());
   EXPECT_TRUE(items->empty());
   EXPECT_EQ(RenderOpenRlhfResponse({}, {}),

@@ -46,9 +46,9 @@ TEST(ParseSlimeRequest, AcceptsMessageListPromptsAndNullLabels) {
 }
 
 TEST(ParseSlimeRequest, AnEnvelopeWithAnUnknownVerifierIsTheItemsError) {
-  auto item = ParseSlimeRequest(
-      R"({"response": "r", "label": {"verifier": "nope", "ground_truth": "AB"}})", kRouting,
-      Registry());
+  auto item =
+      ParseSlimeRequest(R"({"response": "r", "label": {"verifier": "nope", "ground_truth": "AB"}})",
+                        kRouting, Registry());
   ASSERT_TRUE(item.ok());
   EXPECT_EQ(item->error.code(), absl::StatusCode::kInvalidArgument);
 }
