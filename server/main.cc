@@ -45,6 +45,26 @@ ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(30),
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound gRPC port is written to this file (atomically) once serving.");
 
+// --- HTTP/JSON gateway (server/http/README section in server/README.md) ---
+ABSL_FLAG(std::string, http_address, "",
+          "HTTP/JSON gateway HOST:PORT (OpenRLHF POST /get_reward, slime POST /slime/reward, "
+          "POST /v1/score, GET /healthz); empty (default) disables it; port 0 picks a free port.");
+ABSL_FLAG(std::string, http_port_file, "",
+          "If set, the bound HTTP port is written to this file (atomically) once serving.");
+ABSL_FLAG(std::string, http_default_verifier, "sat",
+          "Verifier of gateway items that name none (no ?verifier=, no label envelope).");
+ABSL_FLAG(absl::Duration, http_batch_window, absl::Milliseconds(2),
+          "Gateway requests arriving within this window are scored as one batch.");
+ABSL_FLAG(int, http_batch_max_items, 1024,
+          "A gateway batch is sent at once when it holds this many samples.");
+ABSL_FLAG(absl::Duration, http_request_timeout, absl::Seconds(170),
+          "Deadline of one gateway request (OpenRLHF's client gives up at 180s).");
+ABSL_FLAG(int, http_max_connections, 4096,
+          "Open gateway connections; further ones are answered 503 + Retry-After and closed.");
+ABSL_FLAG(int, http_threads, 1, "Threads of the gateway's network I/O and JSON parsing.");
+ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(75),
+          "An idle keep-alive gateway connection is closed after this long.");
+
 // --- code verifier ---
 ABSL_FLAG(std::string, sandbox_isolation, "bwrap",
           "Code sandbox: bwrap (namespaces, seccomp, rlimits, cgroups) or none (NO isolation: "
@@ -61,7 +81,9 @@ namespace {
 constexpr char kUsage[] = R"(the arbiter verifiable-reward gRPC server.
 
 Serves arbiter.v1.Arbiter (Score, ScoreStream, Generate, ListVerifiers), grpc.health.v1 and
-server reflection on --address, and Prometheus metrics on --metrics_address.
+server reflection on --address, Prometheus metrics on --metrics_address, and, when
+--http_address is set, an HTTP/JSON gateway for OpenRLHF (POST /get_reward), slime
+(POST /slime/reward) and plain HTTP clients (POST /v1/score, GET /healthz).
 
 Every flag has an environment twin: --max_deadline is ARBITER_MAX_DEADLINE, and so on.
 A flag given on the command line wins over its environment variable, which wins over the default.
@@ -89,6 +111,15 @@ arbiter::server::ServerOptions OptionsFromFlags() {
   options.cache_max_bytes = absl::GetFlag(FLAGS_cache_max_bytes);
   options.grace_period = absl::GetFlag(FLAGS_grace_period);
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.http_address = absl::GetFlag(FLAGS_http_address);
+  options.http_port_file = absl::GetFlag(FLAGS_http_port_file);
+  options.http_default_verifier = absl::GetFlag(FLAGS_http_default_verifier);
+  options.http_batch_window = absl::GetFlag(FLAGS_http_batch_window);
+  options.http_batch_max_items = absl::GetFlag(FLAGS_http_batch_max_items);
+  options.http_request_timeout = absl::GetFlag(FLAGS_http_request_timeout);
+  options.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  options.http_threads = absl::GetFlag(FLAGS_http_threads);
+  options.http_idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
   return options;
 }
 
@@ -164,8 +195,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "arbiterd: verifier %s\n", name.c_str());
   }
   const std::string& address = (*server)->options().address;
+  const std::string& http_address = (*server)->options().http_address;
   std::fprintf(stderr, "arbiterd: listening on %s:%d\n",
                address.substr(0, address.rfind(':')).c_str(), (*server)->port());
+  if ((*server)->http_port() != 0) {
+    std::fprintf(stderr, "arbiterd: HTTP gateway on %s:%d\n",
+                 http_address.substr(0, http_address.rfind(':')).c_str(), (*server)->http_port());
+  }
   if ((*server)->metrics_port() != 0) {
     std::fprintf(stderr, "arbiterd: metrics on port %d at /metrics\n", (*server)->metrics_port());
   }

@@ -1,6 +1,7 @@
 #include "server/options.h"
 
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -15,6 +16,29 @@ int Cores() {
 
 absl::Status Invalid(absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("server option ", field, ": ", why));
+}
+
+absl::StatusOr<ServerOptions> ResolveHttpOptions(ServerOptions options) {
+  if (options.http_address.empty()) return options;  // gateway off: nothing else is read
+  if (options.http_default_verifier.empty()) {
+    return Invalid("http_default_verifier", "must name a verifier");
+  }
+  if (options.http_batch_window < absl::ZeroDuration() ||
+      options.http_batch_window > absl::Seconds(1)) {
+    return Invalid("http_batch_window", "must be in [0, 1s]");
+  }
+  if (options.http_batch_max_items < 1) return Invalid("http_batch_max_items", "must be >= 1");
+  if (options.http_request_timeout <= absl::ZeroDuration()) {
+    return Invalid("http_request_timeout", "must be > 0");
+  }
+  if (options.http_max_connections < 1) return Invalid("http_max_connections", "must be >= 1");
+  if (options.http_threads < 1 || options.http_threads > 256) {
+    return Invalid("http_threads", "must be in [1, 256]");
+  }
+  if (options.http_idle_timeout <= absl::ZeroDuration()) {
+    return Invalid("http_idle_timeout", "must be > 0");
+  }
+  return options;
 }
 
 }  // namespace
@@ -44,18 +68,24 @@ absl::StatusOr<ServerOptions> ResolveOptions(ServerOptions options) {
   if (options.cache_entries < 0) return Invalid("cache_entries", "must be >= 0 (0 = off)");
   if (options.cache_max_bytes < 0) return Invalid("cache_max_bytes", "must be >= 0 (0 = off)");
   if (options.grace_period < absl::ZeroDuration()) return Invalid("grace_period", "must be >= 0");
-  return options;
+  return ResolveHttpOptions(std::move(options));
 }
 
 std::string ConfigString(const ServerOptions& o) {
   return absl::StrFormat(
       "address=%s\nmetrics_address=%s\ncpu_threads=%d\nsandbox_concurrency=%d\n"
       "max_queued_items=%d\ndefault_deadline=%s\nmax_deadline=%s\nmax_message_bytes=%d\n"
-      "cache_entries=%d\ncache_max_bytes=%d\ngrace_period=%s\nport_file=%s\n",
+      "cache_entries=%d\ncache_max_bytes=%d\ngrace_period=%s\nport_file=%s\n"
+      "http_address=%s\nhttp_port_file=%s\nhttp_default_verifier=%s\nhttp_batch_window=%s\n"
+      "http_batch_max_items=%d\nhttp_request_timeout=%s\nhttp_max_connections=%d\n"
+      "http_threads=%d\nhttp_idle_timeout=%s\n",
       o.address, o.metrics_address, o.cpu_threads, o.sandbox_concurrency, o.max_queued_items,
       absl::FormatDuration(o.default_deadline), absl::FormatDuration(o.max_deadline),
       o.max_message_bytes, o.cache_entries, o.cache_max_bytes, absl::FormatDuration(o.grace_period),
-      o.port_file);
+      o.port_file, o.http_address, o.http_port_file, o.http_default_verifier,
+      absl::FormatDuration(o.http_batch_window), o.http_batch_max_items,
+      absl::FormatDuration(o.http_request_timeout), o.http_max_connections, o.http_threads,
+      absl::FormatDuration(o.http_idle_timeout));
 }
 
 }  // namespace arbiter::server

@@ -42,11 +42,34 @@ struct ServerOptions {
   absl::Duration grace_period = absl::Seconds(30);
   // When set, the bound gRPC port is written to this file (atomically) once serving.
   std::string port_file;
+
+  // --- HTTP/JSON gateway (server/http/) ---
+  // HOST:PORT of the gateway (OpenRLHF /get_reward, slime /slime/reward, /v1/score, /healthz);
+  // empty (the default) disables it. Port 0 picks a free port (Server::http_port()).
+  std::string http_address;
+  // When set, the bound HTTP port is written to this file (atomically) once serving.
+  std::string http_port_file;
+  // Verifier of /get_reward and /slime/reward items that name none (no ?verifier=, no label
+  // envelope).
+  std::string http_default_verifier = "sat";
+  // Coalescing: gateway requests arriving within this window are merged into one dispatcher
+  // batch of at most http_batch_max_items samples (a bigger request travels alone).
+  absl::Duration http_batch_window = absl::Milliseconds(2);
+  int http_batch_max_items = 1024;
+  // Deadline of one HTTP request (OpenRLHF's client gives up at 180 s).
+  absl::Duration http_request_timeout = absl::Seconds(170);
+  // Open connections; beyond it a connection is answered 503 + Retry-After and closed.
+  int http_max_connections = 4096;
+  // Threads running the gateway's network I/O and JSON parsing.
+  int http_threads = 1;
+  // An idle keep-alive connection is closed after this long.
+  absl::Duration http_idle_timeout = absl::Seconds(75);
 };
 
 // Fills the derived defaults (thread counts) and checks every field. INVALID_ARGUMENT naming the
 // field for an out-of-range value (negative counts, non-positive deadlines, default_deadline >
-// max_deadline, max_message_bytes outside [1 KiB, 2 GiB)).
+// max_deadline, max_message_bytes outside [1 KiB, 2 GiB), http_* out of range when the gateway is
+// enabled).
 absl::StatusOr<ServerOptions> ResolveOptions(ServerOptions options);
 
 // The resolved options, one `key=value` line each, in declaration order.

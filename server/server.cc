@@ -17,6 +17,7 @@
 #include "grpcpp/server_builder.h"
 #include "prometheus/exposer.h"
 #include "server/dispatcher.h"
+#include "server/http/gateway.h"
 #include "server/metrics.h"
 #include "server/service.h"
 
@@ -88,12 +89,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   if (!dispatcher.ok()) return dispatcher.status();
   server->dispatcher_ = *std::move(dispatcher);
 
-  v1::ServerInfo info;
-  info.set_version(Version());
-  info.set_config_hash(server->config_hash_);
   server->service_ =
       std::make_unique<ArbiterService>(server->dispatcher_.get(), registry, server->metrics_.get(),
-                                       std::move(info), server->options_.max_message_bytes);
+                                       server->service_info(), server->options_.max_message_bytes);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -113,8 +111,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   }
   grpc::HealthCheckServiceInterface* health = server->grpc_server_->GetHealthCheckService();
   health->SetServingStatus(false);
+  if (!server->options_.http_address.empty()) {
+    absl::StatusOr<std::unique_ptr<http::Gateway>> gateway = http::Gateway::Create(
+        server->options_, server->dispatcher_.get(), registry, server->service_info());
+    if (!gateway.ok()) return gateway.status();
+    server->gateway_ = *std::move(gateway);
+    server->http_port_ = server->gateway_->port();
+  }
   if (!server->options_.port_file.empty()) {
     if (absl::Status status = WritePortFile(server->options_.port_file, server->port_);
+        !status.ok()) {
+      return status;
+    }
+  }
+  if (server->gateway_ != nullptr && !server->options_.http_port_file.empty()) {
+    if (absl::Status status = WritePortFile(server->options_.http_port_file, server->http_port_);
         !status.ok()) {
       return status;
     }
@@ -124,6 +135,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
 }
 
 Server::~Server() { Shutdown(options_.grace_period); }
+
+v1::ServerInfo Server::service_info() const {
+  v1::ServerInfo info;
+  info.set_version(Version());
+  info.set_config_hash(config_hash_);
+  return info;
+}
 
 Dispatcher& Server::dispatcher() const { return *dispatcher_; }
 Metrics& Server::metrics() const { return *metrics_; }
@@ -137,6 +155,7 @@ void Server::Shutdown(absl::Duration grace) {
   // calls get `grace` before it cancels them (their OnCancel sets the token).
   dispatcher_->StartDraining();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  if (gateway_ != nullptr) gateway_->StartDraining();
   const absl::Time deadline = absl::Now() + grace;
   // Admitted work finishes while the listener still runs, and calls arriving meanwhile get the
   // dispatcher's UNAVAILABLE (retried elsewhere). Shutting gRPC down at once instead ended some
@@ -144,6 +163,9 @@ void Server::Shutdown(absl::Duration grace) {
   while (dispatcher_->in_flight_items() > 0 && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(5));  // bounded by the grace period; shutdown only
   }
+  // HTTP answers are written (or, past the deadline, cancelled and flushed) before the gRPC
+  // side goes: both wait for the same deadline.
+  if (gateway_ != nullptr) gateway_->Shutdown(deadline);
   grpc_server_->Shutdown(absl::ToChronoTime(deadline));
   grpc_server_->Wait();
 }

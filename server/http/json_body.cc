@@ -1,0 +1,56 @@
+#include "server/http/json_body.h"
+
+#include <cmath>
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "verifiers/sdk/utf8.h"
+
+namespace arbiter::server::http {
+
+bool JsonNestsDeeperThan(absl::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot close the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;  // unbalanced text is the parser's to reject
+    }
+  }
+  return false;
+}
+
+absl::StatusOr<nlohmann::json> ParseJsonBody(absl::string_view body) {
+  if (JsonNestsDeeperThan(body, kMaxJsonDepth)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("body nests arrays/objects deeper than ", kMaxJsonDepth, " levels"));
+  }
+  try {  // nlohmann reports a parse error only by throwing
+    return nlohmann::json::parse(body.begin(), body.end());
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("body is not JSON: ", sdk::ToValidUtf8(e.what())));
+  }
+}
+
+nlohmann::json Utf8Json(absl::string_view text) { return nlohmann::json(sdk::ToValidUtf8(text)); }
+
+std::string DumpJson(const nlohmann::json& value) {
+  return value.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+}
+
+double FiniteOrZero(double value) { return std::isfinite(value) ? value : 0.0; }
+
+}  // namespace arbiter::server::http
