@@ -183,7 +183,7 @@ absl::Status Dispatcher::RunOnCpuPool(absl::AnyInvocable<void() &&> task) {
 absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time client_deadline,
                                std::shared_ptr<const sdk::CancellationToken> cancellation,
                                ScoreCallbacks callbacks) {
-  if (absl::Status status = ValidateScoreRequest(request, *registry_, options_.max_queued_items);
+  if (absl::Status status = ValidateScoreRequest(request, options_.max_queued_items);
       !status.ok()) {
     return status;
   }
@@ -234,6 +234,11 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
     FailGroupAsInfra(group,
                      absl::DeadlineExceededError("deadline exceeded before the task was prepared"),
                      kDeadlineMessage, result);
+    return FinishGroup(call, g);
+  }
+  if (state.verifier == nullptr) {
+    *result.mutable_status() = ToRpcStatus(
+        absl::InvalidArgumentError(UnknownVerifierMessage(group.task().verifier(), *registry_)));
     return FinishGroup(call, g);
   }
   if (group.samples_size() == 0) {

@@ -1,4 +1,5 @@
-// arbiterd: the arbiter gRPC server. The only place that names every verifier and defines flags.
+// arbiterd: the arbiter gRPC server. Defines every flag; names one verifier, code, whose options
+// are server flags (the others come from their folders' declarations: registered_verifiers.h).
 //
 // Flags have ARBITER_<NAME> environment twins (flag > env > default); see server/README.md.
 #include <csignal>
@@ -17,12 +18,10 @@
 #include "server/env_flags.h"
 #include "server/init_process.h"
 #include "server/options.h"
+#include "server/registered_verifiers.h"
 #include "server/server.h"
-#include "verifiers/beam/register.h"
 #include "verifiers/code/server_options.h"
-#include "verifiers/sat/register.h"
 #include "verifiers/sdk/registry.h"
-#include "verifiers/shaping/register.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
           "gRPC listening address HOST:PORT; port 0 picks a free port (see --port_file).");
@@ -127,9 +126,8 @@ arbiter::server::ServerOptions OptionsFromFlags() {
 // Runs before any server thread exists (a sandbox launcher process may be started here), with
 // SIGTERM/SIGINT blocked: a child that should receive them must unblock them itself.
 absl::Status RegisterEverything(arbiter::sdk::VerifierRegistry& registry) {
-  if (absl::Status s = arbiter::sat::RegisterSatVerifier(registry); !s.ok()) return s;
-  if (absl::Status s = arbiter::beam::RegisterBeamVerifier(registry); !s.ok()) return s;
-  if (absl::Status s = arbiter::shaping::RegisterShapingGenerators(registry); !s.ok()) return s;
+  // Every verifier folder that declares itself (arbiter_verifier() in its CMakeLists.txt).
+  if (absl::Status s = arbiter::server::RegisterDeclaredVerifiers(registry); !s.ok()) return s;
   // --- code verifier ---
   absl::StatusOr<arbiter::code::CodeVerifierOptions> code = arbiter::code::MakeCodeVerifierOptions(
       {absl::GetFlag(FLAGS_sandbox_isolation), absl::GetFlag(FLAGS_code_max_cpu_seconds),

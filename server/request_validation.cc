@@ -12,21 +12,9 @@ int64_t CountItems(const v1::ScoreRequest& request) {
   return items;
 }
 
-absl::Status ValidateScoreRequest(const v1::ScoreRequest& request,
-                                  const sdk::VerifierRegistry& registry, int64_t max_items) {
+absl::Status ValidateScoreRequest(const v1::ScoreRequest& request, int64_t max_items) {
   if (request.groups_size() == 0) {
     return absl::InvalidArgumentError("ScoreRequest has no groups: send at least one Group");
-  }
-  for (int i = 0; i < request.groups_size(); ++i) {
-    const std::string& name = request.groups(i).task().verifier();
-    if (registry.Find(name) != nullptr) continue;
-    const std::string known = absl::StrJoin(registry.Names(), ", ");
-    if (name.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("groups[", i, "]: task.verifier is empty; known verifiers: ", known));
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat("groups[", i, "]: unknown verifier '", name, "'; known verifiers: ", known));
   }
   if (request.has_shaping()) {
     if (absl::Status status = shaping::ValidateShaping(request.shaping()); !status.ok()) {
@@ -46,6 +34,12 @@ absl::Status ValidateScoreRequest(const v1::ScoreRequest& request,
                      "max_queued_items = ", max_items, "): split the batch"));
   }
   return absl::OkStatus();
+}
+
+std::string UnknownVerifierMessage(const std::string& name, const sdk::VerifierRegistry& registry) {
+  const std::string known = absl::StrJoin(registry.Names(), ", ");
+  if (name.empty()) return absl::StrCat("task.verifier is empty; known verifiers: ", known);
+  return absl::StrCat("unknown verifier '", name, "'; known verifiers: ", known);
 }
 
 }  // namespace arbiter::server

@@ -124,15 +124,28 @@ TEST(Service, ScoreAnswersInRequestOrderWithServerInfo) {
 
 TEST(Service, MalformedRequestIsInvalidArgumentWithAPreciseMessage) {
   TestServer t;
+  grpc::ClientContext context;
+  v1::ScoreResponse response;
+  const grpc::Status status = t.stub->Score(&context, v1::ScoreRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "ScoreRequest has no groups: send at least one Group");
+}
+
+TEST(Service, AnUnknownVerifierFailsItsGroupAndTheNeighboursAreScored) {
+  TestServer t;
   v1::ScoreRequest request;
   *request.add_groups() = MakeGroup("a", {"a"});
-  request.mutable_groups(0)->mutable_task()->set_verifier("nope");
+  *request.add_groups() = MakeGroup("b", {"b"});
+  request.mutable_groups(1)->mutable_task()->set_verifier("nope");
   grpc::ClientContext context;
   v1::ScoreResponse response;
   const grpc::Status status = t.stub->Score(&context, request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(),
-            "groups[0]: unknown verifier 'nope'; known verifiers: alpha, zeta");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.groups_size(), 2);
+  EXPECT_EQ(response.groups(0).samples(0).outcome(), v1::CORRECT);
+  EXPECT_EQ(response.groups(1).status().code(), 3);
+  EXPECT_EQ(response.groups(1).status().message(),
+            "unknown verifier 'nope'; known verifiers: alpha, zeta");
 }
 
 TEST(Service, ScoreStreamSendsEachGroupAsSoonAsItIsDone) {

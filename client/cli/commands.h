@@ -24,6 +24,11 @@ int RunHealth(const std::vector<std::string>& args);
 int RunVerifiers(const std::vector<std::string>& args);
 int RunBench(const std::vector<std::string>& args);
 
+// `arbiter gen KIND --params=JSON` for any generator the server lists (gen_any.cc).
+int GenAny(const std::string& kind, const std::vector<std::string>& args);
+// "  kind (params type): description" per generator of the server at `server`; "" if unreachable.
+std::string ListedKinds(const std::string& server);
+
 // Shared plumbing.
 // Parses `args` into `flags`; prints usage (exit 0) for --help or the error (exit 2). Returns -1
 // when the command should go on.

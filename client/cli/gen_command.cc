@@ -13,7 +13,9 @@ namespace arbiter::client::cli {
 namespace {
 
 constexpr char kGenUsage[] =
-    "usage: arbiter gen sat|beam|curriculum [flags]   (arbiter gen <kind> --help for each)\n\n"
+    "usage: arbiter gen KIND [flags]   (arbiter gen KIND --help for each)\n\n"
+    "Any generator the server lists runs as  arbiter gen KIND --params=JSON  (its parameters\n"
+    "message in JSON). Three have flags of their own:\n"
     "  sat         SAT tasks in Saturn's row schema (id, n_sat, k, solution, clause, prompt,\n"
     "              difficulty), one JSON object per line\n"
     "  beam        beam-statics tasks, one arbiter.v1.GeneratedTask per line (proto3 JSON)\n"
@@ -184,14 +186,17 @@ int GenCurriculum(const std::vector<std::string>& args) {
 int RunGen(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kGenUsage;
+    const std::string listed = ListedKinds(DefaultServer());
+    std::cout << (listed.empty()
+                      ? "\n(start a server, or set ARBITER_SERVER, to list its kinds)\n"
+                      : "\nKinds the server at " + DefaultServer() + " offers:\n" + listed);
     return args.empty() ? kExitUsage : kExitOk;
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "sat") return GenSat(rest);
   if (args[0] == "beam") return GenBeam(rest);
   if (args[0] == "curriculum") return GenCurriculum(rest);
-  std::cerr << "arbiter gen: unknown kind " << args[0] << "\n" << kGenUsage;
-  return kExitUsage;
+  return GenAny(args[0], rest);
 }
 
 }  // namespace arbiter::client::cli

@@ -204,9 +204,14 @@ TEST(Gateway, ScoreTakesAndAnswersProto3Json) {
   EXPECT_EQ(answer["groups"][0]["samples"][0]["outcome"], "CORRECT");
   EXPECT_EQ(answer["groups"][0]["samples"][1]["score"], 0.0);
   EXPECT_FALSE(answer["server"]["config_hash"].get<std::string>().empty());
+  // An unknown verifier fails its group (200, the group's status says why); a request with no
+  // group at all is the client's error (400).
   const Reply unknown = Client(t.port()).Send(
       "POST", "/v1/score", R"({"groups": [{"task": {"verifier": "nope"}, "samples": [{}]}]})");
-  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.status, 200) << unknown.body;
+  EXPECT_EQ(unknown.Json()["groups"][0]["status"]["code"], 3);
+  const Reply empty = Client(t.port()).Send("POST", "/v1/score", R"({"groups": []})");
+  EXPECT_EQ(empty.status, 400) << empty.body;
 }
 
 TEST(Gateway, HealthzServes) {

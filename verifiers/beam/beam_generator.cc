@@ -149,6 +149,7 @@ absl::Status Fill(const v1::Beam& beam, Family family, const std::string& family
 v1::GeneratorInfo BeamGenerator::Info() const {
   v1::GeneratorInfo info;
   info.set_kind("beam");
+  info.set_params_type("arbiter.v1.BeamGenerateParams");
   info.set_description(
       "BeamPERL beam tasks (seeded): training family and evaluation categories in-distribution, "
       "multi-load, varying supports, distributed, length, moment");

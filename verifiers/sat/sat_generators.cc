@@ -13,6 +13,7 @@ namespace arbiter::sat {
 v1::GeneratorInfo SatGenerator::Info() const {
   v1::GeneratorInfo info;
   info.set_kind("sat");
+  info.set_params_type("arbiter.v1.SatGenerateParams");
   info.set_description(
       "Saturn's SAT_Construction(n, k, l, count) with a seeded PRNG: planted-solution (n,k,l)-SAT "
       "tasks with Saturn's prompt and D(n,k,l); params SatGenerateParams");
@@ -63,6 +64,7 @@ absl::StatusOr<v1::GenerateResponse> SatGenerator::Generate(
 v1::GeneratorInfo SatCurriculumGenerator::Info() const {
   v1::GeneratorInfo info;
   info.set_kind("sat_curriculum");
+  info.set_params_type("arbiter.v1.SatCurriculumParams");
   info.set_description(
       "One step of Saturn's curriculum: l += delta_l when validation pass@1 > epsilon, with the "
       "new D(n,k,l); params SatCurriculumParams");

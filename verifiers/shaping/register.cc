@@ -13,6 +13,7 @@ class PairSelectGenerator : public sdk::Generator {
   v1::GeneratorInfo Info() const override {
     v1::GeneratorInfo info;
     info.set_kind("pair_select");
+    info.set_params_type("arbiter.v1.PairSelectParams");
     info.set_description(
         "Beyond-Variance pair selection (spec 5.2): q+ = lowest success rate in [1/G, c/G], "
         "q- = highest in [1 - c/G, 1 - 1/G], ties by prompt_id; defaults G = 8, c = 2");

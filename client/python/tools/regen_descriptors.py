@@ -7,9 +7,9 @@ The package carries no generated ``_pb2`` code: it ships one serialized FileDesc
 ``client/python/proto``, and ``sources.json``, the SHA-256 of every source file that went in.
 ``tests/python/test_descriptors.py`` fails when either is stale.
 
-Usage (from anywhere; needs ``protoc``, Debian package protobuf-compiler):
-    python3 client/python/tools/regen_descriptors.py          # rewrite the shipped files
-    python3 client/python/tools/regen_descriptors.py --check  # exit 1 if they are stale
+Usage (from anywhere; Debian's /usr/bin/python3 with python3-protobuf, and ``protoc`` from protobuf-compiler):
+    /usr/bin/python3 client/python/tools/regen_descriptors.py          # rewrite the shipped files
+    /usr/bin/python3 client/python/tools/regen_descriptors.py --check  # exit 1 if they are stale
 """
 import argparse
 import hashlib
@@ -26,7 +26,11 @@ OUT_DIR = PY_ROOT / "arbiter_client" / "_descriptors"
 # (include dir, file relative to it). arbiter.proto pulls in the verifiers' protos and
 # google/rpc/status.proto through its imports; --include_imports adds them to the set.
 INCLUDE_DIRS = [REPO_ROOT / "proto", REPO_ROOT, PY_ROOT / "proto"]
-ROOTS = ["arbiter/v1/arbiter.proto", "grpc/health/v1/health.proto"]
+# Verifiers added after sat/code/beam are not imported by arbiter.proto (their messages travel in
+# google.protobuf.Any slots): every verifiers/<name>/*.proto is a root too, so the package can
+# unpack their tasks and details.
+ROOTS = (["arbiter/v1/arbiter.proto", "grpc/health/v1/health.proto"] +
+         sorted(str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "verifiers").glob("*/*.proto")))
 
 
 def _protoc() -> str:
