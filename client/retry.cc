@@ -6,7 +6,11 @@
 namespace arbiter::client {
 
 bool IsRetryable(absl::StatusCode code) {
-  return code == absl::StatusCode::kResourceExhausted || code == absl::StatusCode::kUnavailable;
+  // CANCELLED too: this client never cancels its own calls, so a CANCELLED comes from the server
+  // side — gRPC ends calls that reach a server in the instant it stops (after arbiterd's drain)
+  // that way. Score is deterministic and cached, so sending it again is safe.
+  return code == absl::StatusCode::kResourceExhausted || code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kCancelled;
 }
 
 absl::Duration BackoffCap(const RetryPolicy& policy, int attempt) {

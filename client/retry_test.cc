@@ -6,14 +6,16 @@
 namespace arbiter::client {
 namespace {
 
-TEST(Retry, RetriesOnlyResourceExhaustedAndUnavailable) {
+TEST(Retry, RetriesOnlyResourceExhaustedUnavailableAndServerSideCancellation) {
   EXPECT_TRUE(IsRetryable(absl::StatusCode::kResourceExhausted));
   EXPECT_TRUE(IsRetryable(absl::StatusCode::kUnavailable));
+  // gRPC ends calls that reach a stopping server CANCELLED; this client never cancels its own.
+  EXPECT_TRUE(IsRetryable(absl::StatusCode::kCancelled));
   for (absl::StatusCode code :
        {absl::StatusCode::kOk, absl::StatusCode::kInvalidArgument,
         absl::StatusCode::kDeadlineExceeded, absl::StatusCode::kInternal,
-        absl::StatusCode::kCancelled, absl::StatusCode::kNotFound, absl::StatusCode::kUnknown,
-        absl::StatusCode::kUnimplemented, absl::StatusCode::kFailedPrecondition}) {
+        absl::StatusCode::kNotFound, absl::StatusCode::kUnknown, absl::StatusCode::kUnimplemented,
+        absl::StatusCode::kFailedPrecondition}) {
     EXPECT_FALSE(IsRetryable(code)) << absl::StatusCodeToString(code);
   }
 }
