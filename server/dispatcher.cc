@@ -46,7 +46,7 @@ struct Dispatcher::Call {
   const v1::ScoreRequest* request = nullptr;
   ScoreCallbacks callbacks;
   sdk::VerifyContext ctx;
-  bool whole_batch = false;
+  shaping::BatchPlan shaping_plan;  // once per request: shaping a group costs O(1) in the batch
   int64_t items = 0;
   absl::Time start;
 
@@ -197,7 +197,7 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
   call->ctx.deadline = EffectiveDeadline(client_deadline);
   call->ctx.cancellation =
       cancellation ? std::move(cancellation) : std::make_shared<sdk::CancellationToken>();
-  call->whole_batch = shaping::NeedsWholeBatch(request);
+  call->shaping_plan = shaping::PlanBatch(request);
   call->items = items;
   call->start = absl::Now();
   const int num_groups = request.groups_size();
@@ -405,9 +405,10 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
   // Verdicts quote program output, compiler diagnostics and task text; a client rejects a whole
   // response over one ill-formed UTF-8 string, so nothing leaves unrepaired (cheap when valid).
   sdk::RepairUtf8Fields(result);
-  if (!call->whole_batch) {
+  if (!call->shaping_plan.whole_batch) {
     v1::GroupResult* shaped[] = {&result};
-    std::vector<absl::Status> statuses = shaping::ShapeBatch(*call->request, shaped);
+    std::vector<absl::Status> statuses =
+        shaping::ShapeBatch(*call->request, call->shaping_plan, shaped);
     if (!statuses.empty() && !statuses[0].ok()) *result.mutable_status() = ToRpcStatus(statuses[0]);
     if (call->callbacks.on_group) {
       absl::MutexLock lock(&call->emit_mu);
@@ -423,11 +424,12 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
 }
 
 void Dispatcher::CompleteCall(const std::shared_ptr<Call>& call) {
-  if (call->whole_batch) {
+  if (call->shaping_plan.whole_batch) {
     std::vector<v1::GroupResult*> all;
     all.reserve(call->results.size());
     for (v1::GroupResult& result : call->results) all.push_back(&result);
-    std::vector<absl::Status> statuses = shaping::ShapeBatch(*call->request, all);
+    std::vector<absl::Status> statuses =
+        shaping::ShapeBatch(*call->request, call->shaping_plan, all);
     for (size_t k = 0; k < statuses.size() && k < all.size(); ++k) {
       if (!statuses[k].ok()) *all[k]->mutable_status() = ToRpcStatus(statuses[k]);
     }

@@ -166,12 +166,24 @@ bool NeedsWholeBatch(const v1::ScoreRequest& request) {
   return false;
 }
 
+BatchPlan PlanBatch(const v1::ScoreRequest& request) {
+  BatchPlan plan;
+  plan.whole_batch = NeedsWholeBatch(request);
+  if (plan.whole_batch) plan.pair_problems = CheckPairs(request);
+  return plan;
+}
+
 std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request,
+                                     absl::Span<v1::GroupResult* const> results) {
+  return ShapeBatch(request, PlanBatch(request), results);
+}
+
+std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request, const BatchPlan& plan,
                                      absl::Span<v1::GroupResult* const> results) {
   std::vector<absl::Status> statuses(results.size());
   std::vector<GroupWork> works(results.size());
   std::vector<GroupWork*> ready;
-  const auto pair_problems = CheckPairs(request);
+  const auto& pair_problems = plan.pair_problems;
   for (size_t k = 0; k < results.size(); ++k) {
     works[k].result = results[k];
     if (results[k]->status().code() != 0) continue;

@@ -5,6 +5,8 @@
 // Thread-safe: no state.
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,6 +37,18 @@ bool NeedsWholeBatch(const v1::ScoreRequest& request);
 // or is not among `results`. A failed group's rewards (= scores) and advantages (0) are left
 // finite. Every reward and advantage written is finite.
 std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request,
+                                     absl::Span<v1::GroupResult* const> results);
+
+// What shaping needs to know about a whole request, computed once per request in O(groups) (the
+// server does it at admission): whether groups must wait for each other (pairs, GRPO-λ) and what
+// is wrong with each declared pair. ShapeBatch with a plan costs O(results), so shaping a
+// request group by group costs O(groups) in all, not O(groups²).
+struct BatchPlan {
+  bool whole_batch = false;
+  std::map<std::string, std::string> pair_problems;  // pair_id -> problem ("" when well-formed)
+};
+BatchPlan PlanBatch(const v1::ScoreRequest& request);
+std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request, const BatchPlan& plan,
                                      absl::Span<v1::GroupResult* const> results);
 
 }  // namespace arbiter::shaping
