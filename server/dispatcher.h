@@ -80,7 +80,6 @@ class Dispatcher {
   absl::Time EffectiveDeadline(absl::Time client_deadline) const;
   // Samples admitted and not yet answered.
   int64_t in_flight_items() const;
-  const ResultCache& cache() const { return cache_; }
 
  private:
   struct VerifierEntry;

@@ -21,9 +21,4 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
   return out;
 }
 
-absl::Status FromRpcStatus(const google::rpc::Status& status) {
-  if (status.code() == 0) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.code()), status.message());
-}
-
 }  // namespace arbiter::server

@@ -14,6 +14,5 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 // The per-group status carried in GroupResult.status.
 google::rpc::Status ToRpcStatus(const absl::Status& status);
-absl::Status FromRpcStatus(const google::rpc::Status& status);
 
 }  // namespace arbiter::server
