@@ -83,13 +83,18 @@ def test_generate_list_verifiers_health(server):
         client.generate("nonsense", {"n": 1})
 
 
-def test_invalid_request_raises_at_once_without_retry(server):
+def test_unknown_verifier_fails_its_group_and_the_neighbours_are_scored(server, sat_cases):
     client = Client(server, retry=FAST_RETRY)
-    with pytest.raises(ArbiterError, match="INVALID_ARGUMENT.*after|unknown verifier") as info:
-        client.score([{"task": {"verifier": "no-such", "ground_truth": "A"},
-                       "samples": [{"completion": "x"}]}])
-    assert not isinstance(info.value, ArbiterUnavailableError)
-    assert info.value.code.name == "INVALID_ARGUMENT"
+    case = sat_cases[0]
+    response = client.score([
+        {"task": {"verifier": "no-such", "ground_truth": "A"}, "samples": [{"completion": "x"}]},
+        {"task": {"verifier": "sat", "ground_truth": case.formula},
+         "samples": [{"completion": case.correct}]},
+    ])
+    assert response.groups[0].status.code == 3  # INVALID_ARGUMENT, for that group only
+    assert "unknown verifier 'no-such'" in response.groups[0].status.message
+    assert response.groups[1].status.code == 0
+    assert response.groups[1].samples[0].score == 1.0
 
 
 def _free_port():
