@@ -12,6 +12,7 @@
 #include "server/http/openrlhf.h"
 #include "server/http/slime.h"
 #include "server/wire.h"
+#include "verifiers/sdk/json.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::server::http {
@@ -184,7 +185,7 @@ void Endpoints::Score(const std::string& body, Respond respond) const {
   if (!sdk::IsValidUtf8(body)) {
     return std::move(respond)(ErrorResponse(400, "body is not valid UTF-8"));
   }
-  if (JsonNestsDeeperThan(body, kMaxJsonDepth)) {
+  if (sdk::JsonNestsDeeperThan(body, kMaxJsonDepth)) {
     return std::move(respond)(ErrorResponse(
         400, absl::StrCat("body nests arrays/objects deeper than ", kMaxJsonDepth, " levels")));
   }

@@ -4,36 +4,13 @@
 #include <exception>
 
 #include "absl/strings/str_cat.h"
+#include "verifiers/sdk/json.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::server::http {
 
-bool JsonNestsDeeperThan(absl::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;  // the escaped character cannot close the string
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;  // unbalanced text is the parser's to reject
-    }
-  }
-  return false;
-}
-
 absl::StatusOr<nlohmann::json> ParseJsonBody(absl::string_view body) {
-  if (JsonNestsDeeperThan(body, kMaxJsonDepth)) {
+  if (sdk::JsonNestsDeeperThan(body, kMaxJsonDepth)) {
     return absl::InvalidArgumentError(
         absl::StrCat("body nests arrays/objects deeper than ", kMaxJsonDepth, " levels"));
   }

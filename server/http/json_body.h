@@ -23,9 +23,6 @@ inline constexpr int kMaxJsonDepth = 128;
 // OK and the value, or INVALID_ARGUMENT: "body is not JSON: ..." / "body nests deeper than ...".
 absl::StatusOr<nlohmann::json> ParseJsonBody(absl::string_view body);
 
-// True when arrays/objects in `text` nest deeper than `max_depth` (strings are skipped).
-bool JsonNestsDeeperThan(absl::string_view text, int max_depth);
-
 // A JSON string holding `text` repaired to well-formed UTF-8.
 nlohmann::json Utf8Json(absl::string_view text);
 

@@ -26,12 +26,6 @@ TEST(ParseJsonBody, RefusesDeepNestingBeforeParsing) {
   EXPECT_NE(parsed.status().message().find("deeper than"), absl::string_view::npos);
 }
 
-TEST(JsonNestsDeeperThan, IgnoresBracketsInsideStrings) {
-  EXPECT_FALSE(JsonNestsDeeperThan(R"(["[[[[\"[[[["])", 2));
-  EXPECT_TRUE(JsonNestsDeeperThan("[[[1]]]", 2));
-  EXPECT_FALSE(JsonNestsDeeperThan("[[1]]", 2));
-}
-
 TEST(ParseJsonBody, RejectsIllFormedUtf8InStrings) {
   EXPECT_FALSE(ParseJsonBody("[\"\xC3\x28\"]").ok());
 }

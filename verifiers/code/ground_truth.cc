@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
-#include "verifiers/code/json_util.h"
+#include "verifiers/sdk/json.h"
 #include "verifiers/sdk/status_macros.h"
 
 namespace arbiter::code {
@@ -18,7 +18,7 @@ absl::Status Invalid(absl::string_view what) {
 }
 
 absl::StatusOr<json> LabelJson(absl::string_view text, absl::string_view what) {
-  absl::StatusOr<json> parsed = ParseJson(text, what);
+  absl::StatusOr<json> parsed = sdk::ParseUntrustedJson(text, what);
   if (!parsed.ok()) return Invalid(parsed.status().message());
   return parsed;
 }

@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "verifiers/code/ground_truth.h"
-#include "verifiers/code/json_util.h"
 #include "verifiers/code/limits.h"
 #include "verifiers/code/verpo.h"
+#include "verifiers/sdk/json.h"
 #include "verifiers/sdk/status_macros.h"
 
 namespace arbiter::code {
@@ -19,7 +19,7 @@ absl::Status Invalid(absl::string_view what) {
 }
 
 absl::StatusOr<nlohmann::json> TestJson(const std::string& text, const std::string& what) {
-  absl::StatusOr<nlohmann::json> parsed = ParseJson(text, what);
+  absl::StatusOr<nlohmann::json> parsed = sdk::ParseUntrustedJson(text, what);
   if (!parsed.ok()) return Invalid(parsed.status().message());
   return parsed;
 }

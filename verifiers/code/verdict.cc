@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "verifiers/code/compare.h"
-#include "verifiers/code/json_util.h"
+#include "verifiers/sdk/json.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::code {
@@ -28,7 +28,8 @@ void JudgeCall(const v1::CodeTest& test, const nlohmann::json& expected, const R
         run.error.empty() ? "the function did not return" : Tail(run.error));
     return;
   }
-  absl::StatusOr<nlohmann::json> parsed = ParseJson(run.return_json, "the return value");
+  absl::StatusOr<nlohmann::json> parsed =
+      sdk::ParseUntrustedJson(run.return_json, "the return value");
   if (!parsed.ok()) {
     Set(result, v1::RUNTIME_ERROR, Snippet(parsed.status().message(), 160));
     return;

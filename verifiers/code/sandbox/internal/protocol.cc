@@ -5,8 +5,16 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "verifiers/sdk/json.h"
 
 namespace arbiter::code::internal {
+namespace {
+
+// The harness's headers are flat objects; anything deeper is forged.
+constexpr int kMaxHeaderDepth = 8;
+
+}  // namespace
 
 std::string EncodeFrame(Frame frame) {
   nlohmann::json lengths = nlohmann::json::array();
@@ -36,9 +44,12 @@ absl::StatusOr<std::optional<Frame>> FrameDecoder::Next() {
   if (header_size > (1u << 20)) return absl::DataLossError("harness frame header too large");
   if (buffer_.size() < 4 + header_size) return std::nullopt;
   Frame frame;
-  frame.header = nlohmann::json::parse(buffer_.begin() + 4, buffer_.begin() + 4 + header_size,
-                                       nullptr, /*allow_exceptions=*/false);
-  if (!frame.header.is_object()) return absl::DataLossError("harness frame header is not JSON");
+  absl::StatusOr<nlohmann::json> header = sdk::ParseUntrustedJson(
+      absl::string_view(buffer_.data() + 4, header_size), "harness frame header", kMaxHeaderDepth);
+  if (!header.ok() || !header->is_object()) {
+    return absl::DataLossError("harness frame header is not a JSON object");
+  }
+  frame.header = *std::move(header);
   auto it = frame.header.find("blobs");
   if (it == frame.header.end() || !it->is_array()) {
     return absl::DataLossError("harness frame without blob list");
@@ -47,12 +58,15 @@ absl::StatusOr<std::optional<Frame>> FrameDecoder::Next() {
   std::vector<size_t> sizes;
   for (const auto& n : *it) {
     if (!n.is_number_unsigned()) return absl::DataLossError("bad blob length in harness frame");
-    sizes.push_back(n.get<size_t>());
-    total += sizes.back();
-    if (total > max_frame_bytes_) {
+    // Each length is checked before it is added: a forged length near 2^64 must not wrap the
+    // sum back under the bound.
+    const uint64_t length = n.get<uint64_t>();
+    if (length > max_frame_bytes_ - total) {
       return absl::DataLossError(
           absl::StrCat("harness frame exceeds ", max_frame_bytes_, " bytes"));
     }
+    sizes.push_back(static_cast<size_t>(length));
+    total += sizes.back();
   }
   if (buffer_.size() < 4 + header_size + total) return std::nullopt;
   size_t offset = 4 + header_size;

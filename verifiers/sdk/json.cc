@@ -1,14 +1,13 @@
-#include "verifiers/code/json_util.h"
+#include "verifiers/sdk/json.h"
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 
-namespace arbiter::code {
-namespace {
+namespace arbiter::sdk {
 
-// Deepest bracket nesting outside strings (a linear scan; malformed text is left to the parser).
-int MaxDepth(absl::string_view text) {
+bool JsonNestsDeeperThan(absl::string_view text, int max_depth) {
   int depth = 0;
-  int max_depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -21,20 +20,19 @@ int MaxDepth(absl::string_view text) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      max_depth = std::max(max_depth, ++depth);
+      if (++depth > max_depth) return true;
     } else if (c == ']' || c == '}') {
       --depth;
     }
   }
-  return max_depth;
+  return false;
 }
 
-}  // namespace
-
-absl::StatusOr<nlohmann::json> ParseJson(absl::string_view text, absl::string_view what) {
-  if (MaxDepth(text) > kMaxJsonDepth) {
+absl::StatusOr<nlohmann::json> ParseUntrustedJson(absl::string_view text, absl::string_view what,
+                                                  int max_depth) {
+  if (JsonNestsDeeperThan(text, max_depth)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(what, " is nested deeper than ", kMaxJsonDepth, " levels"));
+        absl::StrCat(what, " is nested deeper than ", max_depth, " levels"));
   }
   try {
     return nlohmann::json::parse(text.begin(), text.end());
@@ -43,4 +41,4 @@ absl::StatusOr<nlohmann::json> ParseJson(absl::string_view text, absl::string_vi
   }
 }
 
-}  // namespace arbiter::code
+}  // namespace arbiter::sdk
