@@ -14,16 +14,6 @@
 namespace arbiter::beam {
 namespace {
 
-struct PreparedCompat : sdk::PreparedTask {
-  std::vector<double> gold;
-  CompatOptions options;
-};
-
-struct PreparedSymbolic : sdk::PreparedTask {
-  explicit PreparedSymbolic(std::unique_ptr<const SymbolicChecker> c) : checker(std::move(c)) {}
-  std::unique_ptr<const SymbolicChecker> checker;
-};
-
 absl::StatusOr<CompatOptions> OptionsOf(const v1::BeamTask& task) {
   CompatOptions options;
   if (task.format_weight() != 0.0 || task.accuracy_weight() != 0.0) {
@@ -76,7 +66,7 @@ v1::VerifierInfo BeamVerifier::Info() const {
   return info;
 }
 
-absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> BeamVerifier::Prepare(
+absl::StatusOr<std::unique_ptr<const PreparedBeam>> BeamVerifier::PrepareTask(
     const v1::Task& task) const {
   if (!task.mode().empty() && task.mode() != "compat" && task.mode() != "symbolic") {
     return absl::InvalidArgumentError(
@@ -89,9 +79,9 @@ absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> BeamVerifier::Prepare(
           "is checked in compat mode");
     }
     ARBITER_ASSIGN_OR_RETURN(std::vector<std::string> gold, ParseGoldJson(task.ground_truth()));
-    auto prepared = std::make_unique<PreparedCompat>();
+    auto prepared = std::make_unique<PreparedBeam>();
     ARBITER_ASSIGN_OR_RETURN(prepared->gold, ParseGold(gold));
-    return prepared;
+    return std::unique_ptr<const PreparedBeam>(std::move(prepared));
   }
   if (task.kind_case() != v1::Task::kBeam) {
     return absl::InvalidArgumentError("beam: task needs `beam` (BeamTask) or `ground_truth`");
@@ -107,11 +97,11 @@ absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> BeamVerifier::Prepare(
   }
   if (mode == v1::BeamTask::MODE_COMPAT) {
     if (beam.gold_size() == 0) return absl::InvalidArgumentError("beam: compat mode needs `gold`");
-    auto prepared = std::make_unique<PreparedCompat>();
+    auto prepared = std::make_unique<PreparedBeam>();
     prepared->options = options;
     ARBITER_ASSIGN_OR_RETURN(prepared->gold, ParseGold(std::vector<std::string>(
                                                  beam.gold().begin(), beam.gold().end())));
-    return prepared;
+    return std::unique_ptr<const PreparedBeam>(std::move(prepared));
   }
   if (mode != v1::BeamTask::MODE_SYMBOLIC) {
     return absl::InvalidArgumentError(absl::StrCat("beam: unknown mode ", mode));
@@ -119,14 +109,16 @@ absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> BeamVerifier::Prepare(
   if (!beam.has_beam()) return absl::InvalidArgumentError("beam: symbolic mode needs `beam`");
   ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const SymbolicChecker> checker,
                            SymbolicChecker::Create(beam.beam(), options, beam.ask_moments()));
-  return std::make_unique<PreparedSymbolic>(std::move(checker));
+  auto prepared = std::make_unique<PreparedBeam>();
+  prepared->symbolic = std::move(checker);
+  return std::unique_ptr<const PreparedBeam>(std::move(prepared));
 }
 
-v1::SampleResult BeamVerifier::Check(const sdk::PreparedTask& task, const v1::Sample& sample,
-                                     const sdk::VerifyContext& ctx) const {
+v1::SampleResult BeamVerifier::CheckSample(const PreparedBeam& task, const v1::Sample& sample,
+                                           const sdk::VerifyContext& ctx) const {
   (void)ctx;  // Linear scans and a bounded parse per answer: nothing long to interrupt.
-  if (const auto* compat = dynamic_cast<const PreparedCompat*>(&task)) {
-    const CompatResult r = ScoreCompat(sample.completion(), compat->gold, compat->options);
+  if (task.symbolic == nullptr) {
+    const CompatResult r = ScoreCompat(sample.completion(), task.gold, task.options);
     v1::SampleResult result = Verdict(r.format_ok, r.accuracy_ok, r.has_box, r.score);
     v1::BeamDetail* detail = result.mutable_beam();
     detail->set_format_ok(r.format_ok);
@@ -139,8 +131,7 @@ v1::SampleResult BeamVerifier::Check(const sdk::PreparedTask& task, const v1::Sa
     }
     return result;
   }
-  const auto& symbolic = static_cast<const PreparedSymbolic&>(task);
-  SymbolicVerdict r = symbolic.checker->Check(sample.completion());
+  SymbolicVerdict r = task.symbolic->Check(sample.completion());
   v1::SampleResult result = Verdict(r.format_ok, r.accuracy_ok, r.has_box, r.score);
   if (!r.message.empty() && result.outcome() != v1::CORRECT) result.set_message(r.message);
   *result.mutable_beam() = std::move(r.detail);

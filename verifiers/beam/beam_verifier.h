@@ -12,23 +12,34 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
-#include "verifiers/sdk/verifier.h"
+#include "verifiers/beam/compat.h"
+#include "verifiers/beam/symbolic_check.h"
+#include "verifiers/sdk/typed_verifier.h"
 
 namespace arbiter::beam {
 
 inline constexpr char kVerifierName[] = "beam";
 inline constexpr char kVerifierVersion[] = "2";  // 2: gold no longer echoed per sample
 
-class BeamVerifier : public sdk::Verifier {
+// A parsed task: compat mode (gold coefficients and options) when `symbolic` is null, else the
+// symbolic checker of the task's beam.
+struct PreparedBeam : sdk::PreparedTask {
+  std::vector<double> gold;
+  CompatOptions options;
+  std::unique_ptr<const SymbolicChecker> symbolic;
+};
+
+class BeamVerifier : public sdk::TypedVerifier<PreparedBeam> {
  public:
   v1::VerifierInfo Info() const override;
   // INVALID_ARGUMENT for a task without gold/beam, unparsable gold JSON, a malformed beam, or a
   // beam the solver refuses (statically indeterminate, unstable).
-  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(
+  absl::StatusOr<std::unique_ptr<const PreparedBeam>> PrepareTask(
       const v1::Task& task) const override;
-  v1::SampleResult Check(const sdk::PreparedTask& task, const v1::Sample& sample,
-                         const sdk::VerifyContext& ctx) const override;
+  v1::SampleResult CheckSample(const PreparedBeam& task, const v1::Sample& sample,
+                               const sdk::VerifyContext& ctx) const override;
 };
 
 }  // namespace arbiter::beam

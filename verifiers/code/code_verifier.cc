@@ -128,21 +128,19 @@ v1::VerifierInfo CodeVerifier::Info() const {
   return info;
 }
 
-absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> CodeVerifier::Prepare(
+absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::PrepareTask(
     const v1::Task& task) const {
   if (!task.mode().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "code: unknown mode \"", task.mode(),
         "\"; the code verifier has no modes (its comparison is set per test, see CodeTest)"));
   }
-  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const PreparedCodeTask> prepared,
-                           PrepareCodeTask(task, options_.default_limits, options_.max_limits));
-  return std::unique_ptr<const sdk::PreparedTask>(std::move(prepared));
+  return PrepareCodeTask(task, options_.default_limits, options_.max_limits);
 }
 
-v1::SampleResult CodeVerifier::Check(const sdk::PreparedTask& task, const v1::Sample& sample,
-                                     const sdk::VerifyContext& ctx) const {
-  const auto& prepared = static_cast<const PreparedCodeTask&>(task);
+v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
+                                           const v1::Sample& sample,
+                                           const sdk::VerifyContext& ctx) const {
   const size_t num_tests = prepared.inputs.size();
   std::vector<std::string> completions(sample.turns().begin(), sample.turns().end());
   if (completions.empty()) completions.push_back(sample.completion());
@@ -188,11 +186,10 @@ v1::SampleResult CodeVerifier::Check(const sdk::PreparedTask& task, const v1::Sa
   return result;
 }
 
-absl::Status CodeVerifier::Finalize(const sdk::PreparedTask& task,
-                                    absl::Span<const v1::Sample> samples,
-                                    absl::Span<v1::SampleResult> results) const {
+absl::Status CodeVerifier::FinalizeGroup(const PreparedCodeTask& prepared,
+                                         absl::Span<const v1::Sample> samples,
+                                         absl::Span<v1::SampleResult> results) const {
   (void)samples;
-  const auto& prepared = static_cast<const PreparedCodeTask&>(task);
   const int num_tests = static_cast<int>(prepared.inputs.size());
   // The pass matrix over the samples that were verified (INFRA_ERROR ones are left out).
   PassMatrix pass;
@@ -243,7 +240,7 @@ absl::Status CodeVerifier::Finalize(const sdk::PreparedTask& task,
   return absl::OkStatus();
 }
 
-bool CodeVerifier::SetsAdvantage(const sdk::PreparedTask& task) const {
+bool CodeVerifier::SetsAdvantageFor(const PreparedCodeTask& task) const {
   (void)task;
   return true;
 }

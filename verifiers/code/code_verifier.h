@@ -16,24 +16,25 @@
 #include "absl/types/span.h"
 #include "arbiter/v1/arbiter.pb.h"
 #include "verifiers/code/register.h"
-#include "verifiers/sdk/verifier.h"
+#include "verifiers/code/task.h"
+#include "verifiers/sdk/typed_verifier.h"
 
 namespace arbiter::code {
 
-class CodeVerifier : public sdk::Verifier {
+class CodeVerifier : public sdk::TypedVerifier<PreparedCodeTask> {
  public:
   // INVALID_ARGUMENT when the runner is null or a default limit exceeds its cap.
   static absl::StatusOr<std::unique_ptr<CodeVerifier>> Create(CodeVerifierOptions options);
 
   v1::VerifierInfo Info() const override;
   Work work() const override { return Work::kSandbox; }
-  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(
+  absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareTask(
       const v1::Task& task) const override;
-  v1::SampleResult Check(const sdk::PreparedTask& task, const v1::Sample& sample,
-                         const sdk::VerifyContext& ctx) const override;
-  absl::Status Finalize(const sdk::PreparedTask& task, absl::Span<const v1::Sample> samples,
-                        absl::Span<v1::SampleResult> results) const override;
-  bool SetsAdvantage(const sdk::PreparedTask& task) const override;
+  v1::SampleResult CheckSample(const PreparedCodeTask& task, const v1::Sample& sample,
+                               const sdk::VerifyContext& ctx) const override;
+  absl::Status FinalizeGroup(const PreparedCodeTask& task, absl::Span<const v1::Sample> samples,
+                             absl::Span<v1::SampleResult> results) const override;
+  bool SetsAdvantageFor(const PreparedCodeTask& task) const override;
 
  private:
   explicit CodeVerifier(CodeVerifierOptions options) : options_(std::move(options)) {}

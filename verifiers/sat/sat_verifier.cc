@@ -18,19 +18,6 @@
 namespace arbiter::sat {
 namespace {
 
-struct PreparedSat : sdk::PreparedTask {
-  bool dimacs = false;
-  bool compat = false;
-  int k = 0;
-  absl::Duration unsat_budget;
-  SaturnFormula saturn;
-  CnfFormula cnf;
-  // The group's UNSAT claims share one solve: the first runs CaDiCaL under `unsat_mu`, the
-  // others wait and reuse its result (see unsat_memo.h for the process-wide level).
-  mutable absl::Mutex unsat_mu;
-  mutable std::optional<UnsatCheck> unsat_result ABSL_GUARDED_BY(unsat_mu);
-};
-
 UnsatCheck SolveOnce(const PreparedSat& task, UnsatMemo& memo, const sdk::VerifyContext& ctx) {
   absl::MutexLock lock(&task.unsat_mu);
   if (task.unsat_result.has_value()) return *task.unsat_result;
@@ -185,7 +172,7 @@ v1::VerifierInfo SatVerifier::Info() const {
   return info;
 }
 
-absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> SatVerifier::Prepare(
+absl::StatusOr<std::unique_ptr<const PreparedSat>> SatVerifier::PrepareTask(
     const v1::Task& task) const {
   absl::StatusOr<v1::SatTask> sat = ResolveSatTask(task);
   if (!sat.ok()) return sat.status();
@@ -205,12 +192,11 @@ absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> SatVerifier::Prepare(
     return absl::InvalidArgumentError(absl::StrCat("sat: unknown format ", sat->format()));
   }
   if (!status.ok()) return status;
-  return std::unique_ptr<const sdk::PreparedTask>(std::move(prepared));
+  return std::unique_ptr<const PreparedSat>(std::move(prepared));
 }
 
-v1::SampleResult SatVerifier::Check(const sdk::PreparedTask& task, const v1::Sample& sample,
-                                    const sdk::VerifyContext& ctx) const {
-  const auto& prepared = static_cast<const PreparedSat&>(task);
+v1::SampleResult SatVerifier::CheckSample(const PreparedSat& prepared, const v1::Sample& sample,
+                                          const sdk::VerifyContext& ctx) const {
   const std::optional<std::string_view> capture = LastBoxed(sample.completion());
   if (!capture.has_value()) {
     v1::SampleResult result = Verdict(v1::NO_ANSWER, -1.0);

@@ -7,19 +7,39 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "verifiers/sat/dimacs.h"
+#include "verifiers/sat/saturn_formula.h"
+#include "verifiers/sat/unsat_check.h"
 #include "verifiers/sat/unsat_memo.h"
-#include "verifiers/sdk/verifier.h"
+#include "verifiers/sdk/typed_verifier.h"
 
 namespace arbiter::sat {
 
-class SatVerifier : public sdk::Verifier {
+// A parsed task: the formula in the form its format needs.
+struct PreparedSat : sdk::PreparedTask {
+  bool dimacs = false;
+  bool compat = false;
+  int k = 0;
+  absl::Duration unsat_budget;
+  SaturnFormula saturn;
+  CnfFormula cnf;
+  // The group's UNSAT claims share one solve: the first runs CaDiCaL under `unsat_mu`, the
+  // others wait and reuse its result (see unsat_memo.h for the process-wide level).
+  mutable absl::Mutex unsat_mu;
+  mutable std::optional<UnsatCheck> unsat_result ABSL_GUARDED_BY(unsat_mu);
+};
+
+class SatVerifier : public sdk::TypedVerifier<PreparedSat> {
  public:
   v1::VerifierInfo Info() const override;
-  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(
+  absl::StatusOr<std::unique_ptr<const PreparedSat>> PrepareTask(
       const v1::Task& task) const override;
-  v1::SampleResult Check(const sdk::PreparedTask& task, const v1::Sample& sample,
-                         const sdk::VerifyContext& ctx) const override;
+  v1::SampleResult CheckSample(const PreparedSat& task, const v1::Sample& sample,
+                               const sdk::VerifyContext& ctx) const override;
 
  private:
   mutable UnsatMemo unsat_memo_;

@@ -1,9 +1,11 @@
-// The example from verifier.h, compiled and run, plus the registry's contract.
+// The example from verifier.h (on TypedVerifier, typed_verifier.h), compiled and run, plus the
+// registry's contract.
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "verifiers/sdk/registry.h"
+#include "verifiers/sdk/typed_verifier.h"
 #include "verifiers/sdk/verifier.h"
 
 namespace arbiter::sdk {
@@ -14,7 +16,7 @@ struct Expected : PreparedTask {
   std::string text;
 };
 
-class ExactVerifier : public Verifier {
+class ExactVerifier : public TypedVerifier<Expected> {
  public:
   explicit ExactVerifier(std::string name = "exact") : name_(std::move(name)) {}
   v1::VerifierInfo Info() const override {
@@ -23,15 +25,15 @@ class ExactVerifier : public Verifier {
     info.set_version("1");
     return info;
   }
-  absl::StatusOr<std::unique_ptr<const PreparedTask>> Prepare(const v1::Task& task) const override {
+  absl::StatusOr<std::unique_ptr<const Expected>> PrepareTask(const v1::Task& task) const override {
     if (task.ground_truth().empty()) {
       return absl::InvalidArgumentError("exact: ground_truth is empty");
     }
     return std::make_unique<Expected>(task.ground_truth());
   }
-  v1::SampleResult Check(const PreparedTask& prepared, const v1::Sample& sample,
-                         const VerifyContext&) const override {
-    const bool ok = sample.completion() == static_cast<const Expected&>(prepared).text;
+  v1::SampleResult CheckSample(const Expected& prepared, const v1::Sample& sample,
+                               const VerifyContext&) const override {
+    const bool ok = sample.completion() == prepared.text;
     v1::SampleResult result;
     result.set_outcome(ok ? v1::CORRECT : v1::INCORRECT);
     result.set_score(ok ? 1.0 : 0.0);

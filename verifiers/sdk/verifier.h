@@ -18,9 +18,15 @@
 // Contract: `score` is finite; outcome is never OUTCOME_UNSPECIFIED. Verifiers are stateless and
 // thread-safe: one instance serves every request.
 //
-// Example (compiled as verifiers/sdk/example_test.cc):
+// Implement it through TypedVerifier<P> (typed_verifier.h), which takes and gives your own
+// PreparedTask type P so that no verifier downcasts. Example (compiled as
+// verifiers/sdk/example_test.cc):
 //
-//   class ExactVerifier : public arbiter::sdk::Verifier {
+//   struct Expected : arbiter::sdk::PreparedTask {
+//     explicit Expected(std::string t) : text(std::move(t)) {}
+//     std::string text;
+//   };
+//   class ExactVerifier : public arbiter::sdk::TypedVerifier<Expected> {
 //    public:
 //     arbiter::v1::VerifierInfo Info() const override {
 //       arbiter::v1::VerifierInfo info;
@@ -28,17 +34,17 @@
 //       info.set_version("1");
 //       return info;
 //     }
-//     absl::StatusOr<std::unique_ptr<const arbiter::sdk::PreparedTask>> Prepare(
+//     absl::StatusOr<std::unique_ptr<const Expected>> PrepareTask(
 //         const arbiter::v1::Task& task) const override {
 //       if (task.ground_truth().empty()) {
 //         return absl::InvalidArgumentError("exact: ground_truth is empty");
 //       }
 //       return std::make_unique<Expected>(task.ground_truth());
 //     }
-//     arbiter::v1::SampleResult Check(const arbiter::sdk::PreparedTask& prepared,
-//                                     const arbiter::v1::Sample& sample,
-//                                     const arbiter::sdk::VerifyContext&) const override {
-//       const bool ok = sample.completion() == static_cast<const Expected&>(prepared).text;
+//     arbiter::v1::SampleResult CheckSample(const Expected& prepared,
+//                                           const arbiter::v1::Sample& sample,
+//                                           const arbiter::sdk::VerifyContext&) const override {
+//       const bool ok = sample.completion() == prepared.text;
 //       arbiter::v1::SampleResult result;
 //       result.set_outcome(ok ? arbiter::v1::CORRECT : arbiter::v1::INCORRECT);
 //       result.set_score(ok ? 1.0 : 0.0);
