@@ -1,0 +1,50 @@
+#include "verifiers/math/compare.h"
+
+#include "gtest/gtest.h"
+#include "verifiers/math/latex_parser.h"
+
+namespace arbiter::math {
+namespace {
+
+bool Same(const char* gold, const char* pred) {
+  Budget budget(absl::Seconds(1), nullptr);
+  return Compare(*ParseAnswer(gold), *ParseAnswer(pred), {}, budget).equal;
+}
+
+TEST(Compare, ExactRationalsAndDecimals) {
+  EXPECT_TRUE(Same(R"(\frac{1}{2})", "0.5"));
+  EXPECT_TRUE(Same(R"(\frac{1}{7})", "0.142857"));
+  EXPECT_FALSE(Same(R"(\frac{1}{7})", "0.1428"));
+  EXPECT_FALSE(Same(R"(\pi)", "3.14"));
+  EXPECT_TRUE(Same(R"(\pi)", "3.1415926"));
+}
+
+TEST(Compare, SymbolicIdentities) {
+  EXPECT_TRUE(Same(R"(3\sqrt{3})", R"(\sqrt{27})"));
+  EXPECT_TRUE(Same(R"(\frac{\sqrt{2}}{2})", R"(\frac{1}{\sqrt{2}})"));
+  EXPECT_TRUE(Same(R"(\sin^2 x + \cos^2 x)", "1"));
+  EXPECT_FALSE(Same("x^2+1", "(x+1)^2"));
+}
+
+TEST(Compare, RelationsMatchOnTheirSolutionSet) {
+  EXPECT_TRUE(Same("y=-2x+5", "2x + y = 5"));
+  EXPECT_TRUE(Same("x < 3", "3 > x"));
+  EXPECT_FALSE(Same("x < 3", "x > 3"));
+  EXPECT_FALSE(Same("x < 3", "x <= 3"));
+  EXPECT_TRUE(Same("3", "x = 3"));
+  EXPECT_TRUE(Same("6", "a = 2 + 4 = 6"));
+}
+
+TEST(Compare, StructuresCompareByKind) {
+  EXPECT_TRUE(Same(R"(\{1, 2\})", R"(\{2, 1\})"));
+  EXPECT_FALSE(Same("(1, 2)", "(2, 1)"));
+  EXPECT_TRUE(Same("(1, 2)", "(1, 2)"));
+  EXPECT_FALSE(Same("[1, 2]", "[1, 2)"));
+  EXPECT_TRUE(Same(R"((-\infty, 1) \cup (2, \infty))", R"((2, \infty) \cup (-\infty, 1))"));
+  EXPECT_FALSE(Same(R"(\begin{pmatrix} 1 \\ 2 \end{pmatrix})", R"(\begin{pmatrix} 1 & 2 \end{pmatrix})"));
+}
+
+TEST(Compare, TextIsCaseInsensitive) { EXPECT_TRUE(Same(R"(\text{Evelyn})", R"(\text{EVELYN})")); }
+
+}  // namespace
+}  // namespace arbiter::math

@@ -1,0 +1,255 @@
+#include "verifiers/math/extract.h"
+
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "verifiers/sdk/utf8.h"
+
+namespace arbiter::math {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Content of the braced group opening at text[open] == '{'; nullopt if unclosed.
+std::optional<std::pair<size_t, size_t>> Braced(absl::string_view text, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      ++i;
+      continue;
+    }
+    if (text[i] == '{') ++depth;
+    if (text[i] == '}' && --depth == 0) return std::make_pair(open + 1, i);
+  }
+  return std::nullopt;
+}
+
+void Boxed(absl::string_view text, std::vector<Candidate>& out) {
+  for (absl::string_view macro : {"\\boxed", "\\fbox"}) {
+    size_t pos = 0;
+    while ((pos = text.find(macro, pos)) != absl::string_view::npos) {
+      size_t p = pos + macro.size();
+      pos = p;
+      while (p < text.size() && text[p] == ' ') ++p;
+      if (p < text.size() && text[p] == '{') {
+        auto span = Braced(text, p);
+        if (!span) continue;
+        out.push_back({std::string(text.substr(span->first, span->second - span->first)), 0,
+                       span->second + 1});
+      } else if (p < text.size() && p > pos) {  // `\boxed 5`
+        size_t q = p;
+        while (q < text.size() && !absl::ascii_isspace(text[q]) && text[q] != '$') ++q;
+        out.push_back({std::string(text.substr(p, q - p)), 0, q});
+      }
+    }
+  }
+}
+
+// A LaTeX environment starting at i: content [begin, end), match ends at `after`.
+struct Env {
+  size_t begin, end, after;
+};
+
+// Finds closing delimiters with memoised searches, so scanning a text full of unclosed openers
+// stays linear: a search from `from` reuses the previous result while it is still ahead.
+class Finder {
+ public:
+  explicit Finder(absl::string_view text) : text_(text) {}
+  size_t Find(absl::string_view needle, size_t from) {
+    Memo& m = memo_[Slot(needle)];
+    if (m.valid && m.from <= from && (m.pos == absl::string_view::npos || m.pos >= from)) {
+      return m.pos;
+    }
+    m = Memo{true, from, text_.find(needle, from)};
+    return m.pos;
+  }
+
+ private:
+  struct Memo {
+    bool valid = false;
+    size_t from = 0;
+    size_t pos = 0;
+  };
+  static int Slot(absl::string_view needle) {
+    if (needle == "$$") return 0;
+    if (needle == "\\]") return 1;
+    if (needle == "\\)") return 2;
+    if (needle == "$") return 3;
+    return 4;
+  }
+  absl::string_view text_;
+  Memo memo_[5];
+};
+
+std::optional<Env> EnvAt(absl::string_view text, size_t i, Finder& finder) {
+  auto close = [&](size_t from, absl::string_view closing, bool single_line) -> std::optional<Env> {
+    size_t j = finder.Find(closing, from);
+    if (j == from && closing == "$") j = finder.Find(closing, from + 1);  // `$$` is not `$ $`
+    if (j == absl::string_view::npos || j == from) return std::nullopt;
+    if (single_line && finder.Find("\n", from) < j) return std::nullopt;
+    return Env{from, j, j + closing.size()};
+  };
+  if (text.substr(i, 2) == "$$") return close(i + 2, "$$", false);
+  if (text.substr(i, 2) == "\\[") return close(i + 2, "\\]", false);
+  if (text.substr(i, 2) == "\\(") return close(i + 2, "\\)", true);
+  if (text[i] == '$' && (i == 0 || (text[i - 1] != '\\' && !IsDigit(text[i - 1])))) {
+    return close(i + 1, "$", true);
+  }
+  return std::nullopt;
+}
+
+// A bare number or simple expression starting at i (Math-Verify's expr/number regexes, loosely):
+// preceded by start, whitespace or '='; an optional currency sign; digits with separators and
+// operators; an optional percent.
+std::optional<Candidate> NumberAt(absl::string_view text, size_t i) {
+  if (i > 0) {
+    const char prev = text[i - 1];
+    if (!absl::ascii_isspace(prev) && prev != '=' && prev != '*' && prev != '$') return std::nullopt;
+    if (prev == '$' && i > 1 && !absl::ascii_isspace(text[i - 2]) && text[i - 2] != '=') {
+      return std::nullopt;
+    }
+  }
+  size_t p = i;
+  if (p < text.size() && text[p] == '-') ++p;
+  if (p < text.size() && text[p] == '(') ++p;
+  if (p >= text.size() || !(IsDigit(text[p]) || (text[p] == '.' && p + 1 < text.size() &&
+                                                 IsDigit(text[p + 1])))) {
+    return std::nullopt;
+  }
+  size_t q = p;
+  static constexpr absl::string_view kExprChars = "0123456789.+-*/^() ,";
+  while (q < text.size() && kExprChars.find(text[q]) != absl::string_view::npos) ++q;
+  // Trim trailing separators and unbalanced closers.
+  while (q > p && absl::string_view(" .,+-*/^(").find(text[q - 1]) != absl::string_view::npos) --q;
+  std::string s(text.substr(i, q - i));
+  int balance = 0;
+  for (char c : s) balance += c == '(' ? 1 : c == ')' ? -1 : 0;
+  while (balance < 0 && !s.empty() && s.back() == ')') s.pop_back(), ++balance;
+  if (balance != 0) return std::nullopt;
+  // A comma list of numbers is not one answer unless it is thousands separators.
+  if (s.find(", ") != std::string::npos) s = s.substr(s.rfind(", ") + 2);
+  Candidate c{s, 300, q};
+  size_t r = q;
+  while (r < text.size() && text[r] == ' ') ++r;
+  if (r < text.size() && text[r] == '%') c.percent = true;
+  if (absl::StartsWithIgnoreCase(text.substr(r), "percent")) c.percent = true;
+  return c;
+}
+
+void Plain(absl::string_view text, size_t from, size_t to, int priority,
+           std::vector<Candidate>& out, bool first_only) {
+  Finder finder(text);
+  for (size_t i = from; i < to && i < text.size(); ++i) {
+    if (std::optional<Env> env = EnvAt(text, i, finder)) {
+      std::string content(text.substr(env->begin, env->end - env->begin));
+      size_t after = env->after;
+      Candidate c{content, priority, after};
+      while (after < text.size() && text[after] == ' ') ++after;
+      if (text.substr(after, 2) == "\\%" || text.substr(after, 1) == "%") c.percent = true;
+      out.push_back(std::move(c));
+      if (first_only) return;
+      i = env->after - 1;
+      continue;
+    }
+    if (text.substr(i, 5) == "\\frac") {
+      size_t q = i + 5;
+      auto a = q < text.size() && text[q] == '{' ? Braced(text, q) : std::nullopt;
+      auto b = a && a->second + 1 < text.size() && text[a->second + 1] == '{'
+                   ? Braced(text, a->second + 1)
+                   : std::nullopt;
+      if (b) {
+        out.push_back({std::string(text.substr(i, b->second + 1 - i)), priority, b->second + 1});
+        if (first_only) return;
+        i = b->second;
+        continue;
+      }
+    }
+    if (std::optional<Candidate> n = NumberAt(text, i)) {
+      n->priority = priority;
+      const size_t end = n->end;
+      out.push_back(*std::move(n));
+      if (first_only) return;
+      i = end - 1;
+    }
+  }
+}
+
+// The last 16 occurrences of `needle`: anchors earlier than that never win over later ones in
+// practice, and bounding them keeps a text made of "answer answer ..." linear.
+std::vector<size_t> Occurrences(const std::string& haystack, std::string_view needle) {
+  std::vector<size_t> out;
+  size_t pos = haystack.size();
+  while (out.size() < 16 && pos > 0) {
+    pos = haystack.rfind(needle, pos - 1);
+    if (pos == std::string::npos) break;
+    out.push_back(pos);
+  }
+  return out;
+}
+
+void Anchored(absl::string_view text, std::vector<Candidate>& out) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  // "final answer is X. I hope" (0) and "final answer ... is X" (50).
+  for (size_t pos : Occurrences(lower, "final answer")) {
+    const size_t is = lower.find(" is", pos + 12);
+    if (is == std::string::npos || is > pos + 12 + 100) continue;
+    size_t start = is + 3;
+    if (start < text.size() && text[start] == ':') ++start;
+    const size_t hope = lower.find("i hope", start);
+    const size_t line_end = std::min(lower.find('\n', start), text.size());
+    if (hope != std::string::npos && hope < line_end && is == pos + 12) {
+      std::string x(absl::StripAsciiWhitespace(text.substr(start, hope - start)));
+      if (!x.empty() && x.back() == '.') x.pop_back();
+      out.push_back({x, 0, hope});
+    }
+    Plain(text, start, std::min(start + 200, text.size()), 50, out, /*first_only=*/true);
+  }
+  // "answer: ... X" (100) and "answer ... X" (200).
+  for (size_t pos : Occurrences(lower, "answer")) {
+    size_t start = pos + 6;
+    const bool colon = start < text.size() && text[start] == ':';
+    if (colon) ++start;
+    const size_t line_end = std::min(lower.find('\n', start), text.size());
+    const size_t eq = text.substr(start, std::min<size_t>(100, line_end - start)).rfind('=');
+    const size_t from = eq == absl::string_view::npos ? start : start + eq + 1;
+    Plain(text, from, std::min(from + 50, line_end), colon ? 100 : 200, out, true);
+  }
+}
+
+}  // namespace
+
+std::string LastBoxed(absl::string_view text, bool* found) {
+  std::vector<Candidate> boxes;
+  Boxed(text, boxes);
+  *found = !boxes.empty();
+  if (boxes.empty()) return "";
+  auto last = std::max_element(boxes.begin(), boxes.end(),
+                               [](const Candidate& a, const Candidate& b) { return a.end < b.end; });
+  return last->text;
+}
+
+std::vector<Candidate> FindCandidates(absl::string_view completion, size_t max_scan_bytes) {
+  const absl::string_view text = sdk::Utf8Suffix(completion, max_scan_bytes);
+  std::vector<Candidate> out;
+  Boxed(text, out);
+  Anchored(text, out);
+  Plain(text, 0, text.size(), 300, out, /*first_only=*/false);
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.priority != b.priority) return a.priority < b.priority;
+    return a.end > b.end;
+  });
+  // Bound the parse attempts: a 64 KiB garbage answer has thousands of numbers.
+  if (out.size() > 64) out.resize(64);
+  return out;
+}
+
+bool HasMathDelimiters(absl::string_view gold) {
+  return absl::StrContains(gold, "$") || absl::StrContains(gold, "\\(") ||
+         absl::StrContains(gold, "\\[") || absl::StrContains(gold, "\\boxed");
+}
+
+}  // namespace arbiter::math

@@ -1,0 +1,230 @@
+#include "verifiers/math/symbolic.h"
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "verifiers/beam/internal/ginac.h"
+#include "verifiers/beam/internal/ginac_lock.h"
+
+namespace arbiter::math {
+namespace {
+
+using GiNaC::ex;
+
+struct Converter {
+  const SymbolicLimits& limits;
+  Budget& budget;
+  std::map<std::string, GiNaC::symbol> symbols;
+  std::string cap;  // set when a cap was hit
+
+  ex Fail(std::string what) {
+    if (cap.empty()) cap = std::move(what);
+    return 0;
+  }
+
+  ex Number(const std::string& text) {
+    // Exact: digits chunk by chunk (GiNaC's string constructor reads "0.75" as a float).
+    GiNaC::numeric value = 0;
+    GiNaC::numeric scale = 1;
+    bool after_point = false;
+    size_t i = 0;
+    for (; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '.') {
+        after_point = true;
+        continue;
+      }
+      if (c == 'e' || c == 'E') break;
+      if (c < '0' || c > '9') continue;
+      value = value * 10 + (c - '0');
+      if (after_point) scale *= 10;
+    }
+    GiNaC::numeric result = value / scale;
+    if (!text.empty() && text[0] == '-') result = -result;
+    if (i < text.size()) {
+      const long exponent = std::strtol(text.c_str() + i + 1, nullptr, 10);
+      if (std::labs(exponent) > limits.max_exponent) return Fail("exponent height");
+      result *= GiNaC::pow(GiNaC::numeric(10), GiNaC::numeric(exponent));
+    }
+    return result;
+  }
+
+  // log2 of |value| of a constant subtree, roughly; 0 when not constant or unknown.
+  static double MagnitudeBits(const ex& v) {
+    if (!GiNaC::is_a<GiNaC::numeric>(v)) return 0;
+    const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(v);
+    if (n.is_zero()) return 0;
+    if (n.is_rational()) {
+      const double bits = std::max(GiNaC::numer(n).int_length(), GiNaC::denom(n).int_length());
+      return bits;
+    }
+    return 64;
+  }
+
+  ex Pow(const Expr& e) {
+    ex base = Convert(e.args[0]);
+    ex exponent = Convert(e.args[1]);
+    if (!cap.empty()) return 0;
+    if (GiNaC::is_a<GiNaC::numeric>(exponent)) {
+      const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(exponent);
+      if (!n.is_rational()) return GiNaC::pow(base, exponent);
+      const GiNaC::numeric num = GiNaC::abs(GiNaC::numer(n));
+      if (num > limits.max_exponent) return Fail("exponent height");
+      const double bits = MagnitudeBits(base) * num.to_double();
+      if (bits > limits.max_result_bits) return Fail("integer size");
+    } else if (GiNaC::is_a<GiNaC::numeric>(base) && !base.is_zero() && base != 1 && base != -1) {
+      return Fail("exponent height");  // a symbolic exponent on a number: 2^{2^x} ...
+    }
+    return GiNaC::pow(base, exponent);
+  }
+
+  ex Function(const Expr& e) {
+    std::vector<ex> args;
+    for (const Expr& a : e.args) args.push_back(Convert(a));
+    if (args.empty() || !cap.empty()) return 0;
+    const std::string& f = e.text;
+    const ex& x = args[0];
+    if (f == "sqrt") return GiNaC::sqrt(x);
+    if (f == "sin") return GiNaC::sin(x);
+    if (f == "cos") return GiNaC::cos(x);
+    if (f == "tan") return GiNaC::tan(x);
+    if (f == "cot") return 1 / GiNaC::tan(x);
+    if (f == "sec") return 1 / GiNaC::cos(x);
+    if (f == "csc") return 1 / GiNaC::sin(x);
+    if (f == "ln" || f == "log") return GiNaC::log(x);
+    if (f == "log10") return GiNaC::log(x) / GiNaC::log(ex(10));
+    if (f == "exp") return GiNaC::exp(x);
+    if (f == "abs") return GiNaC::abs(x);
+    if (f == "arcsin") return GiNaC::asin(x);
+    if (f == "arccos") return GiNaC::acos(x);
+    if (f == "arctan") return GiNaC::atan(x);
+    if (f == "sinh") return GiNaC::sinh(x);
+    if (f == "cosh") return GiNaC::cosh(x);
+    if (f == "tanh") return GiNaC::tanh(x);
+    if (f == "binom" && args.size() == 2) return GiNaC::binomial(args[0], args[1]);
+    return Fail(absl::StrCat("unsupported function ", f));
+  }
+
+  ex Convert(const Expr& e) {
+    if (!budget.Step()) return Fail("cpu budget");
+    if (!cap.empty()) return 0;
+    switch (e.op) {
+      case Op::kNumber:
+        return Number(e.text);
+      case Op::kSymbol: {
+        auto it = symbols.find(e.text);
+        if (it == symbols.end()) it = symbols.emplace(e.text, GiNaC::symbol(e.text)).first;
+        return it->second;
+      }
+      case Op::kConstant:
+        if (e.text == "pi") return GiNaC::Pi;
+        if (e.text == "e") return GiNaC::exp(ex(1));
+        if (e.text == "i") return GiNaC::I;
+        return Fail("infinity");
+      case Op::kNeg:
+        return -Convert(e.args[0]);
+      case Op::kAdd: {
+        ex acc = 0;
+        for (const Expr& a : e.args) acc += Convert(a);
+        return acc;
+      }
+      case Op::kMul: {
+        ex acc = 1;
+        for (const Expr& a : e.args) acc *= Convert(a);
+        return acc;
+      }
+      case Op::kPow:
+        return Pow(e);
+      case Op::kFunction:
+        return Function(e);
+      case Op::kFactorial: {
+        ex n = Convert(e.args[0]);
+        if (GiNaC::is_a<GiNaC::numeric>(n) && GiNaC::ex_to<GiNaC::numeric>(n).is_integer() &&
+            GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(n)) > limits.max_factorial) {
+          return Fail("factorial argument");
+        }
+        return GiNaC::factorial(n);
+      }
+      default:
+        return Fail("structure in a scalar");
+    }
+  }
+};
+
+SymbolicResult Capped(const std::string& cap) {
+  return {SymbolicResult::Kind::kCapExceeded, absl::StrCat("answer exceeds the ", cap, " cap")};
+}
+
+// |diff| at three rational points with 50 digits, relative to the sides' size.
+bool VanishesAtPoints(const ex& diff, const ex& scale, const std::map<std::string, GiNaC::symbol>& s) {
+  static const int kNumerators[3][4] = {{13, 17, 19, 23}, {29, 31, 37, 41}, {43, 47, 53, 59}};
+  for (int p = 0; p < 3; ++p) {
+    GiNaC::exmap at;
+    int k = 0;
+    for (const auto& [name, sym] : s) {
+      at[sym] = GiNaC::numeric(kNumerators[p][k % 4] + 6 * (k / 4), 11);
+      ++k;
+    }
+    const ex d = diff.subs(at).evalf();
+    const ex m = scale.subs(at).evalf();
+    if (!GiNaC::is_a<GiNaC::numeric>(d) || !GiNaC::is_a<GiNaC::numeric>(m)) return false;
+    const double dv = GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(d)).to_double();
+    const double mv = GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(m)).to_double();
+    if (!(dv <= 1e-35 * std::max(1.0, mv))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
+                             const SymbolicLimits& limits) {
+  absl::MutexLock lock(&beam::internal::GinacMutex());
+  try {
+    Converter c{limits, budget, {}, {}};
+    ex ea = c.Convert(a);
+    ex eb = c.Convert(b);
+    if (!c.cap.empty()) return Capped(c.cap);
+    ex diff = GiNaC::normal((ea - eb).expand());
+    if (diff.is_zero()) return {SymbolicResult::Kind::kEqual, "symbolic"};
+    if (GiNaC::is_a<GiNaC::numeric>(diff) && GiNaC::ex_to<GiNaC::numeric>(diff).is_rational()) {
+      return {SymbolicResult::Kind::kDifferent, "exact"};
+    }
+    const int saved = GiNaC::Digits;
+    GiNaC::Digits = 50;
+    const bool vanishes = VanishesAtPoints(diff, GiNaC::abs(ea) + GiNaC::abs(eb), c.symbols);
+    GiNaC::Digits = saved;
+    return vanishes ? SymbolicResult{SymbolicResult::Kind::kEqual, "symbolic-50-digits"}
+                    : SymbolicResult{SymbolicResult::Kind::kDifferent, "symbolic"};
+  } catch (const std::exception& e) {
+    return {SymbolicResult::Kind::kUnknown, absl::StrCat("GiNaC: ", e.what())};
+  }
+}
+
+SymbolicResult SymbolicProportional(const Expr& a, const Expr& b, int* sign, Budget& budget,
+                                    const SymbolicLimits& limits) {
+  absl::MutexLock lock(&beam::internal::GinacMutex());
+  try {
+    Converter c{limits, budget, {}, {}};
+    ex ea = c.Convert(a);
+    ex eb = c.Convert(b);
+    if (!c.cap.empty()) return Capped(c.cap);
+    if (eb.is_zero()) return {SymbolicResult::Kind::kDifferent, "zero"};
+    ex q = GiNaC::normal(ea.expand() / eb.expand());
+    if (GiNaC::is_a<GiNaC::numeric>(q) && !q.is_zero() &&
+        GiNaC::ex_to<GiNaC::numeric>(q).is_real()) {
+      *sign = GiNaC::ex_to<GiNaC::numeric>(q).is_positive() ? 1 : -1;
+      return {SymbolicResult::Kind::kEqual, "symbolic"};
+    }
+    return {SymbolicResult::Kind::kDifferent, "symbolic"};
+  } catch (const std::exception& e) {
+    return {SymbolicResult::Kind::kUnknown, absl::StrCat("GiNaC: ", e.what())};
+  }
+}
+
+}  // namespace arbiter::math
