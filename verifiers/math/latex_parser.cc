@@ -108,6 +108,11 @@ class Parser {
     std::vector<Expr> sides;
     std::string op;
     sides.push_back(Sum());
+    // `x \in [1, 2]`: the set is the answer.
+    if (IsCommand("in") && sides[0].op == Op::kSymbol) {
+      ++pos_;
+      return Sum();
+    }
     while (status_.ok()) {
       const Token& t = Peek();
       if (t.kind != Kind::kChar) break;

@@ -20,10 +20,10 @@ namespace arbiter::math {
 
 class MathVerifier : public sdk::Verifier {
  public:
-  v1::VerifierInfo Info() const override;
+  arbiter::v1::VerifierInfo Info() const override;
   absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(
-      const v1::Task& task) const override;
-  v1::SampleResult Check(const sdk::PreparedTask& task, const v1::Sample& sample,
+      const arbiter::v1::Task& task) const override;
+  arbiter::v1::SampleResult Check(const sdk::PreparedTask& task, const arbiter::v1::Sample& sample,
                          const sdk::VerifyContext& ctx) const override;
 };
 
