@@ -46,9 +46,10 @@ bool Close(Complex a, Complex b, double tol) {
 
 Comparison ScalarEqual(const Expr& a, const Expr& b, const CompareOptions& o, Budget& budget) {
   if (HasInfinity(a) || HasInfinity(b)) return Result(ToString(a) == ToString(b), "structure");
+  // (Complex surds have no real double: `*ea == *eb` below decides them exactly.)
   const bool decimal = HasDecimal(a) || HasDecimal(b);
-  std::optional<Rational> ea = ExactValue(a, budget);
-  std::optional<Rational> eb = ExactValue(b, budget);
+  std::optional<Surd> ea = ExactValue(a, budget);
+  std::optional<Surd> eb = ExactValue(b, budget);
   if (ea && eb) {
     if (*ea == *eb) return Result(true, "exact");
     if (decimal) {
@@ -70,6 +71,24 @@ Comparison ScalarEqual(const Expr& a, const Expr& b, const CompareOptions& o, Bu
     const bool finite = std::isfinite(va.real()) && std::isfinite(va.imag()) &&
                         std::isfinite(vb.real()) && std::isfinite(vb.imag());
     if (finite && !Close(va, vb, 1e-6)) return Result(false, "numeric");
+  }
+  // Random-point identity testing with exact arithmetic (Schwartz-Zippel): polynomials and
+  // rational functions over Q(√m) agree at four pseudo-random integer points only if they are
+  // identical, up to a probability of (degree / 10^4)^4. A point where they differ exactly is a
+  // proof of inequality. Lock-free; GiNaC only when a side leaves the exact field.
+  {
+    bool all_exact = true;
+    for (int p = 0; p < 4 && all_exact; ++p) {
+      const Point point{p};
+      std::optional<Surd> va = ExactValue(a, budget, &point);
+      std::optional<Surd> vb = ExactValue(b, budget, &point);
+      if (!va || !vb) {
+        all_exact = false;
+      } else if (!(*va == *vb)) {
+        return Result(false, "exact-points");
+      }
+    }
+    if (all_exact) return Result(true, "exact-points");
   }
   if (budget.Exceeded()) return {false, "cap: cpu budget", true};
   return FromSymbolic(SymbolicEqual(a, b, budget));
@@ -113,6 +132,28 @@ Comparison RelationEqual(const Expr& a, const Expr& b, const CompareOptions& o, 
     ratio = r;
   }
   (void)o;
+  // Exact ratios at four points (see ScalarEqual): equal non-zero ratios mean proportional.
+  std::optional<Surd> first;
+  bool all_exact = true;
+  for (int p = 0; p < 4 && all_exact; ++p) {
+    const Point point{p};
+    std::optional<Surd> va = ExactValue(da, budget, &point);
+    std::optional<Surd> vb = ExactValue(db, budget, &point);
+    std::optional<Surd> inv = vb ? Inverse(*vb) : std::nullopt;
+    std::optional<Surd> r = va && inv ? Mul(*va, *inv) : std::nullopt;
+    if (!r || r->IsRational() == false || r->a.num == 0) {
+      all_exact = false;
+    } else if (first && !(*first == *r)) {
+      return Result(false, "exact-points");
+    } else {
+      first = r;
+    }
+  }
+  if (all_exact && first) {
+    const bool positive = first->a.num > 0;
+    if (op_a != "=" && op_a != "!=" && !positive) return Result(false, "exact-points");
+    return Result(true, "exact-points");
+  }
   int sign = 0;
   Comparison c = FromSymbolic(SymbolicProportional(da, db, &sign, budget));
   if (c.equal && op_a != "=" && op_a != "!=" && sign < 0) return Result(false, "symbolic");

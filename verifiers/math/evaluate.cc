@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
 namespace arbiter::math {
@@ -22,48 +23,71 @@ namespace {
 
 using Complex = std::complex<double>;
 
-std::optional<Rational> ExactPow(const Expr& e, Budget& budget) {
-  std::optional<Rational> base = ExactValue(e.args[0], budget);
-  std::optional<Rational> exp = ExactValue(e.args[1], budget);
-  if (!base || !exp) return std::nullopt;
-  if (exp->den == 1) return PowInt(*base, exp->num);
-  // Rational exponent p/q: exact only when the q-th root is rational.
-  if (exp->den > 64) return std::nullopt;
-  if (base->num < 0) return std::nullopt;
-  std::optional<Rational> root = RootExact(*base, static_cast<int>(exp->den));
-  if (!root) return std::nullopt;
-  return PowInt(*root, exp->num);
+__int128 ExactSymbolValue(const std::string& name, int index) {
+  return 100 + static_cast<__int128>(absl::HashOf(name, index, 0x5eed) % 10000);
 }
 
-std::optional<Rational> ExactFunction(const Expr& e, Budget& budget) {
+std::optional<Surd> ExactPow(const Expr& e, Budget& budget, const Point* point) {
+  std::optional<Surd> base = ExactValue(e.args[0], budget, point);
+  std::optional<Surd> exp = ExactValue(e.args[1], budget, point);
+  if (!base || !exp || !exp->IsRational()) return std::nullopt;
+  const Rational& x = exp->a;
+  if (x.den == 1) return PowInt(*base, x.num);
+  if (!base->IsRational() || base->a.num < 0) return std::nullopt;
+  if (x.den == 2) {
+    std::optional<Surd> root = SqrtOf(base->a);
+    if (!root) return std::nullopt;
+    return PowInt(*root, x.num);
+  }
+  if (x.den > 64) return std::nullopt;
+  std::optional<Rational> root = RootExact(base->a, static_cast<int>(x.den));
+  if (!root) return std::nullopt;
+  std::optional<Rational> r = PowInt(*root, x.num);
+  if (!r) return std::nullopt;
+  return Surd::Of(*r);
+}
+
+std::optional<Surd> ExactFunction(const Expr& e, Budget& budget, const Point* point) {
   if (e.args.size() != 1) return std::nullopt;
-  std::optional<Rational> arg = ExactValue(e.args[0], budget);
+  std::optional<Surd> arg = ExactValue(e.args[0], budget, point);
   if (!arg) return std::nullopt;
   if (e.text == "sqrt") {
-    if (arg->num < 0) return std::nullopt;
-    return RootExact(*arg, 2);
+    if (!arg->IsRational()) return std::nullopt;
+    return SqrtOf(arg->a);
   }
-  if (e.text == "abs") return arg->num < 0 ? Negate(*arg) : *arg;
+  if (e.text == "abs") return arg->ToDouble() < 0 ? Negate(*arg) : *arg;
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<Rational> ExactValue(const Expr& e, Budget& budget) {
+std::optional<Surd> ExactValue(const Expr& e, Budget& budget, const Point* point) {
   if (!budget.Step()) return std::nullopt;
   switch (e.op) {
-    case Op::kNumber:
-      return ParseDecimal(e.text);
+    case Op::kNumber: {
+      std::optional<Rational> r = ParseDecimal(e.text);
+      if (!r) return std::nullopt;
+      return Surd::Of(*r);
+    }
+    case Op::kSymbol:
+      if (point == nullptr) return std::nullopt;
+      return Surd::Of(Rational{ExactSymbolValue(e.text, point->index), 1});
+    case Op::kConstant:
+      // i is algebraic: exactly √-1. π and e are transcendental, so an identity that holds with
+      // them as independent indeterminates holds for their values: at a point they are symbols.
+      if (e.text == "i") return Surd{Rational{0, 1}, Rational{1, 1}, -1};
+      if (point == nullptr || e.text == "inf") return std::nullopt;
+      return Surd::Of(Rational{ExactSymbolValue(absl::StrCat("\\", e.text), point->index), 1});
     case Op::kNeg: {
-      std::optional<Rational> v = ExactValue(e.args[0], budget);
+      std::optional<Surd> v = ExactValue(e.args[0], budget, point);
       if (!v) return std::nullopt;
       return Negate(*v);
     }
     case Op::kAdd:
     case Op::kMul: {
-      std::optional<Rational> acc = e.op == Op::kAdd ? Rational{0, 1} : Rational{1, 1};
+      std::optional<Surd> acc = Surd::Of(Rational{e.op == Op::kAdd ? 0 : 1, 1});
       for (const Expr& a : e.args) {
-        std::optional<Rational> v = ExactValue(a, budget);
+        std::optional<Surd> v = ExactValue(a, budget, point);
         if (!v) return std::nullopt;
         acc = e.op == Op::kAdd ? Add(*acc, *v) : Mul(*acc, *v);
         if (!acc) return std::nullopt;
@@ -71,15 +95,17 @@ std::optional<Rational> ExactValue(const Expr& e, Budget& budget) {
       return acc;
     }
     case Op::kPow:
-      return ExactPow(e, budget);
+      return ExactPow(e, budget, point);
     case Op::kFunction:
-      return ExactFunction(e, budget);
+      return ExactFunction(e, budget, point);
     case Op::kFactorial: {
-      std::optional<Rational> n = ExactValue(e.args[0], budget);
-      if (!n || n->den != 1 || n->num < 0 || n->num > 33) return std::nullopt;
+      std::optional<Surd> n = ExactValue(e.args[0], budget, point);
+      if (!n || !n->IsRational() || n->a.den != 1 || n->a.num < 0 || n->a.num > 33) {
+        return std::nullopt;
+      }
       Rational acc{1, 1};
-      for (__int128 k = 2; k <= n->num; ++k) acc.num *= k;
-      return acc;
+      for (__int128 k = 2; k <= n->a.num; ++k) acc.num *= k;
+      return Surd::Of(acc);
     }
     default:
       return std::nullopt;

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "verifiers/math/expr.h"
 #include "verifiers/math/rational.h"
+#include "verifiers/math/surd.h"
 #include "verifiers/sdk/verify_context.h"
 
 namespace arbiter::math {
@@ -33,14 +34,16 @@ class Budget {
   bool exceeded_ = false;
 };
 
-// The exact value of a constant rational expression; nullopt when it has symbols, irrational
-// parts, or overflows 128 bits.
-std::optional<Rational> ExactValue(const Expr& e, Budget& budget);
-
-// Values assigned to symbols at one sample point (by name).
+// Values assigned to symbols at one sample point: a distinct deterministic value per symbol name
+// and index 0, 1, 2, ... (numeric: reals in 1.1..2.9; exact: integers in 100..10099).
 struct Point {
-  int index = 0;  // 0, 1, 2 ...: a distinct deterministic value per symbol and index
+  int index = 0;
 };
+
+// The exact value of an expression in Q(√m) (surd.h); nullopt when it has symbols (and no
+// point is given), leaves the field (π, two radicands, logs), or overflows 128 bits. With a
+// point, symbols take that point's exact integer values: random-point identity testing.
+std::optional<Surd> ExactValue(const Expr& e, Budget& budget, const Point* point = nullptr);
 std::complex<double> NumericValue(const Expr& e, const Point& point, Budget& budget);
 
 // True when the tree has no symbols (a constant).

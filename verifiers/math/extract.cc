@@ -248,7 +248,11 @@ std::vector<Candidate> FindCandidates(absl::string_view completion, size_t max_s
 }
 
 bool HasMathDelimiters(absl::string_view gold) {
-  return absl::StrContains(gold, "$") || absl::StrContains(gold, "\\(") ||
+  bool dollar = false;  // an unescaped `$` (`\$5` is a price, not math mode)
+  for (size_t i = 0; i < gold.size() && !dollar; ++i) {
+    dollar = gold[i] == '$' && (i == 0 || gold[i - 1] != '\\');
+  }
+  return dollar || absl::StrContains(gold, "\\(") ||
          absl::StrContains(gold, "\\[") || absl::StrContains(gold, "\\boxed");
 }
 

@@ -1,11 +1,19 @@
 // In-process throughput of the math verifier (Check only; tasks prepared once) on a mixed set
 // of items shaped like MATH/GSM8K answers, on 1 and 2 threads. See bench/results/math.md.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "nlohmann/json.hpp"
 #include "verifiers/math/math_verifier.h"
+#include "verifiers/math/symbolic.h"
 
 namespace {
 
@@ -14,30 +22,28 @@ struct Item {
   std::string completion;
 };
 
-// The same items as bench/math_items.jsonl (the Math-Verify side of the comparison).
+// The differential corpus (verifiers/math/testdata/bench_items.jsonl, written by
+// differential/generate_corpus.py): the same items bench/math_mathverify_timing.py times
+// Math-Verify on.
 const std::vector<Item>& Items() {
-  static const auto* items = new std::vector<Item>{
-      {"\\frac{3}{4}", "So the probability is $\\boxed{\\frac{3}{4}}$."},
-      {"\\frac{3}{4}", "Thus the answer is $\\boxed{0.75}$."},
-      {"\\frac{3}{4}", "Thus the answer is $\\boxed{\\frac{4}{3}}$."},
-      {"3\\sqrt{3}", "The height is $\\boxed{\\sqrt{27}}$."},
-      {"(2,-1)", "The lines meet at $\\boxed{(2, -1)}$."},
-      {"[3,\\infty)", "The domain is $\\boxed{[3, \\infty)}$."},
-      {"15\\%", "The discount is $\\boxed{15\\%}$."},
-      {"12", "The perimeter is $\\boxed{12\\text{ cm}}$."},
-      {"x^2-1", "Factoring, the product is $\\boxed{(x-1)(x+1)}$."},
-      {"1250", "The total cost is $\\boxed{1,250}$ dollars."},
-      {"7", "<think>\nMaybe 5?\n</think>\n\nThere are $\\boxed{7}$ arrangements."},
-      {"18", "Janet has 16 - 3 - 4 = 9 eggs, sold at $2 each: 9 * 2 = 18. The answer is 18."},
-      {"025", "Hence $m+n = \\boxed{25}$."},
-      {"142.0", "The answer is $\\boxed{142}$."},
-      {"-4", "The minimum value is $\\boxed{4}$."},
-      {"\\frac{1}{7}", "As a decimal this is $\\boxed{0.142857}$."},
-      {"y=-2x+5", "The tangent line is $\\boxed{y = 5 - 2x}$."},
-      {"\\pi", "The area is approximately $\\boxed{3.14}$."},
-      {"34", "We compute carefully and get $\\boxed{34}$."},
-      {"\\text{Evelyn}", "So the winner is $\\boxed{\\text{Evelyn}}$."},
-  };
+  static const auto* items = [] {
+    auto* out = new std::vector<Item>;
+    const char* root = std::getenv("ARBITER_SOURCE_DIR");
+    const std::string path = std::string(root != nullptr ? root : ".") +
+                             "/verifiers/math/testdata/bench_items.jsonl";
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded()) continue;
+      out->push_back({j.value("gold", ""), j.value("completion", "")});
+    }
+    if (out->empty()) {
+      std::fprintf(stderr, "no items at %s (set ARBITER_SOURCE_DIR)\n", path.c_str());
+      std::exit(1);
+    }
+    return out;
+  }();
   return *items;
 }
 
@@ -50,7 +56,8 @@ void BM_MathCheck(benchmark::State& state) {
     task.set_ground_truth(item.gold);
     arbiter::v1::Sample sample;
     sample.set_completion(item.completion);
-    prepared.emplace_back(*verifier->Prepare(task), sample);
+    auto ready = verifier->Prepare(task);
+    if (ready.ok()) prepared.emplace_back(*std::move(ready), sample);
   }
   size_t i = static_cast<size_t>(state.thread_index());
   for (auto _ : state) {
@@ -86,6 +93,82 @@ void BM_MathCheckSymbolic(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_MathCheckSymbolic)->Threads(1)->Threads(2)->UseRealTime();
+
+// Scaling, measured unambiguously: state.range(0) threads each check 2,000 items of the mixed set;
+// the iteration's time is the wall time until all are done; items/s = total items / wall time.
+void BM_MathScaling(benchmark::State& state) {
+  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
+  std::vector<std::pair<std::unique_ptr<const arbiter::sdk::PreparedTask>, arbiter::v1::Sample>>
+      prepared;
+  for (const Item& item : Items()) {
+    arbiter::v1::Task task;
+    task.set_ground_truth(item.gold);
+    arbiter::v1::Sample sample;
+    sample.set_completion(item.completion);
+    auto ready = verifier->Prepare(task);
+    if (ready.ok()) prepared.emplace_back(*std::move(ready), sample);
+  }
+  const int threads = static_cast<int>(state.range(0));
+  constexpr int kPerThread = 2000;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&prepared, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          const auto& [task, sample] = prepared[(i + t) % prepared.size()];
+          benchmark::DoNotOptimize(verifier->Check(*task, sample, {}));
+        }
+      });
+    }
+    for (std::thread& th : pool) th.join();
+    state.SetIterationTime(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  state.SetItemsProcessed(state.iterations() * threads * kPerThread);
+}
+BENCHMARK(BM_MathScaling)->Arg(1)->Arg(2)->UseManualTime();
+
+// Per-item latency distribution on one thread over every item (Check only): p50/p99/max in µs.
+void BM_MathLatency(benchmark::State& state) {
+  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
+  std::vector<std::pair<std::unique_ptr<const arbiter::sdk::PreparedTask>, arbiter::v1::Sample>>
+      prepared;
+  for (const Item& item : Items()) {
+    arbiter::v1::Task task;
+    task.set_ground_truth(item.gold);
+    arbiter::v1::Sample sample;
+    sample.set_completion(item.completion);
+    auto ready = verifier->Prepare(task);
+    if (ready.ok()) prepared.emplace_back(*std::move(ready), sample);
+  }
+  std::vector<double> us;
+  const arbiter::math::SymbolicStats before = arbiter::math::GetSymbolicStats();
+  for (auto _ : state) {
+    for (const auto& [task, sample] : prepared) {
+      const auto start = std::chrono::steady_clock::now();
+      benchmark::DoNotOptimize(verifier->Check(*task, sample, {}));
+      us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() -
+                                                             start)
+                       .count());
+    }
+  }
+  const arbiter::math::SymbolicStats after = arbiter::math::GetSymbolicStats();
+  double total_us = 0;
+  for (double u : us) total_us += u;
+  // The serial fraction: share of Check time spent holding the GiNaC lock (Amdahl's s), and the
+  // share of items that took it.
+  state.counters["ginac_time_share"] =
+      static_cast<double>(after.locked_nanos - before.locked_nanos) / 1000.0 / total_us;
+  state.counters["ginac_item_share"] =
+      static_cast<double>(after.calls - before.calls) / static_cast<double>(us.size());
+  std::sort(us.begin(), us.end());
+  state.counters["p50_us"] = us[us.size() / 2];
+  state.counters["p99_us"] = us[us.size() * 99 / 100];
+  state.counters["max_us"] = us.back();
+  state.SetItemsProcessed(static_cast<int64_t>(us.size()));
+}
+BENCHMARK(BM_MathLatency)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

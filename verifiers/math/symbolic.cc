@@ -1,5 +1,7 @@
 #include "verifiers/math/symbolic.h"
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -156,6 +158,26 @@ struct Converter {
   }
 };
 
+std::atomic<uint64_t> g_calls{0};
+std::atomic<uint64_t> g_locked_nanos{0};
+
+// Holds the GiNaC lock for its lifetime and accounts the time held.
+class TimedGinacLock {
+ public:
+  TimedGinacLock() : lock_(&beam::internal::GinacMutex()), start_(std::chrono::steady_clock::now()) {}
+  ~TimedGinacLock() {
+    g_calls.fetch_add(1, std::memory_order_relaxed);
+    g_locked_nanos.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                       std::chrono::steady_clock::now() - start_)
+                                                       .count()),
+                             std::memory_order_relaxed);
+  }
+
+ private:
+  absl::MutexLock lock_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 SymbolicResult Capped(const std::string& cap) {
   return {SymbolicResult::Kind::kCapExceeded, absl::StrCat("answer exceeds the ", cap, " cap")};
 }
@@ -182,9 +204,13 @@ bool VanishesAtPoints(const ex& diff, const ex& scale, const std::map<std::strin
 
 }  // namespace
 
+SymbolicStats GetSymbolicStats() {
+  return {g_calls.load(std::memory_order_relaxed), g_locked_nanos.load(std::memory_order_relaxed)};
+}
+
 SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
                              const SymbolicLimits& limits) {
-  absl::MutexLock lock(&beam::internal::GinacMutex());
+  TimedGinacLock lock;
   try {
     Converter c{limits, budget, {}, {}};
     ex ea = c.Convert(a);
@@ -208,7 +234,7 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
 
 SymbolicResult SymbolicProportional(const Expr& a, const Expr& b, int* sign, Budget& budget,
                                     const SymbolicLimits& limits) {
-  absl::MutexLock lock(&beam::internal::GinacMutex());
+  TimedGinacLock lock;
   try {
     Converter c{limits, budget, {}, {}};
     ex ea = c.Convert(a);

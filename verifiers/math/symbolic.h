@@ -14,6 +14,7 @@
 // ginac_lock.h). Callers need no lock.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -41,5 +42,13 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
 // `y = 5 - 2x` and `2x + y - 5 = 0` describe the same line.
 SymbolicResult SymbolicProportional(const Expr& a, const Expr& b, int* sign, Budget& budget,
                                     const SymbolicLimits& limits = {});
+
+// Process-wide counters of the symbolic path: calls and nanoseconds spent holding the GiNaC lock
+// (the serial part of the verifier; benchmarks report it). Relaxed atomics; thread-safe.
+struct SymbolicStats {
+  uint64_t calls = 0;
+  uint64_t locked_nanos = 0;
+};
+SymbolicStats GetSymbolicStats();
 
 }  // namespace arbiter::math
