@@ -178,8 +178,8 @@ Comparison Unordered(const std::vector<Expr>& a, const std::vector<Expr>& b,
   return Result(true, "structure");
 }
 
-Comparison Ordered(const std::vector<Expr>& a, const std::vector<Expr>& b,
-                   const CompareOptions& o, Budget& budget) {
+Comparison Ordered(const std::vector<Expr>& a, const std::vector<Expr>& b, const CompareOptions& o,
+                   Budget& budget) {
   if (a.size() != b.size()) return Result(false, "structure");
   Comparison last = Result(true, "structure");
   for (size_t i = 0; i < a.size(); ++i) {
@@ -233,8 +233,8 @@ Comparison Compare(const Expr& gold_in, const Expr& pred_in, const CompareOption
   }
   if (IsScalar(gold) && IsScalar(pred)) return ScalarEqual(gold, pred, o, budget);
   if (IsList(gold) && IsList(pred)) {
-    const bool ordered = gold.op == Op::kTuple && pred.op == Op::kTuple && gold.text.empty() &&
-                         pred.text.empty();
+    const bool ordered =
+        gold.op == Op::kTuple && pred.op == Op::kTuple && gold.text.empty() && pred.text.empty();
     return ordered ? Ordered(gold.args, pred.args, o, budget)
                    : Unordered(gold.args, pred.args, o, budget);
   }

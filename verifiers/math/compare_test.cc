@@ -41,7 +41,8 @@ TEST(Compare, StructuresCompareByKind) {
   EXPECT_TRUE(Same("(1, 2)", "(1, 2)"));
   EXPECT_FALSE(Same("[1, 2]", "[1, 2)"));
   EXPECT_TRUE(Same(R"((-\infty, 1) \cup (2, \infty))", R"((2, \infty) \cup (-\infty, 1))"));
-  EXPECT_FALSE(Same(R"(\begin{pmatrix} 1 \\ 2 \end{pmatrix})", R"(\begin{pmatrix} 1 & 2 \end{pmatrix})"));
+  EXPECT_FALSE(
+      Same(R"(\begin{pmatrix} 1 \\ 2 \end{pmatrix})", R"(\begin{pmatrix} 1 & 2 \end{pmatrix})"));
 }
 
 TEST(Compare, TextIsCaseInsensitive) { EXPECT_TRUE(Same(R"(\text{Evelyn})", R"(\text{EVELYN})")); }

@@ -68,7 +68,8 @@ std::string ToString(const Expr& e) {
     case Op::kSet:
       return absl::StrCat("{", Join(e.args, ", "), "}");
     case Op::kInterval:
-      return absl::StrCat(e.left_closed ? "[" : "(", Join(e.args, ", "), e.right_closed ? "]" : ")");
+      return absl::StrCat(e.left_closed ? "[" : "(", Join(e.args, ", "),
+                          e.right_closed ? "]" : ")");
     case Op::kUnion:
       return Join(e.args, " U ");
     case Op::kMatrix: {

@@ -108,7 +108,8 @@ std::optional<Env> EnvAt(absl::string_view text, size_t i, Finder& finder) {
 std::optional<Candidate> NumberAt(absl::string_view text, size_t i) {
   if (i > 0) {
     const char prev = text[i - 1];
-    if (!absl::ascii_isspace(prev) && prev != '=' && prev != '*' && prev != '$') return std::nullopt;
+    if (!absl::ascii_isspace(prev) && prev != '=' && prev != '*' && prev != '$')
+      return std::nullopt;
     if (prev == '$' && i > 1 && !absl::ascii_isspace(text[i - 2]) && text[i - 2] != '=') {
       return std::nullopt;
     }
@@ -116,8 +117,8 @@ std::optional<Candidate> NumberAt(absl::string_view text, size_t i) {
   size_t p = i;
   if (p < text.size() && text[p] == '-') ++p;
   if (p < text.size() && text[p] == '(') ++p;
-  if (p >= text.size() || !(IsDigit(text[p]) || (text[p] == '.' && p + 1 < text.size() &&
-                                                 IsDigit(text[p + 1])))) {
+  if (p >= text.size() ||
+      !(IsDigit(text[p]) || (text[p] == '.' && p + 1 < text.size() && IsDigit(text[p + 1])))) {
     return std::nullopt;
   }
   size_t q = p;
@@ -227,8 +228,9 @@ std::string LastBoxed(absl::string_view text, bool* found) {
   Boxed(text, boxes);
   *found = !boxes.empty();
   if (boxes.empty()) return "";
-  auto last = std::max_element(boxes.begin(), boxes.end(),
-                               [](const Candidate& a, const Candidate& b) { return a.end < b.end; });
+  auto last =
+      std::max_element(boxes.begin(), boxes.end(),
+                       [](const Candidate& a, const Candidate& b) { return a.end < b.end; });
   return last->text;
 }
 
@@ -252,8 +254,8 @@ bool HasMathDelimiters(absl::string_view gold) {
   for (size_t i = 0; i < gold.size() && !dollar; ++i) {
     dollar = gold[i] == '$' && (i == 0 || gold[i - 1] != '\\');
   }
-  return dollar || absl::StrContains(gold, "\\(") ||
-         absl::StrContains(gold, "\\[") || absl::StrContains(gold, "\\boxed");
+  return dollar || absl::StrContains(gold, "\\(") || absl::StrContains(gold, "\\[") ||
+         absl::StrContains(gold, "\\boxed");
 }
 
 }  // namespace arbiter::math

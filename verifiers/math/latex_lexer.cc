@@ -13,13 +13,13 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Commands that only change spacing or size: dropped.
 constexpr std::array<absl::string_view, 24> kSilent = {
-    "left",  "right", "displaystyle", "textstyle", "!",     ",",     ";",     ":",
-    " ",     "quad",  "qquad",        "big",       "Big",   "bigl",  "bigr",  "Bigl",
-    "Bigr",  "biggl", "biggr",        "limits",    "nolimits", "circ", "degree", "$"};
+    "left", "right", "displaystyle", "textstyle", "!",        ",",    ";",      ":",
+    " ",    "quad",  "qquad",        "big",       "Big",      "bigl", "bigr",   "Bigl",
+    "Bigr", "biggl", "biggr",        "limits",    "nolimits", "circ", "degree", "$"};
 
 constexpr std::array<absl::string_view, 12> kTextLike = {
-    "text",   "textbf", "textit",   "textrm",     "mathrm", "mathbf",
-    "mbox",   "mathit", "textnormal", "operatorname", "mathsf", "textsf"};
+    "text", "textbf", "textit",     "textrm",       "mathrm", "mathbf",
+    "mbox", "mathit", "textnormal", "operatorname", "mathsf", "textsf"};
 
 class Lexer {
  public:
@@ -102,12 +102,18 @@ class Lexer {
     if (!absl::ascii_isalpha(c)) {
       ++pos_;
       switch (c) {
-        case '\\': return Emit(Token::Kind::kCommand, "\\");
-        case '{': return Emit(Token::Kind::kCommand, "{");
-        case '}': return Emit(Token::Kind::kCommand, "}");
-        case '%': return Emit(Token::Kind::kChar, "%");
-        case '|': return Emit(Token::Kind::kChar, "|");
-        default: return;  // \, \! \; \: \  \$ and the like
+        case '\\':
+          return Emit(Token::Kind::kCommand, "\\");
+        case '{':
+          return Emit(Token::Kind::kCommand, "{");
+        case '}':
+          return Emit(Token::Kind::kCommand, "}");
+        case '%':
+          return Emit(Token::Kind::kChar, "%");
+        case '|':
+          return Emit(Token::Kind::kChar, "|");
+        default:
+          return;  // \, \! \; \: \  \$ and the like
       }
     }
     const size_t start = pos_;
@@ -141,16 +147,16 @@ class Lexer {
   // Multi-byte characters that mean something; others are skipped.
   bool Unicode() {
     static constexpr std::array<std::pair<absl::string_view, absl::string_view>, 10> kMap = {{
-        {"\xC3\x97", "*"},        // ×
-        {"\xC3\xB7", "/"},        // ÷
-        {"\xE2\x88\x92", "-"},    // −
-        {"\xE2\x89\xA4", "<="},   // ≤
-        {"\xE2\x89\xA5", ">="},   // ≥
-        {"\xE2\x89\xA0", "!="},   // ≠
-        {"\xC2\xB0", ""},         // °
-        {"\xCF\x80", "pi"},       // π
+        {"\xC3\x97", "*"},          // ×
+        {"\xC3\xB7", "/"},          // ÷
+        {"\xE2\x88\x92", "-"},      // −
+        {"\xE2\x89\xA4", "<="},     // ≤
+        {"\xE2\x89\xA5", ">="},     // ≥
+        {"\xE2\x89\xA0", "!="},     // ≠
+        {"\xC2\xB0", ""},           // °
+        {"\xCF\x80", "pi"},         // π
         {"\xE2\x88\x9E", "infty"},  // ∞
-        {"\xE2\x8B\x85", "*"},    // ⋅
+        {"\xE2\x8B\x85", "*"},      // ⋅
     }};
     for (const auto& [utf8, meaning] : kMap) {
       if (!absl::StartsWith(in_.substr(pos_), utf8)) continue;

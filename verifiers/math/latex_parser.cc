@@ -16,19 +16,18 @@ namespace {
 using Kind = Token::Kind;
 
 const std::set<std::string>& Functions() {
-  static const auto* kFunctions = new std::set<std::string>{
-      "sin",    "cos",    "tan",    "cot",    "sec",    "csc",   "ln",   "log", "exp",
-      "arcsin", "arccos", "arctan", "sinh",   "cosh",   "tanh",  "lg"};
+  static const auto* kFunctions =
+      new std::set<std::string>{"sin", "cos",    "tan",    "cot",    "sec",  "csc",  "ln",   "log",
+                                "exp", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "lg"};
   return *kFunctions;
 }
 
 const std::set<std::string>& Greek() {
   static const auto* kGreek = new std::set<std::string>{
-      "alpha", "beta",  "gamma", "delta", "epsilon", "varepsilon", "zeta",   "eta",
-      "theta", "vartheta", "iota", "kappa", "lambda", "mu",        "nu",     "xi",
-      "rho",   "sigma", "tau",   "upsilon", "phi",   "varphi",     "chi",    "psi",
-      "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi",          "Sigma",  "Phi",
-      "Psi",   "Omega"};
+      "alpha",    "beta",    "gamma", "delta",  "epsilon", "varepsilon", "zeta",  "eta",   "theta",
+      "vartheta", "iota",    "kappa", "lambda", "mu",      "nu",         "xi",    "rho",   "sigma",
+      "tau",      "upsilon", "phi",   "varphi", "chi",     "psi",        "omega", "Gamma", "Delta",
+      "Theta",    "Lambda",  "Xi",    "Sigma",  "Phi",     "Psi",        "Omega"};
   return *kGreek;
 }
 
@@ -54,9 +53,7 @@ class Parser {
     status_ = absl::ResourceExhaustedError(absl::StrCat("answer exceeds the ", what, " cap"));
     return Expr{};
   }
-  const Token& Peek(size_t ahead = 0) const {
-    return t_[std::min(pos_ + ahead, t_.size() - 1)];
-  }
+  const Token& Peek(size_t ahead = 0) const { return t_[std::min(pos_ + ahead, t_.size() - 1)]; }
   bool IsChar(absl::string_view c, size_t ahead = 0) const {
     return Peek(ahead).kind == Kind::kChar && Peek(ahead).text == c;
   }
@@ -397,8 +394,8 @@ class Parser {
         Expr index = Sum();
         Expect("]");
         Expr radicand = Argument();
-        return Node(Op::kPow, {std::move(radicand),
-                               Node(Op::kPow, {std::move(index), MakeNumber("-1")})});
+        return Node(Op::kPow,
+                    {std::move(radicand), Node(Op::kPow, {std::move(index), MakeNumber("-1")})});
       }
       return Node(Op::kFunction, {Argument()}, "sqrt");
     }

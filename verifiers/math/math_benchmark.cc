@@ -1,5 +1,7 @@
 // In-process throughput of the math verifier (Check only; tasks prepared once) on a mixed set
 // of items shaped like MATH/GSM8K answers, on 1 and 2 threads. See bench/results/math.md.
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,8 +31,8 @@ const std::vector<Item>& Items() {
   static const auto* items = [] {
     auto* out = new std::vector<Item>;
     const char* root = std::getenv("ARBITER_SOURCE_DIR");
-    const std::string path = std::string(root != nullptr ? root : ".") +
-                             "/verifiers/math/testdata/bench_items.jsonl";
+    const std::string path =
+        std::string(root != nullptr ? root : ".") + "/verifiers/math/testdata/bench_items.jsonl";
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
@@ -96,6 +98,7 @@ BENCHMARK(BM_MathCheckSymbolic)->Threads(1)->Threads(2)->UseRealTime();
 
 // Scaling, measured unambiguously: state.range(0) threads each check 2,000 items of the mixed set;
 // the iteration's time is the wall time until all are done; items/s = total items / wall time.
+// state.range(1) == 1: only the items that never take the GiNaC lock.
 void BM_MathScaling(benchmark::State& state) {
   static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
   std::vector<std::pair<std::unique_ptr<const arbiter::sdk::PreparedTask>, arbiter::v1::Sample>>
@@ -106,10 +109,21 @@ void BM_MathScaling(benchmark::State& state) {
     arbiter::v1::Sample sample;
     sample.set_completion(item.completion);
     auto ready = verifier->Prepare(task);
-    if (ready.ok()) prepared.emplace_back(*std::move(ready), sample);
+    if (!ready.ok()) continue;
+    const uint64_t calls = arbiter::math::GetSymbolicStats().calls;
+    benchmark::DoNotOptimize(verifier->Check(**ready, sample, {}));
+    if (state.range(1) == 1 && arbiter::math::GetSymbolicStats().calls != calls) continue;
+    prepared.emplace_back(*std::move(ready), sample);
   }
   const int threads = static_cast<int>(state.range(0));
   constexpr int kPerThread = 2000;
+  auto process_cpu_us = [] {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+  };
+  const double cpu_start = process_cpu_us();
+  const arbiter::math::SymbolicStats before = arbiter::math::GetSymbolicStats();
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> pool;
@@ -125,9 +139,16 @@ void BM_MathScaling(benchmark::State& state) {
     state.SetIterationTime(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  state.SetItemsProcessed(state.iterations() * threads * kPerThread);
+  const double items = static_cast<double>(state.iterations() * threads * kPerThread);
+  state.SetItemsProcessed(static_cast<int64_t>(items));
+  // CPU per item over all threads: flat from 1 to 2 threads means no contention overhead, so
+  // wall-time throughput scales with the cores actually free (the machine is shared).
+  state.counters["cpu_us_per_item"] = (process_cpu_us() - cpu_start) / items;
+  state.counters["ginac_locked_us_per_item"] =
+      static_cast<double>(arbiter::math::GetSymbolicStats().locked_nanos - before.locked_nanos) /
+      1000.0 / items;
 }
-BENCHMARK(BM_MathScaling)->Arg(1)->Arg(2)->UseManualTime();
+BENCHMARK(BM_MathScaling)->Args({1, 0})->Args({2, 0})->Args({1, 1})->Args({2, 1})->UseManualTime();
 
 // Per-item latency distribution on one thread over every item (Check only): p50/p99/max in µs.
 void BM_MathLatency(benchmark::State& state) {
@@ -143,14 +164,22 @@ void BM_MathLatency(benchmark::State& state) {
     if (ready.ok()) prepared.emplace_back(*std::move(ready), sample);
   }
   std::vector<double> us;
+  std::vector<double> cpu_us;
+  auto thread_cpu_us = [] {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+  };
   const arbiter::math::SymbolicStats before = arbiter::math::GetSymbolicStats();
   for (auto _ : state) {
     for (const auto& [task, sample] : prepared) {
+      const double cpu_start = thread_cpu_us();
       const auto start = std::chrono::steady_clock::now();
       benchmark::DoNotOptimize(verifier->Check(*task, sample, {}));
-      us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() -
-                                                             start)
-                       .count());
+      cpu_us.push_back(thread_cpu_us() - cpu_start);
+      us.push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+              .count());
     }
   }
   const arbiter::math::SymbolicStats after = arbiter::math::GetSymbolicStats();
@@ -166,6 +195,11 @@ void BM_MathLatency(benchmark::State& state) {
   state.counters["p50_us"] = us[us.size() / 2];
   state.counters["p99_us"] = us[us.size() * 99 / 100];
   state.counters["max_us"] = us.back();
+  // CPU time per item (load-robust: the machine is shared).
+  std::sort(cpu_us.begin(), cpu_us.end());
+  state.counters["p50_cpu_us"] = cpu_us[cpu_us.size() / 2];
+  state.counters["p99_cpu_us"] = cpu_us[cpu_us.size() * 99 / 100];
+  state.counters["max_cpu_us"] = cpu_us.back();
   state.SetItemsProcessed(static_cast<int64_t>(us.size()));
 }
 BENCHMARK(BM_MathLatency)->Unit(benchmark::kMillisecond);

@@ -69,9 +69,11 @@ absl::StatusOr<arbiter::math::v1::MathTask> FromJsonObject(const Json& row) {
     return absl::OkStatus();
   };
   std::string mode, after, method, choices;
-  for (auto& [key, out] : std::vector<std::pair<const char*, std::string*>>{
-           {"mode", &mode}, {"answer_after", &after}, {"gsm8k_method", &method},
-           {"choices", &choices}}) {
+  for (auto& [key, out] :
+       std::vector<std::pair<const char*, std::string*>>{{"mode", &mode},
+                                                         {"answer_after", &after},
+                                                         {"gsm8k_method", &method},
+                                                         {"choices", &choices}}) {
     if (absl::Status s = str(key, out); !s.ok()) return s;
   }
   t.set_mode(mode);
@@ -84,8 +86,10 @@ absl::StatusOr<arbiter::math::v1::MathTask> FromJsonObject(const Json& row) {
     if (!it->is_number_integer()) return Bad(absl::StrCat("\"", key, "\" must be an integer"));
     const int64_t v = it->get<int64_t>();
     if (v < 0 || v > 60000) return Bad(absl::StrCat("\"", key, "\" out of range"));
-    if (std::string(key) == "float_rounding") t.set_float_rounding(static_cast<int32_t>(v));
-    else t.set_cpu_budget_ms(static_cast<int32_t>(v));
+    if (std::string(key) == "float_rounding")
+      t.set_float_rounding(static_cast<int32_t>(v));
+    else
+      t.set_cpu_budget_ms(static_cast<int32_t>(v));
   }
   for (const char* key : {"correct_score", "incorrect_score", "no_answer_score"}) {
     auto it = row.find(key);
@@ -100,8 +104,10 @@ absl::StatusOr<arbiter::math::v1::MathTask> FromJsonObject(const Json& row) {
     auto it = row.find(key);
     if (it == row.end()) continue;
     if (!it->is_boolean()) return Bad(absl::StrCat("\"", key, "\" must be a boolean"));
-    if (std::string(key) == "strict_box_verify") t.set_strict_box_verify(it->get<bool>());
-    else t.set_gsm8k_parity(it->get<bool>());
+    if (std::string(key) == "strict_box_verify")
+      t.set_strict_box_verify(it->get<bool>());
+    else
+      t.set_gsm8k_parity(it->get<bool>());
   }
   return t;
 }

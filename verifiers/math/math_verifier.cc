@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "verifiers/math/latex_parser.h"
 #include "verifiers/math/math.pb.h"
 #include "verifiers/math/math_task.h"
-#include "verifiers/math/latex_parser.h"
 #include "verifiers/math/math_verify_grader.h"
 #include "verifiers/math/minerva_normalize.h"
 #include "verifiers/math/reference_graders.h"
@@ -26,8 +26,8 @@ struct PreparedMath : sdk::PreparedTask {
 
 std::string Clip(absl::string_view s) { return std::string(sdk::Utf8Prefix(s, kMaxDetailBytes)); }
 
-arbiter::v1::SampleResult Finish(const MathConfig& config, arbiter::v1::Outcome outcome, std::string message,
-                        arbiter::math::v1::MathDetail detail) {
+arbiter::v1::SampleResult Finish(const MathConfig& config, arbiter::v1::Outcome outcome,
+                                 std::string message, arbiter::math::v1::MathDetail detail) {
   arbiter::v1::SampleResult result;
   result.set_outcome(outcome);
   double score = 0.0;
@@ -46,7 +46,7 @@ arbiter::v1::SampleResult Finish(const MathConfig& config, arbiter::v1::Outcome 
 }
 
 arbiter::v1::SampleResult FromStringGrade(const MathConfig& config, const StringGrade& g,
-                                 absl::string_view method) {
+                                          absl::string_view method) {
   arbiter::math::v1::MathDetail detail;
   if (g.extracted) detail.set_extracted(*g.extracted);
   detail.set_normalized_prediction(g.normalized_prediction);
@@ -55,11 +55,12 @@ arbiter::v1::SampleResult FromStringGrade(const MathConfig& config, const String
   if (!g.extracted) {
     return Finish(config, arbiter::v1::NO_ANSWER, "no answer found", std::move(detail));
   }
-  return Finish(config, g.correct ? arbiter::v1::CORRECT : arbiter::v1::INCORRECT, "", std::move(detail));
+  return Finish(config, g.correct ? arbiter::v1::CORRECT : arbiter::v1::INCORRECT, "",
+                std::move(detail));
 }
 
 arbiter::v1::SampleResult FromMathGrade(const MathConfig& config, const MathGrade& g,
-                               const sdk::VerifyContext& ctx) {
+                                        const sdk::VerifyContext& ctx) {
   arbiter::math::v1::MathDetail detail;
   detail.set_extracted(g.extracted);
   detail.set_normalized_prediction(g.normalized_prediction);
@@ -82,12 +83,13 @@ arbiter::v1::SampleResult FromMathGrade(const MathConfig& config, const MathGrad
 }
 
 arbiter::v1::SampleResult CheckMinerva(const PreparedMath& task, absl::string_view text,
-                              const sdk::VerifyContext& ctx) {
+                                       const sdk::VerifyContext& ctx) {
   const MathConfig& config = task.config;
   std::optional<std::string> answer = MinervaExtract(text);
   arbiter::math::v1::MathDetail detail;
   detail.set_normalized_gold(MinervaNormalize(config.golds[0]));
-  if (!answer) return Finish(config, arbiter::v1::NO_ANSWER, "no Final Answer line", std::move(detail));
+  if (!answer)
+    return Finish(config, arbiter::v1::NO_ANSWER, "no Final Answer line", std::move(detail));
   const std::string pred = MinervaNormalize(*answer);
   detail.set_extracted(*answer);
   detail.set_normalized_prediction(pred);
@@ -150,8 +152,9 @@ absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> MathVerifier::Prepare(
   return prepared;
 }
 
-arbiter::v1::SampleResult MathVerifier::Check(const sdk::PreparedTask& prepared, const arbiter::v1::Sample& sample,
-                                     const sdk::VerifyContext& ctx) const {
+arbiter::v1::SampleResult MathVerifier::Check(const sdk::PreparedTask& prepared,
+                                              const arbiter::v1::Sample& sample,
+                                              const sdk::VerifyContext& ctx) const {
   const auto& task = static_cast<const PreparedMath&>(prepared);
   const MathConfig& config = task.config;
   absl::string_view text = sample.completion();
@@ -159,8 +162,8 @@ arbiter::v1::SampleResult MathVerifier::Check(const sdk::PreparedTask& prepared,
     const size_t at = text.rfind(config.answer_after);
     if (at == absl::string_view::npos) {
       arbiter::math::v1::MathDetail detail;
-      return Finish(config, arbiter::v1::NO_ANSWER, absl::StrCat("no \"", config.answer_after, "\""),
-                    std::move(detail));
+      return Finish(config, arbiter::v1::NO_ANSWER,
+                    absl::StrCat("no \"", config.answer_after, "\""), std::move(detail));
     }
     text = text.substr(at + config.answer_after.size());
   }
@@ -192,10 +195,9 @@ arbiter::v1::SampleResult MathVerifier::Check(const sdk::PreparedTask& prepared,
       break;
   }
   Budget budget(config.cpu_budget, &ctx);
-  return FromMathGrade(config,
-                       GradeMathVerify(text, task.golds, CompareOptions{config.float_rounding},
-                                       budget),
-                       ctx);
+  return FromMathGrade(
+      config, GradeMathVerify(text, task.golds, CompareOptions{config.float_rounding}, budget),
+      ctx);
 }
 
 }  // namespace arbiter::math

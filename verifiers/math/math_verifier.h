@@ -24,7 +24,7 @@ class MathVerifier : public sdk::Verifier {
   absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(
       const arbiter::v1::Task& task) const override;
   arbiter::v1::SampleResult Check(const sdk::PreparedTask& task, const arbiter::v1::Sample& sample,
-                         const sdk::VerifyContext& ctx) const override;
+                                  const sdk::VerifyContext& ctx) const override;
 };
 
 }  // namespace arbiter::math

@@ -11,7 +11,7 @@ namespace arbiter::math {
 namespace {
 
 arbiter::v1::SampleResult Score(const std::string& gold, const std::string& completion,
-                              const std::string& mode = "") {
+                                const std::string& mode = "") {
   MathVerifier verifier;
   arbiter::v1::Task task;
   task.set_verifier("math");
@@ -42,7 +42,8 @@ struct Vector {
 
 // spec/math.md §5, every row.
 const Vector kVectors[] = {
-    {1, "", R"(\frac{3}{4})", R"(So the probability is $\boxed{\frac{3}{4}}$.)", arbiter::v1::CORRECT, 1},
+    {1, "", R"(\frac{3}{4})", R"(So the probability is $\boxed{\frac{3}{4}}$.)",
+     arbiter::v1::CORRECT, 1},
     {2, "", R"(\frac{3}{4})", R"(... $\boxed{0.75}$.)", arbiter::v1::CORRECT, 1},
     {3, "", R"(\frac{3}{4})", R"(... $\boxed{\frac{4}{3}}$.)", arbiter::v1::INCORRECT, 0},
     {4, "", R"(3\sqrt{3})", R"(The height is $\boxed{\sqrt{27}}$.)", arbiter::v1::CORRECT, 1},
@@ -52,7 +53,8 @@ const Vector kVectors[] = {
     {8, "", R"([3,\infty))", R"(The domain is $\boxed{(3, \infty)}$.)", arbiter::v1::INCORRECT, 0},
     {9, "", R"(15\%)", R"(The discount is $\boxed{15\%}$.)", arbiter::v1::CORRECT, 1},
     {10, "", "12", R"(The perimeter is $\boxed{12\text{ cm}}$.)", arbiter::v1::CORRECT, 1},
-    {11, "", "x^2-1", R"(Factoring, the product is $\boxed{(x-1)(x+1)}$.)", arbiter::v1::CORRECT, 1},
+    {11, "", "x^2-1", R"(Factoring, the product is $\boxed{(x-1)(x+1)}$.)", arbiter::v1::CORRECT,
+     1},
     {12, "", "1250", R"(The total cost is $\boxed{1,250}$ dollars.)", arbiter::v1::CORRECT, 1},
     {13, "", "7",
      "<think>\nMaybe 5? No, I forgot the last case.\n</think>\n\nThere are $\\boxed{7}$ "
@@ -63,18 +65,23 @@ const Vector kVectors[] = {
      R"(Hence $\mathbf{M} = \boxed{\begin{pmatrix} 2 & 0 \\ 0 & 2 \end{pmatrix}}$.)",
      arbiter::v1::CORRECT, 1},
     {16, "", "y=-2x+5", R"(The tangent line is $\boxed{y = 5 - 2x}$.)", arbiter::v1::CORRECT, 1},
-    {17, "", R"(\frac{1}{7})", R"(As a decimal this is $\boxed{0.142857}$.)", arbiter::v1::CORRECT, 1},
-    {18, "", R"(\frac{1}{7})", R"(As a decimal this is about $\boxed{0.14}$.)", arbiter::v1::INCORRECT, 0},
+    {17, "", R"(\frac{1}{7})", R"(As a decimal this is $\boxed{0.142857}$.)", arbiter::v1::CORRECT,
+     1},
+    {18, "", R"(\frac{1}{7})", R"(As a decimal this is about $\boxed{0.14}$.)",
+     arbiter::v1::INCORRECT, 0},
     {19, "", "-4", R"(The minimum value is $\boxed{4}$.)", arbiter::v1::INCORRECT, 0},
     {20, "", R"(\pi)", R"(The area is approximately $\boxed{3.14}$.)", arbiter::v1::INCORRECT, 0},
-    {21, "gsm8k", "96", "She works 8 hours at $12 per hour: 12 * 8 = 96.\n#### 96", arbiter::v1::CORRECT, 1},
-    {22, "gsm8k", "96", "..., so she earns 96 dollars. The answer is 96", arbiter::v1::NO_ANSWER, 0},
+    {21, "gsm8k", "96", "She works 8 hours at $12 per hour: 12 * 8 = 96.\n#### 96",
+     arbiter::v1::CORRECT, 1},
+    {22, "gsm8k", "96", "..., so she earns 96 dollars. The answer is 96", arbiter::v1::NO_ANSWER,
+     0},
     {23, "gsm8k", "2500", "5 * 500 = 2,500\n#### 2,500", arbiter::v1::CORRECT, 1},
     {24, "dapo", "96", "12 * 8 = 96\nAnswer: 96", arbiter::v1::CORRECT, 1},
     {25, "dapo", "96", R"(So she earns $\boxed{96}$ dollars.)", arbiter::v1::NO_ANSWER, -1},
     {26, "dapo", R"(\frac{3}{4})", "Answer: 0.75", arbiter::v1::INCORRECT, -1},
     {27, "minerva", R"(\frac{3}{4})",
-     R"(Final Answer: The final answer is $\frac34$. I hope it is correct.)", arbiter::v1::CORRECT, 1},
+     R"(Final Answer: The final answer is $\frac34$. I hope it is correct.)", arbiter::v1::CORRECT,
+     1},
     {28, "minerva", "96", R"(So she earns $\boxed{96}$ dollars.)", arbiter::v1::NO_ANSWER, 0},
     {29, "multiple_choice", "B", "Only option B satisfies both conditions, so the answer is B.",
      arbiter::v1::CORRECT, 1},

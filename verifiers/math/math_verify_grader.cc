@@ -11,8 +11,8 @@ namespace arbiter::math {
 namespace {
 
 Expr Percent(Expr e) {
-  return MakeNode(Op::kMul, {std::move(e), MakeNode(Op::kPow, {MakeNumber("100"),
-                                                               MakeNumber("-1")})});
+  return MakeNode(Op::kMul,
+                  {std::move(e), MakeNode(Op::kPow, {MakeNumber("100"), MakeNumber("-1")})});
 }
 
 absl::StatusOr<Expr> ParseCandidate(const Candidate& c) {
@@ -34,8 +34,8 @@ absl::StatusOr<ParsedGold> ParseGold(absl::string_view gold) {
   } else {
     absl::StatusOr<Expr> e = ParseAnswer(trimmed);
     if (e.ok()) return ParsedGold{std::string(trimmed), *std::move(e)};
-    return absl::InvalidArgumentError(
-        absl::StrCat("math: cannot parse the gold answer \"", trimmed, "\": ", e.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat("math: cannot parse the gold answer \"", trimmed,
+                                                   "\": ", e.status().message()));
   }
   return absl::InvalidArgumentError(
       absl::StrCat("math: cannot parse the gold answer \"", trimmed, "\""));

@@ -13,7 +13,9 @@
 namespace arbiter::math {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Last match of (?i)Answer\s*:\s*([^\n]+).
 std::optional<std::string> LastAnswerLine(absl::string_view text) {
@@ -34,7 +36,8 @@ std::optional<std::string> LastAnswerLine(absl::string_view text) {
       // non-newline whitespace character, if there is one.
       const absl::string_view run = text.substr(pos + 6);
       const size_t last = run.find_last_of(" \t\r\f\v");
-      if (last != absl::string_view::npos && run.find(':') < last) found = std::string(run.substr(last, 1));
+      if (last != absl::string_view::npos && run.find(':') < last)
+        found = std::string(run.substr(last, 1));
     }
   }
   return found;
@@ -74,7 +77,8 @@ StringGrade GradeGsm8k(absl::string_view completion, absl::string_view gold, boo
       const size_t start = p;
       if (p < text.size() && text[p] == '-') ++p;
       while (p < text.size() && IsNumberChar(text[p])) ++p;
-      if (p > start + (text[start] == '-' ? 1 : 0)) g.extracted = std::string(text.substr(start, p - start));
+      if (p > start + (text[start] == '-' ? 1 : 0))
+        g.extracted = std::string(text.substr(start, p - start));
     }
     if (g.extracted) {
       g.normalized_prediction = absl::StrReplaceAll(*g.extracted, {{",", ""}, {"$", ""}});

@@ -117,15 +117,16 @@ std::optional<Surd> SqrtOf(const Rational& r) {
       k *= p;
     }
   }
-  const Rational coefficient = *Mul(Rational{static_cast<__int128>(k), 1}, *Inverse(Rational{r.den, 1}));
+  const Rational coefficient =
+      *Mul(Rational{static_cast<__int128>(k), 1}, *Inverse(Rational{r.den, 1}));
   if (m == 1) return Surd::Of(coefficient);
   return Surd{Rational{0, 1}, coefficient, static_cast<__int128>(m)};
 }
 
 std::string ToString(const Surd& s) {
   if (s.IsRational()) return ToString(s.a);
-  return absl::StrCat(ToString(s.a), " + ", ToString(s.b), "*sqrt(",
-                      ToString(Rational{s.m, 1}), ")");
+  return absl::StrCat(ToString(s.a), " + ", ToString(s.b), "*sqrt(", ToString(Rational{s.m, 1}),
+                      ")");
 }
 
 }  // namespace arbiter::math

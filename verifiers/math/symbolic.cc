@@ -164,13 +164,15 @@ std::atomic<uint64_t> g_locked_nanos{0};
 // Holds the GiNaC lock for its lifetime and accounts the time held.
 class TimedGinacLock {
  public:
-  TimedGinacLock() : lock_(&beam::internal::GinacMutex()), start_(std::chrono::steady_clock::now()) {}
+  TimedGinacLock()
+      : lock_(&beam::internal::GinacMutex()), start_(std::chrono::steady_clock::now()) {}
   ~TimedGinacLock() {
     g_calls.fetch_add(1, std::memory_order_relaxed);
-    g_locked_nanos.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                       std::chrono::steady_clock::now() - start_)
-                                                       .count()),
-                             std::memory_order_relaxed);
+    g_locked_nanos.fetch_add(
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - start_)
+                                  .count()),
+        std::memory_order_relaxed);
   }
 
  private:
@@ -183,7 +185,8 @@ SymbolicResult Capped(const std::string& cap) {
 }
 
 // |diff| at three rational points with 50 digits, relative to the sides' size.
-bool VanishesAtPoints(const ex& diff, const ex& scale, const std::map<std::string, GiNaC::symbol>& s) {
+bool VanishesAtPoints(const ex& diff, const ex& scale,
+                      const std::map<std::string, GiNaC::symbol>& s) {
   static const int kNumerators[3][4] = {{13, 17, 19, 23}, {29, 31, 37, 41}, {43, 47, 53, 59}};
   for (int p = 0; p < 3; ++p) {
     GiNaC::exmap at;
