@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::math {
@@ -28,6 +29,50 @@ std::optional<std::pair<size_t, size_t>> Braced(absl::string_view text, size_t o
   return std::nullopt;
 }
 
+// Skips `\s*(,?and|,?or|,)\s*` at `pos`; false when there is no connector.
+bool SkipConnector(absl::string_view text, size_t& pos) {
+  size_t p = pos;
+  while (p < text.size() && absl::ascii_isspace(text[p])) ++p;
+  bool comma = false;
+  if (p < text.size() && text[p] == ',') comma = true, ++p;
+  bool word = false;
+  for (absl::string_view w : {"and", "or"}) {
+    if (text.substr(p, w.size()) == w) {
+      p += w.size();
+      word = true;
+      break;
+    }
+  }
+  if (!comma && !word) return false;
+  while (p < text.size() && absl::ascii_isspace(text[p])) ++p;
+  pos = p;
+  return true;
+}
+
+// After a box closing at `close` inside an inline environment: the start of the next box that
+// Math-Verify joins with it (`$\boxed{5}$ or $\boxed{6}$`), or npos.
+size_t NextJoinedBox(absl::string_view text, size_t close) {
+  size_t p = close + 1;
+  while (p < text.size() && text[p] == ' ') ++p;
+  if (text.substr(p, 1) == "$") {
+    p += 1;
+  } else if (text.substr(p, 2) == "\\]" || text.substr(p, 2) == "\\)") {
+    p += 2;
+  } else {
+    return absl::string_view::npos;
+  }
+  if (!SkipConnector(text, p)) return absl::string_view::npos;
+  if (text.substr(p, 1) == "$") {
+    p += 1;
+  } else if (text.substr(p, 2) == "\\[" || text.substr(p, 2) == "\\(") {
+    p += 2;
+  } else {
+    return absl::string_view::npos;
+  }
+  while (p < text.size() && text[p] == ' ') ++p;
+  return text.substr(p, 7) == "\\boxed{" ? p + 6 : absl::string_view::npos;
+}
+
 void Boxed(absl::string_view text, std::vector<Candidate>& out) {
   for (absl::string_view macro : {"\\boxed", "\\fbox"}) {
     size_t pos = 0;
@@ -38,8 +83,26 @@ void Boxed(absl::string_view text, std::vector<Candidate>& out) {
       if (p < text.size() && text[p] == '{') {
         auto span = Braced(text, p);
         if (!span) continue;
-        out.push_back({std::string(text.substr(span->first, span->second - span->first)), 0,
-                       span->second + 1});
+        Candidate c{std::string(text.substr(span->first, span->second - span->first)), 0,
+                    span->second + 1};
+        if (macro == "\\boxed") {
+          std::vector<std::string> parts = {c.text};
+          size_t next;
+          while (parts.size() < 6 &&
+                 (next = NextJoinedBox(text, span->second)) != absl::string_view::npos) {
+            auto more = Braced(text, next);
+            if (!more) break;
+            parts.emplace_back(text.substr(more->first, more->second - more->first));
+            span = more;
+          }
+          if (parts.size() > 1) {
+            c.parts = std::move(parts);
+            c.text = absl::StrJoin(c.parts, ", ");
+            c.end = span->second + 1;
+            pos = c.end;
+          }
+        }
+        out.push_back(std::move(c));
       } else if (p < text.size() && p > pos) {  // `\boxed 5`
         size_t q = p;
         while (q < text.size() && !absl::ascii_isspace(text[q]) && text[q] != '$') ++q;
@@ -149,11 +212,27 @@ void Plain(absl::string_view text, size_t from, size_t to, int priority,
       std::string content(text.substr(env->begin, env->end - env->begin));
       size_t after = env->after;
       Candidate c{content, priority, after};
+      // Adjacent environments joined by a connector: `$1$ and $2$`.
+      std::vector<std::string> parts = {content};
+      size_t p = env->after;
+      while (parts.size() < 6 && SkipConnector(text, p) && p < text.size()) {
+        std::optional<Env> more = EnvAt(text, p, finder);
+        if (!more) break;
+        parts.emplace_back(text.substr(more->begin, more->end - more->begin));
+        after = more->after;
+        p = more->after;
+      }
+      if (parts.size() > 1) {
+        c.parts = std::move(parts);
+        c.text = absl::StrJoin(c.parts, ", ");
+        c.end = after;
+      }
+      const size_t end = after;
       while (after < text.size() && text[after] == ' ') ++after;
       if (text.substr(after, 2) == "\\%" || text.substr(after, 1) == "%") c.percent = true;
       out.push_back(std::move(c));
       if (first_only) return;
-      i = env->after - 1;
+      i = end - 1;
       continue;
     }
     if (text.substr(i, 5) == "\\frac") {

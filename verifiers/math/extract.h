@@ -7,7 +7,8 @@
 //   50   "final answer ... is X"
 //   100  "answer: ... X"   (X a LaTeX environment or a number/expression; after the last '='
 //   200  "answer ... X"     within 100 characters, else the first within 50)
-//   300  any LaTeX environment ($..$, $$..$$, \(..\), \[..\]), bare \frac{a}{b}, bare numbers
+//   300  any LaTeX environment (adjacent ones joined by `,`/`and`/`or` become one set) ($..$,
+//   $$..$$, \(..\), \[..\]), bare \frac{a}{b}, bare numbers
 //        (thousands separators, decimals, a trailing %) and simple expressions like 1/2
 // A gold label that is bare LaTeX is not extracted: it is parsed as if boxed (spec §2).
 //
@@ -27,6 +28,9 @@ struct Candidate {
   int priority = 0;
   size_t end = 0;  // offset just past the match, for ordering
   bool percent = false;
+  // Answers joined by `,` / `and` / `or` between LaTeX environments (`$1$ and $2$`, `$\boxed{1}$,
+  // $\boxed{2}$`), up to six, as Math-Verify joins them: parsed one by one into a finite set.
+  std::vector<std::string> parts = {};
 };
 
 std::vector<Candidate> FindCandidates(absl::string_view completion, size_t max_scan_bytes = 65536);

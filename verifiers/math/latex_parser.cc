@@ -1,5 +1,6 @@
 #include "verifiers/math/latex_parser.h"
 
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -129,8 +130,14 @@ class Parser {
   Expr Sum() {
     if (++depth_ > limits_.max_depth) return Cap("nesting depth");
     std::vector<Expr> terms;
+    // `a \pm b` is the set {a + b, a - b}; a leading `\pm b` is {b, -b}.
+    std::optional<Expr> plus_minus;
     if (IsChar("+")) ++pos_;
-    if (Accept("-")) {
+    if (IsCommand("pm")) {
+      ++pos_;
+      plus_minus = Term();
+      terms.push_back(MakeNumber("0"));
+    } else if (Accept("-")) {
       terms.push_back(Node(Op::kNeg, {Term()}));
     } else {
       terms.push_back(Term());
@@ -140,15 +147,20 @@ class Parser {
         terms.push_back(Term());
       } else if (Accept("-")) {
         terms.push_back(Node(Op::kNeg, {Term()}));
+      } else if (IsCommand("pm") && !plus_minus) {
+        ++pos_;
+        plus_minus = Term();
       } else if (IsCommand("pm") || IsCommand("mp")) {
-        return Fail("\\pm is not a single value");
+        return Fail("more than one \\pm");
       } else {
         break;
       }
     }
     --depth_;
-    if (terms.size() == 1) return std::move(terms[0]);
-    return Node(Op::kAdd, std::move(terms));
+    Expr sum = terms.size() == 1 ? std::move(terms[0]) : Node(Op::kAdd, std::move(terms));
+    if (!plus_minus) return sum;
+    Expr minus = Node(Op::kAdd, {sum, Node(Op::kNeg, {*plus_minus})});
+    return Node(Op::kSet, {Node(Op::kAdd, {sum, *std::move(plus_minus)}), std::move(minus)});
   }
 
   bool StartsPrimary() const {
@@ -178,7 +190,8 @@ class Parser {
         factors.push_back(Node(Op::kPow, {Unary(), MakeNumber("-1")}));
       } else if (Peek().kind == Kind::kText) {
         if (IsAndText()) break;
-        ++pos_;  // a unit after a quantity: `12\text{ cm}`
+        ++pos_;  // a unit after a quantity: `12\text{ cm}`, `5\text{ cm}^2`
+        if (Accept("^")) (void)Argument(/*signed_ok=*/true);
       } else if (StartsPrimary()) {
         factors.push_back(Power());
       } else {

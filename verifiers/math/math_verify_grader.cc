@@ -16,6 +16,24 @@ Expr Percent(Expr e) {
 }
 
 absl::StatusOr<Expr> ParseCandidate(const Candidate& c) {
+  if (c.parts.size() > 1) {
+    // Math-Verify: all parts parse -> one finite set (sets flattened); otherwise the first part.
+    std::vector<Expr> elements;
+    for (const std::string& part : c.parts) {
+      absl::StatusOr<Expr> e = ParseAnswer(part);
+      if (!e.ok()) {
+        elements.clear();
+        break;
+      }
+      if (e->op == Op::kSet || (e->op == Op::kTuple && e->text == "bare")) {
+        for (Expr& x : e->args) elements.push_back(std::move(x));
+      } else {
+        elements.push_back(*std::move(e));
+      }
+    }
+    if (!elements.empty()) return MakeNode(Op::kSet, std::move(elements));
+    return ParseAnswer(c.parts[0]);
+  }
   absl::StatusOr<Expr> e = ParseAnswer(c.text);
   if (e.ok() && c.percent && IsScalar(*e)) return Percent(*std::move(e));
   return e;

@@ -233,9 +233,130 @@ def hard_cases(rng, out):
         ("10^{-3}", "$\\boxed{0.001}$"),
         ("\\$5.00", "$\\boxed{5}$"),
         ("\\frac{3}{4}", "\\boxed{\\frac{3}{4}} and also \\boxed{\\frac{4}{3}}"),
+        ("5", "The answer is 5 apples and 3 oranges"),
+        ("5", "$\\boxed{5}$ or $\\boxed{6}$"),
+        ("6", "$\\boxed{5}$ or $\\boxed{6}$"),
+        ("5", "$\\boxed{x=5}$"),
+        ("5", "$\\boxed{\\text{5 apples}}$"),
+        ("\\frac{1}{2}", "the answer is \\frac{1}{2}"),
+        ("0.5", "the answer is 1/2"),
+        ("5", "The answer is five."),
+        ("\\{1, 2\\}", "The solutions are $1$ and $2$."),
+        ("1, 2", "The solutions are $x = 1$ and $x = 2$."),
+        ("3", "$\\boxed{3.0}$"),
+        ("3", "$\\boxed{3.}$"),
+        ("\\frac{1}{3}", "$\\boxed{0.\\overline{3}}$"),
+        ("100", "$\\boxed{10^2}$"),
+        ("-1", "$\\boxed{- 1}$"),
+        ("2", "$\\boxed{\\sqrt{4}}$"),
+        ("x^2", "$\\boxed{x \\cdot x}$"),
+        ("\\infty", "$\\boxed{\\infty}$ (diverges)"),
+        ("(1,2)", "$\\boxed{(1,2)}$ and $(3,4)$ is not"),
+        ("2", "The answer is $\\boxed{2}$. Note that $3$ is wrong."),
+        ("3", "The answer is $\\boxed{2}$. Note that $3$ is wrong."),
+        ("12", "$12$ cm"),
+        ("\\frac{5}{2}", "$\\boxed{2\\frac{1}{2}}$"),
+        ("80", "$\\boxed{80\\%}$"),
+        ("0.8", "$\\boxed{80\\%}$"),
+        ("a", "$\\boxed{a}$"),
+        ("\\text{(A)}", "$\\boxed{A}$"),
+        ("x", "$\\boxed{y}$"),
+        ("\\sqrt{2}+\\sqrt{3}", "$\\boxed{\\sqrt{3}+\\sqrt{2}}$"),
+        ("\\sqrt{2}+\\sqrt{3}", "$\\boxed{\\sqrt{5+2\\sqrt{6}}}$"),
+        ("\\frac{1+\\sqrt{5}}{2}", "$\\boxed{\\frac{2}{\\sqrt{5}-1}}$"),
+        ("\\log_2 3", "$\\boxed{\\frac{\\ln 3}{\\ln 2}}$"),
+        ("\\dfrac{\\pi}{4}", "$\\boxed{45^\\circ}$"),
+        ("\\pm 2", "$\\boxed{\\pm 2}$"),
+        ("\\pm 2", "$\\boxed{2, -2}$"),
+        ("1 \\pm \\sqrt{3}", "$\\boxed{1+\\sqrt{3}, 1-\\sqrt{3}}$"),
+        ("\\text{(C)}", "$\\boxed{\\text{(C)}}$"),
+        ("\\$18.90", "$\\boxed{18.90}$"),
+        ("k = 2", "$\\boxed{2}$"),
+        ("\\{-2, 2\\}", "$\\boxed{-2, 2}$"),
+        ("x \\in (1,2)", "$\\boxed{(1, 2)}$"),
+        ("(-\\infty, -2] \\cup [2, \\infty)", "$\\boxed{(-\\infty,-2]\\cup[2,\\infty)}$"),
+        ("\\frac{\\sqrt{3}}{3}", "$\\boxed{\\frac{1}{\\sqrt{3}}}$"),
+        ("2^{2010}", "$\\boxed{2^{2010}}$"),
+        ("2^{2010}", "$\\boxed{2^{2011}}$"),
+        ("10!", "$\\boxed{3628800}$"),
+        ("\\binom{10}{3}", "$\\boxed{120}$"),
+        ("\\text{even}", "$\\boxed{\\text{Even}}$"),
+        ("5\\text{ cm}^2", "$\\boxed{5}$"),
+        ("3:4", "$\\boxed{3:4}$"),
+        ("\\sqrt[4]{16}", "$\\boxed{2}$"),
     ]
     for gold, completion in rows:
         out.append(("hard", gold, completion))
+
+
+RANDOM_WRAPS = [
+    "The answer is $%s$.",
+    "**Final answer:** $%s$",
+    "Thus we get \\[ %s \\]",
+    "Putting it together, $\\boxed{%s}$. Check: 3 + 4 = 7.",
+    "We conclude that the value is $%s$",
+    "Final Answer: The final answer is $%s$. I hope it is correct.",
+    "So the answer: $%s$",
+]
+
+
+def random_expressions(rng, out):
+    """Random answers and random rewrites of them (equal and unequal), in random wrappers."""
+    for _ in range(60):
+        a, b = rng.randint(1, 9), rng.randint(-9, 9) or 1
+        c = rng.randint(2, 9)
+        kind = rng.randrange(6)
+        if kind == 0:  # polynomial in x: expanded vs factored / reordered / perturbed
+            gold = "x^2 %+d x %+d" % (a + b, a * b)
+            preds = ["(x %+d)(x %+d)" % (a, b), "%+d + x^2 %+d x" % (a * b, a + b),
+                     "(x %+d)(x %+d)" % (a, b + 1)]
+        elif kind == 1:  # surds
+            gold = "\\frac{%d\\sqrt{%d}}{%d}" % (a, c, c)
+            preds = ["\\frac{%d}{\\sqrt{%d}}" % (a, c), "%d\\sqrt{%d}" % (a, c),
+                     "\\sqrt{%s}" % frac_latex(Fraction(a * a, c))]
+        elif kind == 2:  # unsimplified fraction sums
+            f = Fraction(a, c) + Fraction(b, c + 1)
+            gold = frac_latex(f)
+            preds = ["\\frac{%d}{%d}+\\frac{%d}{%d}" % (a, c, b, c + 1),
+                     "\\frac{%d}{%d}" % (f.numerator * 2, f.denominator * 2),
+                     "\\frac{%d}{%d}-\\frac{%d}{%d}" % (a, c, b, c + 1)]
+        elif kind == 3:  # negative fractions written three ways
+            gold = "-\\frac{%d}{%d}" % (a, c)
+            preds = ["\\frac{-%d}{%d}" % (a, c), "\\frac{%d}{-%d}" % (a, c),
+                     "\\frac{%d}{%d}" % (a, c)]
+        elif kind == 4:  # pi multiples and fractions of pi
+            gold = "\\frac{%d\\pi}{%d}" % (a, c)
+            preds = ["\\frac{%d}{%d}\\pi" % (a, c), "%.6f" % (a * 3.141592653589793 / c),
+                     "\\frac{%d\\pi}{%d}" % (a + 1, c)]
+        else:  # powers and roots
+            gold = str(a ** 3)
+            preds = ["%d^3" % a, "\\sqrt{%d}" % (a ** 6), "\\sqrt[3]{%d}" % (a ** 9),
+                     "%d^{3}" % (a + 1)]
+        for pred in preds:
+            out.append(("random_expr", gold, rng.choice(RANDOM_WRAPS) % pred))
+
+
+def free_text(rng, out):
+    """Completions with reasoning, several numbers and inline math, answer stated last in varied
+    ways (and sometimes followed by more text): exercises the extraction priorities."""
+    endings = [
+        "So the answer is $%s$.",
+        "Therefore the answer is %s.",
+        "The final answer is $\\boxed{%s}$",
+        "Answer: %s",
+        "Hence $x = %s$.",
+        "We find $%s$, as required.",
+        "The result is %s. Let me double check: yes.",
+        "$\\boxed{%s}$\n\nThis completes the proof.",
+    ]
+    for _ in range(80):
+        n = rng.randint(2, 300)
+        a, b = rng.randint(1, 20), rng.randint(1, 20)
+        ans = rng.choice([str(n), frac_latex(Fraction(n, rng.randint(2, 9))), str(n) + ".5"])
+        gold = ans if rng.random() < 0.6 else str(n + 1)
+        body = ("First, $%d + %d = %d$. Then we multiply by %d to get %d. " %
+                (a, b, a + b, a, a * (a + b)))
+        out.append(("free_text", gold, body + rng.choice(endings) % ans))
 
 
 def main():
@@ -245,7 +366,7 @@ def main():
     rng = random.Random(args.seed)
     out = []
     for gen in [integers, fractions, radicals, polynomials, relations, intervals, tuples_sets,
-                matrices, percents_units, texts, extraction, dataset_shapes, hard_cases]:
+                matrices, percents_units, texts, extraction, dataset_shapes, hard_cases, random_expressions, free_text]:
         gen(rng, out)
     for i, (category, gold, completion) in enumerate(out):
         print(json.dumps({"id": i, "category": category, "gold": gold, "completion": completion}))
