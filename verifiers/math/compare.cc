@@ -223,6 +223,11 @@ const Expr& LastSide(const Expr& e) {
 Comparison Compare(const Expr& gold_in, const Expr& pred_in, const CompareOptions& o,
                    Budget& budget) {
   if (!budget.Step()) return {false, "cap: cpu budget", true};
+  // Identical trees are equal whatever they contain (and cost nothing to decide).
+  if (gold_in.op == pred_in.op && NodeCount(gold_in) < 512 &&
+      ToString(gold_in) == ToString(pred_in)) {
+    return Result(true, "identical");
+  }
   const bool gold_rel = gold_in.op == Op::kRelation;
   const bool pred_rel = pred_in.op == Op::kRelation;
   const Expr& gold = gold_rel && !pred_rel ? LastSide(gold_in) : gold_in;

@@ -159,6 +159,9 @@ class Parser {
     --depth_;
     Expr sum = terms.size() == 1 ? std::move(terms[0]) : Node(Op::kAdd, std::move(terms));
     if (!plus_minus) return sum;
+    // Both branches copy the operands: count the copies, or nested \pm would double per level.
+    nodes_ += NodeCount(sum) + NodeCount(*plus_minus);
+    if (nodes_ > limits_.max_nodes) return Cap("expression size");
     Expr minus = Node(Op::kAdd, {sum, Node(Op::kNeg, {*plus_minus})});
     return Node(Op::kSet, {Node(Op::kAdd, {sum, *std::move(plus_minus)}), std::move(minus)});
   }

@@ -180,6 +180,49 @@ class TimedGinacLock {
   std::chrono::steady_clock::time_point start_;
 };
 
+// An upper estimate of the degree of the expanded polynomial (symbols count 1, functions of a
+// non-constant argument count 1, integer powers multiply). Sums raised to powers and products of
+// sums are what make expand() explode.
+double Degree(const Expr& e) {
+  switch (e.op) {
+    case Op::kSymbol:
+      return 1;
+    case Op::kAdd: {
+      double d = 0;
+      for (const Expr& a : e.args) d = std::max(d, Degree(a));
+      return d;
+    }
+    case Op::kMul: {
+      double d = 0;
+      for (const Expr& a : e.args) d += Degree(a);
+      return d;
+    }
+    case Op::kNeg:
+      return Degree(e.args[0]);
+    case Op::kPow: {
+      const double base = Degree(e.args[0]);
+      if (base == 0) return Degree(e.args[1]) > 0 ? 1 : 0;
+      if (e.args[1].op == Op::kNumber ||
+          (e.args[1].op == Op::kNeg && e.args[1].args[0].op == Op::kNumber)) {
+        const Expr& n = e.args[1].op == Op::kNeg ? e.args[1].args[0] : e.args[1];
+        const double v = std::strtod(n.text.c_str(), nullptr);
+        // Powers of a bare symbol do not expand.
+        if (e.args[0].op == Op::kSymbol) return 1;
+        return base * std::max(1.0, std::fabs(v));
+      }
+      return base + Degree(e.args[1]);
+    }
+    case Op::kFunction:
+    case Op::kFactorial: {
+      double d = 0;
+      for (const Expr& a : e.args) d = std::max(d, Degree(a));
+      return d > 0 ? 1 : 0;
+    }
+    default:
+      return 0;
+  }
+}
+
 SymbolicResult Capped(const std::string& cap) {
   return {SymbolicResult::Kind::kCapExceeded, absl::StrCat("answer exceeds the ", cap, " cap")};
 }
@@ -213,6 +256,9 @@ SymbolicStats GetSymbolicStats() {
 
 SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
                              const SymbolicLimits& limits) {
+  if (Degree(a) > limits.max_degree || Degree(b) > limits.max_degree) {
+    return Capped("expression degree");
+  }
   TimedGinacLock lock;
   try {
     Converter c{limits, budget, {}, {}};
@@ -237,6 +283,9 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
 
 SymbolicResult SymbolicProportional(const Expr& a, const Expr& b, int* sign, Budget& budget,
                                     const SymbolicLimits& limits) {
+  if (Degree(a) > limits.max_degree || Degree(b) > limits.max_degree) {
+    return Capped("expression degree");
+  }
   TimedGinacLock lock;
   try {
     Converter c{limits, budget, {}, {}};

@@ -27,6 +27,9 @@ struct SymbolicLimits {
   double max_result_bits = 1 << 20;  // estimated size of any power's value
   long max_exponent = 100000;
   long max_factorial = 5000;
+  // Estimated polynomial degree of either side: bounds what expand() can produce
+  // (`(x+1)^{99999}` is refused, `x^{99999}` is fine).
+  double max_degree = 256;
 };
 
 struct SymbolicResult {
