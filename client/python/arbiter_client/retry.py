@@ -1,8 +1,12 @@
-"""Retry loop shared by the sync and async clients: UNAVAILABLE and RESOURCE_EXHAUSTED only.
+"""Retry loop shared by the sync and async clients: UNAVAILABLE, RESOURCE_EXHAUSTED and a
+CANCELLED that the server side caused.
 
 UNAVAILABLE means the server is unreachable or draining ("retry on another replica": a new
 connection attempt may reach another replica behind the same address); RESOURCE_EXHAUSTED means
-its admission queue is full (back off). Every other code is raised at once as ArbiterError.
+its admission queue is full (back off). gRPC ends calls that reach a server in the instant it
+stops with CANCELLED; this client cancels none of its calls, so a CANCELLED not marked as local
+is retried too (Score is deterministic and cached server-side, so resending is safe). Every other
+code is raised at once as ArbiterError.
 Stateless functions: thread- and loop-safe.
 """
 import asyncio
@@ -35,9 +39,17 @@ def to_error(err: grpc.RpcError, target: str, method: str, attempts: int) -> Arb
     return ArbiterError(f"arbiter {method} at {target}: {code.name}: {details}", code)
 
 
+def retryable(err: grpc.RpcError) -> bool:
+    """True for the codes above; a CANCELLED only when the server side caused it."""
+    if err.code() in RETRYABLE:
+        return True
+    return (err.code() == grpc.StatusCode.CANCELLED and
+            "locally cancelled" not in (err.details() or "").lower())
+
+
 def _next_sleep(policy, attempt, err, deadline):
     """Seconds to sleep before another attempt, or None to give up."""
-    if err.code() not in RETRYABLE or attempt + 1 >= policy.max_attempts:
+    if not retryable(err) or attempt + 1 >= policy.max_attempts:
         return None
     pause = backoff(policy, attempt)
     return pause if time.monotonic() + pause < deadline else None
