@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "verifiers/math/latex_parser.h"
 #include "verifiers/math/math.pb.h"
@@ -87,15 +88,15 @@ arbiter::v1::SampleResult CheckMinerva(const PreparedMath& task, absl::string_vi
   const MathConfig& config = task.config;
   std::optional<std::string> answer = MinervaExtract(text);
   arbiter::math::v1::MathDetail detail;
-  detail.set_normalized_gold(MinervaNormalize(config.golds[0]));
+  detail.set_normalized_gold(LmEvalNormalize(absl::StripAsciiWhitespace(config.golds[0])));
   if (!answer)
     return Finish(config, arbiter::v1::NO_ANSWER, "no Final Answer line", std::move(detail));
-  const std::string pred = MinervaNormalize(*answer);
+  const std::string pred = LmEvalNormalize(*answer);
   detail.set_extracted(*answer);
   detail.set_normalized_prediction(pred);
   for (const std::string& gold : config.golds) {
-    if (MinervaNormalize(gold) == pred) {
-      detail.set_normalized_gold(MinervaNormalize(gold));
+    if (LmEvalNormalize(absl::StripAsciiWhitespace(gold)) == pred) {
+      detail.set_normalized_gold(LmEvalNormalize(absl::StripAsciiWhitespace(gold)));
       detail.set_method("string");
       return Finish(config, arbiter::v1::CORRECT, "", std::move(detail));
     }
@@ -105,11 +106,14 @@ arbiter::v1::SampleResult CheckMinerva(const PreparedMath& task, absl::string_vi
   Budget budget(config.cpu_budget, &ctx);
   std::vector<ParsedGold> golds;
   for (const std::string& gold : config.golds) {
-    absl::StatusOr<Expr> e = ParseAnswer(MinervaNormalize(gold));
+    absl::StatusOr<Expr> e = ParseAnswer(LmEvalNormalize(absl::StripAsciiWhitespace(gold)));
     if (e.ok()) golds.push_back(ParsedGold{gold, *std::move(e)});
   }
   MathGrade g = GradeParsed(pred, golds, CompareOptions{15}, budget);
   g.extracted = *answer;
+  // The normalised forms reported are lm-eval's strings (the symbolic forms are only the fallback).
+  g.normalized_prediction = pred;
+  g.normalized_gold = detail.normalized_gold();
   if (g.verdict == MathGrade::Verdict::kNoAnswer) g.verdict = MathGrade::Verdict::kIncorrect;
   return FromMathGrade(config, g, ctx);
 }

@@ -158,7 +158,140 @@ bool IsDigitString(const std::string& s) {
   return true;
 }
 
+bool IsWordChar(char c) {
+  // Python's \w on str: letters, digits, underscore, and (approximately) any non-ASCII letter.
+  return absl::ascii_isalnum(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// re.sub(rf"(?<!\\)\b{word}\b", "", s) for an alphabetic `word`.
+void RemoveWord(std::string& s, std::string_view word) {
+  std::string out;
+  size_t pos = 0;
+  for (size_t hit; (hit = s.find(word, pos)) != std::string::npos;) {
+    const bool start_ok = hit == 0 || (!IsWordChar(s[hit - 1]) && s[hit - 1] != '\\');
+    const size_t end = hit + word.size();
+    const bool end_ok = end == s.size() || !IsWordChar(s[end]);
+    if (start_ok && end_ok) {
+      out.append(s, pos, hit - pos);
+      pos = end;
+    } else {
+      out.append(s, pos, hit + 1 - pos);
+      pos = hit + 1;
+    }
+  }
+  out.append(s, pos, std::string::npos);
+  s = std::move(out);
+}
+
+// Removes `word` everywhere except inside LaTeX command names (re.split(r"(\\[a-zA-Z]+)")).
+void RemoveOutsideCommands(std::string& s, std::string_view word) {
+  std::string out;
+  std::string segment;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == '\\' && i + 1 < s.size() && absl::ascii_isalpha(s[i + 1])) {
+      ReplaceAll(segment, word, "");
+      out += segment;
+      segment.clear();
+      size_t j = i + 1;
+      while (j < s.size() && absl::ascii_isalpha(s[j])) ++j;
+      out.append(s, i, j - i);
+      i = j;
+    } else {
+      segment.push_back(s[i++]);
+    }
+  }
+  ReplaceAll(segment, word, "");
+  out += segment;
+  s = std::move(out);
+}
+
+bool IsAlphaWord(std::string_view w) {
+  if (w.empty()) return false;
+  for (char c : w) {
+    if (!absl::ascii_isalpha(c)) return false;
+  }
+  return true;
+}
+
+// re.sub(r"(sqrt)(\[[^\]]*\])(\w)", r"\1\2{\3}") then re.sub(r"(sqrt)(?!\[)([^{])", r"sqrt{\2}").
+std::string LmEvalSqrt(const std::string& s) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    const size_t hit = s.find("sqrt", pos);
+    if (hit == std::string::npos) break;
+    size_t p = hit + 4;
+    if (p < s.size() && s[p] == '[') {
+      const size_t close = s.find(']', p);
+      if (close != std::string::npos && close + 1 < s.size() && IsWordChar(s[close + 1])) {
+        out.append(s, pos, close + 1 - pos);
+        out += '{';
+        out += s[close + 1];
+        out += '}';
+        pos = close + 2;
+        continue;
+      }
+      out.append(s, pos, p - pos);
+      pos = p;
+      continue;
+    }
+    if (p < s.size() && s[p] != '{') {
+      out.append(s, pos, hit - pos);
+      out += "sqrt{";
+      out += s[p];
+      out += '}';
+      pos = p + 1;
+      continue;
+    }
+    out.append(s, pos, p - pos);
+    pos = p;
+  }
+  out.append(s, std::min(pos, s.size()), std::string::npos);
+  return out;
+}
+
+bool IsThousandsGrouped(const std::string& s) {
+  size_t i = s.empty() || s[0] != '-' ? 0 : 1;
+  size_t lead = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++lead;
+  if (lead < 1 || lead > 3 || i == s.size()) return false;
+  while (i < s.size()) {
+    if (s[i] != ',' || i + 4 > s.size()) return false;
+    for (size_t k = 1; k <= 3; ++k) {
+      if (s[i + k] < '0' || s[i + k] > '9') return false;
+    }
+    i += 4;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string LmEvalNormalize(absl::string_view final_answer) {
+  const size_t eq = final_answer.rfind('=');
+  std::string s(eq == absl::string_view::npos ? final_answer : final_answer.substr(eq + 1));
+  for (std::string_view expr : kRemoved) {
+    if (IsAlphaWord(expr)) RemoveWord(s, expr);
+  }
+  for (const auto& [before, after] : kSubstitutions) ReplaceAll(s, before, after);
+  for (std::string_view expr : kRemoved) {
+    if (IsAlphaWord(expr)) {
+      RemoveOutsideCommands(s, expr);
+    } else {
+      ReplaceAll(s, expr, "");
+    }
+  }
+  s = DollarRewrite(s);
+  s = UnwrapCommand(s, "\\text{", false);
+  s = UnwrapCommand(s, "\\textbf{", false);
+  s = UnwrapCommand(s, "\\overline{", false);
+  s = UnwrapCommand(s, "\\boxed{", true);
+  s = FracRewrite(s);
+  s = LmEvalSqrt(s);
+  ReplaceAll(s, "$", "");
+  if (IsThousandsGrouped(s)) ReplaceAll(s, ",", "");
+  return s;
+}
 
 std::string MinervaNormalize(absl::string_view final_answer) {
   const size_t eq = final_answer.rfind('=');

@@ -14,6 +14,12 @@ namespace arbiter::math {
 
 std::string MinervaNormalize(absl::string_view final_answer);
 
+// lm-eval 0.4.13's revision of the same function (lm_eval/tasks/minerva_math/utils.py), which the
+// minerva mode follows: unit words are removed at word boundaries first and never inside a LaTeX
+// command name (`\left` keeps its "ft"); `\sqrt[3]a` becomes `\sqrt[3]{a}`; commas are dropped
+// only from a true thousands-grouped integer (`-?\d{1,3}(,\d{3})+`); no final strip.
+std::string LmEvalNormalize(absl::string_view final_answer);
+
 // Python's `text[-n:]` in code points (UTF-8).
 absl::string_view LastCodePoints(absl::string_view text, size_t n);
 

@@ -15,6 +15,14 @@ TEST(MinervaNormalize, MatchesTheReferenceOnItsOwnExamples) {
   EXPECT_EQ(MinervaNormalize("34."), "34.");
 }
 
+TEST(LmEvalNormalize, FollowsLmEval0413Revision) {
+  EXPECT_EQ(LmEvalNormalize(R"(\left(1,2\right))"), R"(\left(1,2\right))");  // "ft" kept
+  EXPECT_EQ(LmEvalNormalize("0,1"), "0,1");                                  // not 01
+  EXPECT_EQ(LmEvalNormalize("1,000"), "1000");
+  EXPECT_EQ(LmEvalNormalize(R"(\sqrt[3]8)"), R"(\sqrt[3]{8})");
+  EXPECT_EQ(LmEvalNormalize("5 feet"), "5");
+}
+
 TEST(Dapo, AnswerWithTrailingDotScoresWrongAsInVerl) {
   EXPECT_FALSE(GradeDapo("Answer: 34.", "34", false).correct);
   EXPECT_TRUE(GradeDapo("Answer: 34", "34", false).correct);

@@ -41,6 +41,8 @@ int main() {
     out["outcome"] = arbiter::v1::Outcome_Name(r.outcome());
     out["extracted"] = detail.extracted();
     out["method"] = detail.method();
+    out["normalized_prediction"] = detail.normalized_prediction();
+    out["normalized_gold"] = detail.normalized_gold();
     out["us"] = std::chrono::duration<double, std::micro>(end - start).count();
     std::cout << out.dump() << "\n";
   }
