@@ -110,14 +110,15 @@ function(arbiter_generate_verifier_registry)
   target_link_libraries(arbiterd_testing PRIVATE arbiter_registered_verifiers_testing)
   # JSON needs every message type that may sit in an Any: the CLI, which references none of
   # them, links the verifiers' proto libraries whole (static initialisers register the types).
+  # A verifier may name its proto library itself as PROTO_LIBRARY.
   get_property(protos GLOBAL PROPERTY ARBITER_VERIFIER_PROTO_LIBRARIES)
   foreach(alias ${protos})
     get_target_property(real ${alias} ALIASED_TARGET)
     if(NOT real)
       set(real ${alias})
     endif()
-    foreach(binary arbiter_cli arbiterd arbiterd_testing)
-      target_link_libraries(${binary} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${real}>")
-    endforeach()
+    # Only the CLI: the servers get the library through the verifier's own (which uses its
+    # types), and CMake refuses a library linked both normally and whole into one binary.
+    target_link_libraries(arbiter_cli PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${real}>")
   endforeach()
 endfunction()
