@@ -146,6 +146,12 @@ int64_t Dispatcher::in_flight_items() const {
   return in_flight_;
 }
 
+bool Dispatcher::WaitUntilIdle(absl::Time deadline) const {
+  absl::MutexLock lock(&admission_mu_);
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(admission_mu_) { return in_flight_ == 0; };
+  return admission_mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
+}
+
 absl::Status Dispatcher::Admit(int64_t items) {
   absl::MutexLock lock(&admission_mu_);
   if (draining_) {

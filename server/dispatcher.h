@@ -80,6 +80,9 @@ class Dispatcher {
   absl::Time EffectiveDeadline(absl::Time client_deadline) const;
   // Samples admitted and not yet answered.
   int64_t in_flight_items() const;
+  // Blocks until nothing admitted is in flight or `deadline` passes; true when idle. For
+  // shutdown (after StartDraining), never from a gRPC reaction.
+  bool WaitUntilIdle(absl::Time deadline) const;
 
  private:
   struct VerifierEntry;

@@ -160,9 +160,7 @@ void Server::Shutdown(absl::Duration grace) {
   // Admitted work finishes while the listener still runs, and calls arriving meanwhile get the
   // dispatcher's UNAVAILABLE (retried elsewhere). Shutting gRPC down at once instead ended some
   // calls CANCELLED with grace to spare, which gRPC's default retry policies do not retry.
-  while (dispatcher_->in_flight_items() > 0 && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(5));  // bounded by the grace period; shutdown only
-  }
+  dispatcher_->WaitUntilIdle(deadline);
   // HTTP answers are written (or, past the deadline, cancelled and flushed) before the gRPC
   // side goes: both wait for the same deadline.
   if (gateway_ != nullptr) gateway_->Shutdown(deadline);

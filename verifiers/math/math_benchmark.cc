@@ -70,29 +70,27 @@ void BM_MathCheck(benchmark::State& state) {
 }
 BENCHMARK(BM_MathCheck)->Threads(1)->Threads(2)->UseRealTime();
 
-// Only the items the lock-free path decides (numbers, fractions, tuples): scaling without GiNaC.
-void BM_MathCheckRational(benchmark::State& state) {
+// One prepared item checked over and over.
+void CheckOne(benchmark::State& state, const char* gold, const char* completion) {
   static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
   arbiter::v1::Task task;
-  task.set_ground_truth("\\frac{3}{4}");
+  task.set_ground_truth(gold);
   auto prepared = *verifier->Prepare(task);
   arbiter::v1::Sample sample;
-  sample.set_completion("Thus the answer is $\\boxed{0.75}$.");
+  sample.set_completion(completion);
   for (auto _ : state) benchmark::DoNotOptimize(verifier->Check(*prepared, sample, {}));
   state.SetItemsProcessed(state.iterations());
+}
+
+// Only the items the lock-free path decides (numbers, fractions, tuples): scaling without GiNaC.
+void BM_MathCheckRational(benchmark::State& state) {
+  CheckOne(state, "\\frac{3}{4}", "Thus the answer is $\\boxed{0.75}$.");
 }
 BENCHMARK(BM_MathCheckRational)->Threads(1)->Threads(2)->UseRealTime();
 
 // Items that need GiNaC (symbolic equality proofs): serialised on the process-wide lock.
 void BM_MathCheckSymbolic(benchmark::State& state) {
-  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
-  arbiter::v1::Task task;
-  task.set_ground_truth("x^2-1");
-  auto prepared = *verifier->Prepare(task);
-  arbiter::v1::Sample sample;
-  sample.set_completion("Factoring, the product is $\\boxed{(x-1)(x+1)}$.");
-  for (auto _ : state) benchmark::DoNotOptimize(verifier->Check(*prepared, sample, {}));
-  state.SetItemsProcessed(state.iterations());
+  CheckOne(state, "x^2-1", "Factoring, the product is $\\boxed{(x-1)(x+1)}$.");
 }
 BENCHMARK(BM_MathCheckSymbolic)->Threads(1)->Threads(2)->UseRealTime();
 

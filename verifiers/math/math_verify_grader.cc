@@ -39,6 +39,26 @@ absl::StatusOr<Expr> ParseCandidate(const Candidate& c) {
   return e;
 }
 
+// Compares `pred` with each gold in turn: CORRECT at the first match, else INCORRECT with the
+// first gold's normal form (and the matching gold's, method and cap when one matches).
+void GradeAgainstGolds(const Expr& pred, const std::vector<ParsedGold>& golds,
+                       const CompareOptions& options, Budget& budget, MathGrade& g) {
+  g.normalized_prediction = ToString(pred);
+  g.verdict = MathGrade::Verdict::kIncorrect;
+  for (const ParsedGold& gold : golds) {
+    const Comparison c = Compare(gold.expr, pred, options, budget);
+    if (g.normalized_gold.empty() || c.equal) {
+      g.normalized_gold = ToString(gold.expr);
+      g.method = c.method;
+      g.capped = c.capped;
+    }
+    if (c.equal) {
+      g.verdict = MathGrade::Verdict::kCorrect;
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<ParsedGold> ParseGold(absl::string_view gold) {
@@ -70,20 +90,7 @@ MathGrade GradeParsed(absl::string_view answer, const std::vector<ParsedGold>& g
     g.capped = pred.status().code() == absl::StatusCode::kResourceExhausted;
     return g;
   }
-  g.normalized_prediction = ToString(*pred);
-  g.verdict = MathGrade::Verdict::kIncorrect;
-  for (const ParsedGold& gold : golds) {
-    const Comparison c = Compare(gold.expr, *pred, options, budget);
-    if (g.normalized_gold.empty() || c.equal) {
-      g.normalized_gold = ToString(gold.expr);
-      g.method = c.method;
-      g.capped = c.capped;
-    }
-    if (c.equal) {
-      g.verdict = MathGrade::Verdict::kCorrect;
-      return g;
-    }
-  }
+  GradeAgainstGolds(*pred, golds, options, budget, g);
   return g;
 }
 
@@ -102,20 +109,7 @@ MathGrade GradeMathVerify(absl::string_view completion, const std::vector<Parsed
       continue;
     }
     g.extracted = c.text;
-    g.normalized_prediction = ToString(*pred);
-    g.verdict = MathGrade::Verdict::kIncorrect;
-    for (const ParsedGold& gold : golds) {
-      const Comparison cmp = Compare(gold.expr, *pred, options, budget);
-      if (g.normalized_gold.empty() || cmp.equal) {
-        g.normalized_gold = ToString(gold.expr);
-        g.method = cmp.method;
-        g.capped = cmp.capped;
-      }
-      if (cmp.equal) {
-        g.verdict = MathGrade::Verdict::kCorrect;
-        return g;
-      }
-    }
+    GradeAgainstGolds(*pred, golds, options, budget, g);
     return g;
   }
   if (!golds.empty()) g.normalized_gold = ToString(golds[0].expr);

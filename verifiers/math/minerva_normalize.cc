@@ -107,7 +107,7 @@ std::string FracRewrite(const std::string& s) {
   size_t pos = 0;
   while (true) {
     const size_t hit = s.find("frac", pos);
-    if (hit == std::string::npos || hit + 5 >= s.size() + 0 || hit + 6 > s.size()) break;
+    if (hit == std::string::npos || hit + 6 > s.size()) break;  // "frac" needs two more chars
     const char a = s[hit + 4];
     const char b = s[hit + 5];
     if (a == '{' || b == '\n') {

@@ -248,6 +248,18 @@ bool VanishesAtPoints(const ex& diff, const ex& scale,
   return true;
 }
 
+// GiNaC's evaluation precision is process-global (guarded by the GiNaC lock): set for a scope.
+class DigitsScope {
+ public:
+  explicit DigitsScope(int digits) : saved_(GiNaC::Digits) { GiNaC::Digits = digits; }
+  ~DigitsScope() { GiNaC::Digits = saved_; }
+  DigitsScope(const DigitsScope&) = delete;
+  DigitsScope& operator=(const DigitsScope&) = delete;
+
+ private:
+  const long saved_;
+};
+
 }  // namespace
 
 SymbolicStats GetSymbolicStats() {
@@ -270,10 +282,11 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
     if (GiNaC::is_a<GiNaC::numeric>(diff) && GiNaC::ex_to<GiNaC::numeric>(diff).is_rational()) {
       return {SymbolicResult::Kind::kDifferent, "exact"};
     }
-    const int saved = GiNaC::Digits;
-    GiNaC::Digits = 50;
-    const bool vanishes = VanishesAtPoints(diff, GiNaC::abs(ea) + GiNaC::abs(eb), c.symbols);
-    GiNaC::Digits = saved;
+    bool vanishes;
+    {
+      const DigitsScope digits(50);  // restored on the way out, exceptions included
+      vanishes = VanishesAtPoints(diff, GiNaC::abs(ea) + GiNaC::abs(eb), c.symbols);
+    }
     return vanishes ? SymbolicResult{SymbolicResult::Kind::kEqual, "symbolic-50-digits"}
                     : SymbolicResult{SymbolicResult::Kind::kDifferent, "symbolic"};
   } catch (const std::exception& e) {
