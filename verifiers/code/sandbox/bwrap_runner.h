@@ -2,12 +2,12 @@
 // root holding only /usr and its symlinks; size-capped tmpfs /work and /dev/shm; uid 65534;
 // cleared environment; new session; die-with-parent; no capabilities) + a seccomp deny-list +
 // rlimits per test + per-session cgroups where writable. One session = one sandbox with a warm
-// Python harness (harness.py) that forks a fresh child per test. See README.md for the layers,
+// Python harness (harness/) that forks a fresh child per test. See README.md for the layers,
 // the harness protocol and the trust model.
 //
-// C++ programs are compiled once per distinct (source, flags), inside their own sandbox, and
-// cached by content (bounded by bytes; a hit compares the full source, so hash collisions cannot
-// swap binaries).
+// Languages are data (toolchain.h): compiled ones are built once per distinct (compile step,
+// source), inside their own sandbox, and cached by content (bounded by bytes; a hit compares the
+// full source, so hash collisions cannot swap binaries).
 //
 // Isolation::kNone runs the same harness directly on the host (no namespaces, no seccomp; rlimits
 // and process-group kills only). The server enables it only behind an explicit flag; call
@@ -31,7 +31,8 @@ namespace arbiter::code {
 namespace internal {
 class CgroupManager;
 class CompileCache;
-struct CompiledProgram;
+class Compiler;
+class SandboxCommand;
 }  // namespace internal
 
 struct BwrapOptions {
@@ -85,32 +86,21 @@ class BwrapRunner : public SandboxRunner {
   // The full command line (launcher + bwrap + flags) that runs `command` in a fresh sandbox
   // exactly as sessions do; it expects the seccomp program on fd 3 (see SeccompProgram()).
   // For benchmarks and debugging.
-  std::vector<std::string> SandboxCommand(const std::vector<std::string>& command) const {
-    return SandboxArgv({}, command, {});
-  }
-  const std::string& SeccompProgram() const { return seccomp_bpf_; }
+  std::vector<std::string> SandboxCommand(const std::vector<std::string>& command) const;
+  const std::string& SeccompProgram() const;
   const BwrapOptions& options() const { return options_; }
 
  private:
-  class Session;
   explicit BwrapRunner(BwrapOptions options);
-  absl::StatusOr<std::unique_ptr<Session>> StartSession(const SessionRequest& request,
-                                                        const std::string& binary, size_t tests,
-                                                        const sdk::VerifyContext& ctx) const;
-  std::vector<std::string> SandboxArgv(const std::vector<std::string>& extra_binds,
-                                       const std::vector<std::string>& command,
-                                       const std::vector<std::string>& procs_files) const;
-  // The cached (or freshly built) result for `source`; ok=false carries the diagnostics.
-  absl::StatusOr<std::shared_ptr<const internal::CompiledProgram>> Compile(
-      const std::string& source, const sdk::VerifyContext& ctx) const;
+  absl::Status Probe() const;
 
   BwrapOptions options_;
-  std::string seccomp_bpf_;
-  std::string harness_source_;
   std::string forker_path_;  // the forker library, written at Create (bound at /arbiter/forker.so)
   std::string launcher_path_;  // the launcher, written at Create
   std::unique_ptr<internal::CgroupManager> cgroups_;
   std::unique_ptr<internal::CompileCache> cache_;
+  std::unique_ptr<internal::SandboxCommand> command_;
+  std::unique_ptr<internal::Compiler> compiler_;
 };
 
 }  // namespace arbiter::code

@@ -1,7 +1,7 @@
 // Framing of the server <-> harness protocol (see ../README.md): a frame is a 4-byte big-endian
 // header length, a JSON header, then the raw blobs whose byte lengths the header lists under
-// "blobs". The harness's side lives in ../harness.py. Input from the harness is untrusted (a
-// candidate may have tampered with it): every decode failure is a DATA_LOSS status.
+// "blobs". The harness's side lives in ../harness/protocol.py. Input from the harness is untrusted
+// (a candidate may have tampered with it): every decode failure is a DATA_LOSS status.
 //
 // Thread-safety: FrameDecoder is not thread-safe; the functions are.
 #pragma once

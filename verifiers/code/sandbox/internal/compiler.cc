@@ -1,0 +1,111 @@
+#include "verifiers/code/sandbox/internal/compiler.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "verifiers/code/sandbox/internal/log.h"
+
+namespace arbiter::code::internal {
+namespace {
+
+// Below this much free space a failed compilation is blamed on the disk, not the program.
+constexpr int64_t kMinFreeScratchBytes = int64_t{16} << 20;
+constexpr int64_t kCompileFileBytes = int64_t{1} << 28;
+
+int64_t FreeBytes(const std::string& path) {
+  struct statvfs fs;
+  if (statvfs(path.c_str(), &fs) != 0) return INT64_MAX;
+  return static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize);
+}
+
+absl::Status WriteSource(const std::string& path, const std::string& source) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  const bool ok =
+      fd >= 0 && write(fd, source.data(), source.size()) == static_cast<ssize_t>(source.size());
+  const int error = errno;
+  if (fd >= 0) close(fd);
+  if (ok) return absl::OkStatus();
+  const std::string why =
+      absl::StrCat("cannot write the program for compilation to ", path, ": ", strerror(error));
+  Log(LogLevel::kError, why);
+  return absl::UnavailableError(why);
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Compile(
+    const CompileStep& step, const std::string& source, const sdk::VerifyContext& ctx) const {
+  const std::string material = absl::StrCat(absl::StrJoin(step.argv, "\n"), "\n\n", source);
+  if (auto cached = cache_.Lookup(material)) return cached;
+  return Build(step, material, source, ctx);
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
+    const CompileStep& step, const std::string& material, const std::string& source,
+    const sdk::VerifyContext& ctx) const {
+  auto dir_or = cache_.NewBuildDir();
+  if (!dir_or.ok()) return dir_or.status();
+  const std::string dir = *std::move(dir_or);
+  if (absl::Status written = WriteSource(dir + "/" + step.source_file, source); !written.ok()) {
+    RemoveTree(dir);
+    return written;
+  }
+  const std::string build = command_.Place(dir, "/build");
+  const int64_t cpu = static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(options_.compile_cpu)));
+  Launch launch;
+  launch.command = step.argv;
+  launch.binds = {{dir, "/build", /*writable=*/true}};
+  launch.env = {{"HOME", build}, {"TMPDIR", build}};
+  launch.cwd = build;
+  launch.rlimits = {{"cpu", cpu, cpu + 1},
+                    {"as", options_.compile_memory_bytes, options_.compile_memory_bytes},
+                    {"core", 0, 0},
+                    {"fsize", kCompileFileBytes, kCompileFileBytes}};
+  auto process = command_.Start(launch);
+  if (!process.ok()) {
+    RemoveTree(dir);
+    return process.status();
+  }
+  const absl::Time deadline = std::min(absl::Now() + options_.compile_wall, ctx.deadline);
+  int status = -1;
+  while (status == -1 && absl::Now() < deadline && !ctx.Cancelled()) {
+    status = (*process)->WaitExit(std::min(deadline, absl::Now() + absl::Milliseconds(20)));
+  }
+  (*process)->Kill();
+  if (ctx.Done()) {
+    RemoveTree(dir);
+    return ContextStatus(ctx);
+  }
+  std::string output = (*process)->stderr_text();
+  const std::string artifact = dir + "/" + step.artifact;
+  const bool ok = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+                  access(artifact.c_str(), F_OK) == 0;
+  // A compiler that failed for want of space is the server's trouble, not a compile error to
+  // charge to the model.
+  if (!ok && FreeBytes(dir) < kMinFreeScratchBytes) {
+    RemoveTree(dir);
+    const std::string why = absl::StrCat("the scratch directory ", cache_.dir(),
+                                         " is (nearly) full: compilation failed for want of space");
+    Log(LogLevel::kError, why);
+    return absl::UnavailableError(why);
+  }
+  if (status == -1) output += "\ncompilation exceeded the time limit";
+  if (status != -1 && WIFSIGNALED(status)) {
+    absl::StrAppend(&output, "\ncompiler killed by signal ", WTERMSIG(status));
+  }
+  auto cached = cache_.Insert(material, ok, artifact, std::move(output));
+  RemoveTree(dir);
+  return cached;
+}
+
+}  // namespace arbiter::code::internal
