@@ -4,8 +4,10 @@
 # default SIGPIPE action and the test's rlimits (forker.c). The result record (fd 3) is a JSON
 # object {return?, error?, memory?}; the candidate shares this process, so the supervisor treats
 # the record as untrusted (it never learns an expected value, so forging gains nothing).
+import atexit
 import builtins
 import errno
+import gc
 import json
 import os
 import signal
@@ -26,34 +28,72 @@ def child_main(fn_name, args_json, learn=False):
     if config.RUN != "python":
         os.execve(config.RUN[0], config.RUN, os.environ)
     # sys.stdin/stdout/stderr are the supervisor's CHILD_STDIO: made once, never used before.
-    result = None
-    code = 0
-    try:
-        if fn_name:
-            code, result = call_function(fn_name, args_json)
-        else:
-            exec(program.compiled(False), {"__name__": "__main__", "__builtins__": builtins})
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        if e.code is not None and not isinstance(e.code, int):
-            print(e.code, file=sys.stderr)
-        result = {"error": "SystemExit: %r" % (e.code,)} if fn_name else None
-    except MemoryError:
-        result = {"error": "MemoryError", "memory": True}
-        code = 1
-    except OSError as e:
-        if e.errno != errno.ENOMEM:
-            return failed(e)
-        result = {"error": "OSError: %s" % e, "memory": True}
-        code = 1
-    except BaseException as e:  # noqa: B036 — the candidate's failure, reported as data
-        failed(e)
+    ns = {"__name__": "__main__" if not fn_name else "solution", "__builtins__": builtins}
+    code, result = run_program(ns, fn_name, args_json)
+    code = run_to_completion(ns, code)
     finish(code, result)
 
 
-def call_function(fn_name, args_json):
+def run_program(ns, fn_name, args_json):
+    # Runs the program (and the call) in `ns`; (exit code, result record or None) as
+    # `python3 solution.py` would end, before the interpreter's own shutdown.
+    try:
+        if fn_name:
+            return call_function(ns, fn_name, args_json)
+        exec(program.compiled(False), ns)
+        return 0, None
+    except SystemExit as e:
+        if e.code is not None and not isinstance(e.code, int):
+            print(e.code, file=sys.stderr)
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        return code, ({"error": "SystemExit: %r" % (e.code,)} if fn_name else None)
+    except MemoryError:
+        return 1, {"error": "MemoryError", "memory": True}
+    except BaseException as e:  # noqa: B036 — the candidate's failure, reported as data
+        if isinstance(e, OSError) and e.errno == errno.ENOMEM:
+            return 1, {"error": "OSError: %s" % e, "memory": True}
+        try:
+            traceback.print_exc()
+        except BaseException:  # noqa: B036
+            pass
+        return 1, {"error": "%s: %s" % (type(e).__name__, str(e)[:1000])}
+
+
+def run_to_completion(ns, code):
+    # What the interpreter does when `python3 solution.py` ends (Py_FinalizeEx), so a program
+    # that does its work in a thread (a common way to get a bigger stack) or at exit is run to
+    # its end: wait for every non-daemon thread (also after sys.exit or an uncaught exception),
+    # run the atexit handlers, flush sys.stdout/sys.stderr, then drop the program's globals so
+    # that file objects it never flushed (`out = open(1, "w")`) flush as they are destroyed.
+    # Returns the exit code (a SystemExit raised by an atexit handler does not change it, as in
+    # CPython). Daemon threads are not waited for, as in CPython.
+    try:
+        threading = sys.modules.get("threading")
+        if threading is not None:
+            me = threading.current_thread()
+            while True:
+                alive = [t for t in threading.enumerate()
+                         if t is not me and not t.daemon and t.is_alive()]
+                if not alive:
+                    break
+                for t in alive:
+                    t.join()
+        atexit._run_exitfuncs()
+        atexit._clear()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:  # noqa: B036 — a closed or replaced stream: as CPython, go on
+                pass
+        ns.clear()
+        gc.collect()
+    except BaseException:  # noqa: B036 — e.g. KeyboardInterrupt while joining
+        pass
+    return code
+
+
+def call_function(ns, fn_name, args_json):
     # Call-based test: `fn_name` at the top level, or a method of `Solution()`.
-    ns = {"__name__": "solution", "__builtins__": builtins}
     exec(program.compiled(True), ns)
     fn = ns.get(fn_name)
     if not callable(fn) and isinstance(ns.get("Solution"), type):
@@ -68,14 +108,6 @@ def call_function(fn_name, args_json):
         return 0, {"return": _dumps(value)}
     except (TypeError, ValueError) as e:
         return 1, {"error": "unserialisable return value: %s" % e}
-
-
-def failed(e):
-    try:
-        traceback.print_exc()
-    except BaseException:
-        pass
-    finish(1, {"error": "%s: %s" % (type(e).__name__, str(e)[:1000])})
 
 
 def finish(code, result):

@@ -4,6 +4,7 @@
 #        + [program]                                   -> {"op":"ready"}
 #   test {"op":"test","fn_name":str} + [stdin, args_json] -> result header +
 #        [stdout, stderr, return_json]
+import atexit
 import ctypes
 import gc
 import os
@@ -55,6 +56,9 @@ def main():
         program.precompile(blobs[0].decode("utf-8", "replace") if blobs else "")
     forker.load_library()
     cleanup.wipe(config.WORK)
+    # The children run atexit handlers as the program's own (child.run_to_completion): none of
+    # the harness's modules may leave one there.
+    atexit._clear()
     # Everything allocated so far is moved out of the collector's reach, before any fork: a
     # collection in a forked process would otherwise touch (and copy-on-write fault) every page
     # of the warm heap.
