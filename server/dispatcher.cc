@@ -155,10 +155,11 @@ bool Dispatcher::WaitUntilIdle(absl::Time deadline) const {
 absl::Status Dispatcher::Admit(int64_t items) {
   absl::MutexLock lock(&admission_mu_);
   if (draining_) {
+    if (metrics_) metrics_->Rejected(RejectReason::kDraining);
     return absl::UnavailableError("server is shutting down; retry on another replica");
   }
   if (in_flight_ + items > options_.max_queued_items) {
-    if (metrics_) metrics_->Rejected();
+    if (metrics_) metrics_->Rejected(RejectReason::kCapacity);
     return absl::ResourceExhaustedError(absl::StrCat(
         "server at capacity: admitting ", items, " more items would exceed max_queued_items (",
         options_.max_queued_items, "); retry with backoff"));
@@ -191,11 +192,16 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
                                ScoreCallbacks callbacks) {
   if (absl::Status status = ValidateScoreRequest(request, options_.max_queued_items);
       !status.ok()) {
+    if (metrics_) metrics_->Rejected(RejectReason::kInvalid);
     return status;
   }
   const int64_t items = CountItems(request);
   if (absl::Status admitted = Admit(items); !admitted.ok()) return admitted;
-  if (metrics_) metrics_->InFlightAdd(static_cast<double>(items));
+  if (metrics_) {
+    metrics_->InFlightAdd(static_cast<double>(items));
+    metrics_->RequestAdmitted(request.groups_size());
+    for (const v1::Group& group : request.groups()) metrics_->GroupAdmitted(group.samples_size());
+  }
 
   auto call = std::make_shared<Call>();
   call->request = &request;
@@ -292,6 +298,7 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
         item.destinations.emplace_back(g, i);
         to_schedule.push_back(it->second);
         ++pending;
+        if (metrics_) metrics_->CacheMiss();
         continue;
       }
       Call::Item& item = call->unique_items[it->second];
@@ -319,7 +326,7 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
   }
   if (inline_item >= 0) {
     if (metrics_) metrics_->QueueDepthAdd(1);  // CheckItem counts it out again
-    CheckItem(call, inline_item);
+    CheckItem(call, inline_item, absl::Now());
   }
   if (ready) FinishGroup(call, g);
 }
@@ -333,12 +340,12 @@ void Dispatcher::Schedule(const std::shared_ptr<Call>& call, int item) {
   const bool sandbox =
       call->groups[owner_group].verifier->verifier->work() == sdk::Verifier::Work::kSandbox;
   if (metrics_) metrics_->QueueDepthAdd(1);
-  (sandbox ? sandbox_pool_ : cpu_pool_)->Submit([this, call, item]() mutable {
-    CheckItem(call, item);
+  (sandbox ? sandbox_pool_ : cpu_pool_)->Submit([this, call, item, queued = absl::Now()]() mutable {
+    CheckItem(call, item, queued);
   });
 }
 
-void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index) {
+void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index, absl::Time queued) {
   if (metrics_) metrics_->QueueDepthAdd(-1);
   int g, i;
   ItemKey key;
@@ -351,15 +358,28 @@ void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index) {
   }
   const Call::Group& owner = call->groups[g];
   v1::SampleResult result;
+  const int metrics_index = owner.verifier->metrics_index;
   if (call->ctx.Cancelled()) {
     result = InfraError(kCancelledMessage);
+    if (metrics_) metrics_->InfraError(metrics_index, InfraCause::kCancelled);
   } else if (absl::Now() >= call->ctx.deadline) {
     result = InfraError(kDeadlineMessage);
+    if (metrics_) metrics_->InfraError(metrics_index, InfraCause::kDeadline);
   } else {
     const absl::Time start = absl::Now();
     result = owner.verifier->verifier->Check(*owner.prepared, call->request->groups(g).samples(i),
                                              call->ctx);
-    if (metrics_) metrics_->CheckDone(owner.verifier->metrics_index, absl::Now() - start);
+    if (metrics_) {
+      metrics_->CheckDone(metrics_index, start - queued, absl::Now() - start);
+      if (result.outcome() == v1::INFRA_ERROR) {
+        const bool sandboxed = owner.verifier->verifier->work() == sdk::Verifier::Work::kSandbox;
+        metrics_->InfraError(metrics_index, call->ctx.Cancelled() ? InfraCause::kCancelled
+                                            : absl::Now() >= call->ctx.deadline
+                                                ? InfraCause::kDeadline
+                                            : sandboxed ? InfraCause::kSandbox
+                                                        : InfraCause::kVerifier);
+      }
+    }
     Sanitize(result);
     result.clear_sample_id();
     result.set_cached(false);
@@ -448,10 +468,11 @@ void Dispatcher::CompleteCall(const std::shared_ptr<Call>& call) {
     for (size_t g = 0; g < call->results.size(); ++g) {
       const int index = call->groups[g].verifier ? call->groups[g].verifier->metrics_index : -1;
       for (const v1::SampleResult& sample : call->results[g].samples()) {
-        metrics_->ItemAnswered(index, sample.outcome());
+        metrics_->ItemAnswered(index, sample);
       }
     }
     metrics_->InFlightAdd(-static_cast<double>(call->items));
+    metrics_->RequestAnswered();
   }
   Release(call->items);
   std::move(call->callbacks.on_done)(std::move(call->results));

@@ -95,7 +95,8 @@ class Dispatcher {
   absl::Status Admit(int64_t items);
   void Release(int64_t items);
   void PrepareGroup(const std::shared_ptr<Call>& call, int g);
-  void CheckItem(const std::shared_ptr<Call>& call, int item);
+  // `queued`: when the item was handed to a pool (queue wait = start - queued).
+  void CheckItem(const std::shared_ptr<Call>& call, int item, absl::Time queued);
   void Schedule(const std::shared_ptr<Call>& call, int item);
   void FinishGroup(const std::shared_ptr<Call>& call, int g);
   void CompleteCall(const std::shared_ptr<Call>& call);

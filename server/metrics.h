@@ -6,14 +6,25 @@
 // outcomes). Names follow Prometheus practice: `arbiter_` prefix, base units, `_total` counters,
 // `_seconds` histograms.
 //
-//   arbiter_requests_total{rpc,code}            answered RPCs
-//   arbiter_request_duration_seconds{rpc}       RPC latency, admission to answer
-//   arbiter_items_total{verifier,outcome}       samples answered (cached ones included)
-//   arbiter_verify_duration_seconds{verifier}   one Check() call
-//   arbiter_cache_hits_total                    samples answered from the cache or in-batch dedup
-//   arbiter_rejected_total                      requests refused by admission control
-//   arbiter_queue_depth                         checks queued and not yet started
-//   arbiter_in_flight_items                     samples admitted and not yet answered
+//   arbiter_build_info{version}                    1; the server's version
+//   arbiter_requests_total{rpc,code}               answered RPCs
+//   arbiter_request_duration_seconds{rpc}          RPC latency, admission to answer
+//   arbiter_in_flight_requests                     Score/ScoreStream requests admitted, unanswered
+//   arbiter_request_groups                         groups per admitted request (histogram)
+//   arbiter_group_samples                          samples per admitted group (histogram)
+//   arbiter_items_total{verifier,outcome}          samples answered (cached ones included)
+//   arbiter_score{verifier}                        distribution of answered samples' score
+//   arbiter_infra_errors_total{verifier,cause}     checks ending INFRA_ERROR: deadline, cancelled,
+//                                                  sandbox (a sandboxed verifier), verifier
+//   arbiter_queue_wait_seconds{verifier}           one check's wait for a worker
+//   arbiter_verify_duration_seconds{verifier}      one Check() call (the run time)
+//   arbiter_cache_hits_total                       samples answered from the cache or in-batch
+//   dedup arbiter_cache_misses_total                     samples that had to be checked
+//   arbiter_rejected_total{reason}                 requests refused at admission: capacity,
+//                                                  draining, invalid
+//   arbiter_queue_depth                            checks queued and not yet started
+//   arbiter_in_flight_items                        samples admitted and not yet answered
+//   arbiter_admission_limit_items                  --max_queued_items (saturation's denominator)
 //
 // Thread-safety: every method may be called concurrently.
 #pragma once
@@ -37,10 +48,17 @@ namespace arbiter::server {
 enum class Rpc { kScore = 0, kScoreStream, kGenerate, kListVerifiers };
 inline constexpr int kNumRpcs = 4;
 
+enum class RejectReason { kCapacity = 0, kDraining, kInvalid };
+inline constexpr int kNumRejectReasons = 3;
+
+enum class InfraCause { kDeadline = 0, kCancelled, kSandbox, kVerifier };
+inline constexpr int kNumInfraCauses = 4;
+
 class Metrics {
  public:
   // Children are made for exactly these verifier names; others are not recorded.
-  explicit Metrics(const std::vector<std::string>& verifier_names);
+  explicit Metrics(const std::vector<std::string>& verifier_names,
+                   int64_t admission_limit_items = 0);
 
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
 
@@ -48,10 +66,16 @@ class Metrics {
   int VerifierIndex(const std::string& name) const;
 
   void RequestDone(Rpc rpc, absl::StatusCode code, absl::Duration latency);
-  void ItemAnswered(int verifier_index, v1::Outcome outcome);
-  void CheckDone(int verifier_index, absl::Duration duration);
+  // One answered sample: its outcome and, when finite, its score.
+  void ItemAnswered(int verifier_index, const v1::SampleResult& sample);
+  void CheckDone(int verifier_index, absl::Duration queue_wait, absl::Duration run);
+  void InfraError(int verifier_index, InfraCause cause);
+  void RequestAdmitted(int groups);
+  void GroupAdmitted(int samples) { group_samples_->Observe(samples); }
+  void RequestAnswered() { in_flight_requests_->Decrement(); }
   void CacheHit() { cache_hits_->Increment(); }
-  void Rejected() { rejected_->Increment(); }
+  void CacheMiss() { cache_misses_->Increment(); }
+  void Rejected(RejectReason reason) { rejected_[static_cast<int>(reason)]->Increment(); }
   void QueueDepthAdd(double delta) { queue_depth_->Increment(delta); }
   void InFlightAdd(double delta) { in_flight_->Increment(delta); }
 
@@ -65,8 +89,15 @@ class Metrics {
   absl::flat_hash_map<std::string, int> verifier_index_;
   std::vector<std::array<prometheus::Counter*, kNumOutcomes>> items_;
   std::vector<prometheus::Histogram*> verify_duration_;
+  std::vector<prometheus::Histogram*> queue_wait_;
+  std::vector<prometheus::Histogram*> score_;
+  std::vector<std::array<prometheus::Counter*, kNumInfraCauses>> infra_errors_;
+  prometheus::Gauge* in_flight_requests_ = nullptr;
+  prometheus::Histogram* request_groups_ = nullptr;
+  prometheus::Histogram* group_samples_ = nullptr;
   prometheus::Counter* cache_hits_ = nullptr;
-  prometheus::Counter* rejected_ = nullptr;
+  prometheus::Counter* cache_misses_ = nullptr;
+  std::array<prometheus::Counter*, kNumRejectReasons> rejected_{};
   prometheus::Gauge* queue_depth_ = nullptr;
   prometheus::Gauge* in_flight_ = nullptr;
 };

@@ -72,7 +72,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   std::unique_ptr<Server> server(new Server());
   server->options_ = *std::move(resolved);
   server->config_hash_ = ConfigHash(server->options_, *registry);
-  server->metrics_ = std::make_shared<Metrics>(registry->Names());
+  server->metrics_ =
+      std::make_shared<Metrics>(registry->Names(), server->options_.max_queued_items);
   if (!server->options_.metrics_address.empty()) {
     try {  // civetweb reports a failed bind by throwing
       server->exposer_ = std::make_unique<prometheus::Exposer>(server->options_.metrics_address);
