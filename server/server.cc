@@ -74,6 +74,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   server->config_hash_ = ConfigHash(server->options_, *registry);
   server->metrics_ =
       std::make_shared<Metrics>(registry->Names(), server->options_.max_queued_items);
+  for (const std::string& name : registry->Names()) {
+    registry->Find(name)->RegisterMetrics(*server->metrics_->registry());
+  }
   if (!server->options_.metrics_address.empty()) {
     try {  // civetweb reports a failed bind by throwing
       server->exposer_ = std::make_unique<prometheus::Exposer>(server->options_.metrics_address);

@@ -32,17 +32,23 @@ void FillTurn(v1::CodeTurn& turn, size_t num_tests, v1::TestVerdict verdict,
 
 // Runs one program through the sandbox and records per-test verdicts in `turn`. A non-OK status
 // is an infrastructure failure.
-absl::Status RunTurn(const SandboxRunner& runner, const PreparedCodeTask& prepared,
-                     std::string program, const sdk::VerifyContext& ctx, v1::CodeTurn& turn) {
+absl::Status RunTurn(const SandboxRunner& runner, const SandboxMetrics& metrics,
+                     const PreparedCodeTask& prepared, std::string program,
+                     const sdk::VerifyContext& ctx, v1::CodeTurn& turn) {
   const size_t num_tests = prepared.inputs.size();
   auto judge = [&prepared](size_t i, const RawRun& run) {
     return JudgeTest(prepared.task.tests(static_cast<int>(i)), !prepared.inputs[i].fn_name.empty(),
                      prepared.expected_json[i], run);
   };
-  SandboxRunner::TestCallback on_test;
-  if (prepared.task.policy() == v1::CodeTask::POLICY_STOP_AT_FIRST_FAILURE) {
-    on_test = [&judge](size_t i, const RawRun& run) { return judge(i, run).verdict() == v1::OK; };
-  }
+  const bool stop_at_first_failure =
+      prepared.task.policy() == v1::CodeTask::POLICY_STOP_AT_FIRST_FAILURE;
+  // Start-up as the metrics see it: from the call until the first test began (its end minus its
+  // own wall time), compilation included.
+  const absl::Time session_start = absl::Now();
+  auto on_test = [&](size_t i, const RawRun& run) {
+    if (i == 0) metrics.RecordStartup(absl::Now() - session_start - run.wall_time);
+    return !stop_at_first_failure || judge(i, run).verdict() == v1::OK;
+  };
   SessionRequest request{prepared.language, std::move(program), prepared.inputs, prepared.limits};
   ARBITER_ASSIGN_OR_RETURN(SessionResult session, runner.RunSession(request, ctx, on_test));
   if (!session.compiled) {
@@ -157,13 +163,14 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
     if (!program.has_value()) {
       FillTurn(*turn, num_tests, v1::NO_PROGRAM, "no program found in the completion");
     } else if (absl::Status status =
-                   RunTurn(*options_.runner, prepared, *std::move(program), ctx, *turn);
+                   RunTurn(*options_.runner, *metrics_, prepared, *std::move(program), ctx, *turn);
                !status.ok()) {
       FillTurn(*turn, num_tests, v1::SANDBOX_ERROR, std::string(status.message()));
       result.set_outcome(v1::INFRA_ERROR);
       result.set_score(0);
       result.set_message(
           absl::StrCat("sandbox failure (not the model's fault): ", status.ToString()));
+      metrics_->RecordSample(*detail);
       return result;
     }
     Summarise(*turn);
@@ -183,6 +190,7 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
   }
   // Provisional (Finalize replaces it with the VeRPO reward): 1 when the last turn passes.
   result.set_score(last.passed_all() ? 1.0 : 0.0);
+  metrics_->RecordSample(*detail);
   return result;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "arbiter/v1/arbiter.pb.h"
+#include "verifiers/code/metrics.h"
 #include "verifiers/code/register.h"
 #include "verifiers/code/task.h"
 #include "verifiers/sdk/typed_verifier.h"
@@ -35,11 +36,16 @@ class CodeVerifier : public sdk::TypedVerifier<PreparedCodeTask> {
   absl::Status FinalizeGroup(const PreparedCodeTask& task, absl::Span<const v1::Sample> samples,
                              absl::Span<v1::SampleResult> results) const override;
   bool SetsAdvantageFor(const PreparedCodeTask& task) const override;
+  void RegisterMetrics(prometheus::Registry& registry) const override {
+    metrics_->Register(registry);
+  }
 
  private:
   explicit CodeVerifier(CodeVerifierOptions options) : options_(std::move(options)) {}
 
   CodeVerifierOptions options_;
+  // Shared so that the const RegisterMetrics() can fill it in once, before serving.
+  std::shared_ptr<SandboxMetrics> metrics_ = std::make_shared<SandboxMetrics>();
 };
 
 }  // namespace arbiter::code

@@ -62,6 +62,10 @@
 #include "arbiter/v1/arbiter.pb.h"
 #include "verifiers/sdk/verify_context.h"
 
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
 namespace arbiter::sdk {
 
 // A verifier's parsed form of one Task. Subclass it; the server only holds it.
@@ -102,6 +106,10 @@ class Verifier {
     (void)task;
     return false;
   }
+  // Optional: adds this verifier's own metrics (prometheus-cpp) to the server's registry. Called
+  // once per server before it serves; a verifier keeps what it registers and records into it
+  // from Check(). Names start with `arbiter_`, use base units and bounded labels. Default: none.
+  virtual void RegisterMetrics(prometheus::Registry& registry) const { (void)registry; }
 };
 
 // A seeded task generator or stateless helper reached through the Generate RPC.
