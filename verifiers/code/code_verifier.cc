@@ -130,7 +130,9 @@ v1::VerifierInfo CodeVerifier::Info() const {
   info.set_ground_truth_formats(
       "APPS/TACO {\"inputs\":[...],\"outputs\":[...],\"fn_name\"?}; LiveCodeBench "
       "[{\"input\",\"output\",\"testtype\":\"stdin\"|\"functional\"}] (also as a JSON string); "
-      "wrapper {\"language\":\"python\"|\"cpp\",\"fn_name\"?,\"tests\":<either>}");
+      "wrapper "
+      "{\"language\":\"python\"|\"cpp\"|\"c\"|\"java\"|\"javascript\"|\"go\"|\"rust\",\"fn_name\"?,"
+      "\"tests\":<either>}");
   return info;
 }
 
@@ -141,7 +143,10 @@ absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::PrepareTas
         "code: unknown mode \"", task.mode(),
         "\"; the code verifier has no modes (its comparison is set per test, see CodeTest)"));
   }
-  return PrepareCodeTask(task, options_.default_limits, options_.max_limits);
+  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const PreparedCodeTask> prepared,
+                           PrepareCodeTask(task, options_.default_limits, options_.max_limits));
+  ARBITER_RETURN_IF_ERROR(options_.runner->CanRun(prepared->language));
+  return prepared;
 }
 
 v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,

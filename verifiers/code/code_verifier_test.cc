@@ -356,6 +356,19 @@ TEST(CodeVerifier, MalformedTasksAreInvalidArgument) {
   EXPECT_EQ(f.verifier->Prepare(negative).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(CodeVerifier, ALanguageTheRunnerCannotRunFailsTheGroupNamingIt) {
+  Fixture f;  // the fake runner runs what every runner runs: python and cpp
+  v1::Task java = StdinTask(2);
+  java.mutable_code()->set_language(v1::CodeTask::LANGUAGE_JAVA);
+  const absl::Status status = f.verifier->Prepare(java).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("java"), std::string::npos) << status;
+  EXPECT_EQ(f.runner->sessions(), 0);
+  v1::Task unknown = StdinTask(1);
+  unknown.mutable_code()->set_language(static_cast<v1::CodeTask::Language>(99));
+  EXPECT_EQ(f.verifier->Prepare(unknown).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(RegisterCodeVerifier, RegistersASandboxVerifierNamedCode) {
   sdk::VerifierRegistry registry;
   ASSERT_TRUE(RegisterCodeVerifier(registry, {std::make_shared<FakeRunner>(), {}, {}}).ok());

@@ -46,10 +46,22 @@ std::vector<Block> FencedBlocks(absl::string_view text) {
 }
 
 bool TagMatches(const std::string& tag, v1::CodeTask::Language language) {
-  if (language == v1::CodeTask::LANGUAGE_CPP) {
-    return tag == "cpp" || tag == "c++" || tag == "cc" || tag == "cxx";
+  switch (language) {
+    case v1::CodeTask::LANGUAGE_CPP:
+      return tag == "cpp" || tag == "c++" || tag == "cc" || tag == "cxx";
+    case v1::CodeTask::LANGUAGE_C:
+      return tag == "c";
+    case v1::CodeTask::LANGUAGE_JAVA:
+      return tag == "java";
+    case v1::CodeTask::LANGUAGE_JAVASCRIPT:
+      return tag == "javascript" || tag == "js";
+    case v1::CodeTask::LANGUAGE_GO:
+      return tag == "go";
+    case v1::CodeTask::LANGUAGE_RUST:
+      return tag == "rust" || tag == "rs";
+    default:  // LANGUAGE_UNSPECIFIED, LANGUAGE_PYTHON
+      return tag == "python" || tag == "py" || tag == "python3" || tag == "py3";
   }
-  return tag == "python" || tag == "py" || tag == "python3" || tag == "py3";
 }
 
 bool Blank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); }

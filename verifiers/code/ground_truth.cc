@@ -1,10 +1,12 @@
 #include "verifiers/code/ground_truth.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
+#include "verifiers/code/language.h"
 #include "verifiers/sdk/json.h"
 #include "verifiers/sdk/status_macros.h"
 
@@ -148,14 +150,13 @@ absl::Status ParseTests(const json& value, v1::CodeTask& task, int depth) {
 absl::Status ParseLanguage(const json& object, v1::CodeTask& task) {
   auto it = object.find("language");
   if (it == object.end()) return absl::OkStatus();
-  const std::string lang = it->is_string() ? it->get<std::string>() : "";
-  if (lang == "python" || lang == "python3" || lang == "py") {
-    task.set_language(v1::CodeTask::LANGUAGE_PYTHON);
-  } else if (lang == "cpp" || lang == "c++") {
-    task.set_language(v1::CodeTask::LANGUAGE_CPP);
-  } else {
-    return Invalid(absl::StrCat("unsupported \"language\" ", it->dump(), " (python or cpp)"));
+  const std::optional<v1::CodeTask::Language> language =
+      it->is_string() ? LanguageFromName(it->get<std::string>()) : std::nullopt;
+  if (!language.has_value()) {
+    return Invalid(absl::StrCat("unsupported \"language\" ", it->dump(),
+                                " (python, cpp, c, java, javascript, go or rust)"));
   }
+  task.set_language(*language);
   return absl::OkStatus();
 }
 

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -84,6 +86,26 @@ TEST(GroundTruth, LanguageWrapperSelectsCpp) {
   EXPECT_EQ(task->tests(0).expected_output(), "25\n");
 }
 
+TEST(GroundTruth, LanguageWrapperNamesEverySupportedLanguage) {
+  const std::vector<std::pair<std::string, v1::CodeTask::Language>> names = {
+      {"python3", v1::CodeTask::LANGUAGE_PYTHON},
+      {"C++", v1::CodeTask::LANGUAGE_CPP},
+      {"c", v1::CodeTask::LANGUAGE_C},
+      {"java", v1::CodeTask::LANGUAGE_JAVA},
+      {"js", v1::CodeTask::LANGUAGE_JAVASCRIPT},
+      {"golang", v1::CodeTask::LANGUAGE_GO},
+      {"rust", v1::CodeTask::LANGUAGE_RUST}};
+  for (const auto& [name, language] : names) {
+    auto task = ParseGroundTruth(R"({"language": ")" + name +
+                                 R"(", "tests": {"inputs": ["1\n"], "outputs": ["1\n"]}})");
+    ASSERT_TRUE(task.ok()) << name << ": " << task.status();
+    EXPECT_EQ(task->language(), language) << name;
+  }
+  auto cobol =
+      ParseGroundTruth(R"({"language": "cobol", "tests": {"inputs": [""], "outputs": [""]}})");
+  EXPECT_NE(cobol.status().message().find("cobol"), std::string::npos) << cobol.status();
+}
+
 TEST(GroundTruth, WrapperFnNameAppliesToNestedAppsTests) {
   auto task = ParseGroundTruth(R"({"fn_name": "f", "tests": {"inputs": [[1]], "outputs": [2]}})");
   ASSERT_TRUE(task.ok()) << task.status();
@@ -103,7 +125,7 @@ TEST(GroundTruth, MalformedFormsAreInvalidArgumentNamingTheProblem) {
   ExpectInvalid("bad_length_mismatch.json", "\"outputs\" has 1");
   ExpectInvalid("bad_no_tests.json", "no tests");
   ExpectInvalid("bad_functional_without_fn_name.json", "fn_name");
-  ExpectInvalid("bad_language.json", "language");
+  ExpectInvalid("bad_language.json", "\"cobol\"");
   ExpectInvalid("bad_not_json.txt", "not valid JSON");
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "verifiers/code/ground_truth.h"
+#include "verifiers/code/language.h"
 #include "verifiers/code/limits.h"
 #include "verifiers/code/verpo.h"
 #include "verifiers/sdk/json.h"
@@ -88,8 +89,7 @@ absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareCodeTask(const v1
   v1::CodeTask& code = out->task;
   ARBITER_RETURN_IF_ERROR(ResolveEnums(code));
   if (code.tests().empty()) return Invalid("the task has no tests");
-  out->language =
-      code.language() == v1::CodeTask::LANGUAGE_CPP ? Language::kCpp : Language::kPython;
+  out->language = ToSandboxLanguage(code.language());
   ARBITER_ASSIGN_OR_RETURN(out->limits, ResolveLimits(code.limits(), defaults, caps));
   *code.mutable_limits() = LimitsToProto(out->limits);
   ARBITER_ASSIGN_OR_RETURN(*code.mutable_verpo(), ResolveVerpoParams(code.verpo()));

@@ -17,13 +17,40 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "verifiers/sdk/verify_context.h"
 
 namespace arbiter::code {
 
-enum class Language { kPython, kCpp };
+// The languages a session can run. Which of them a given runner can run right now (its
+// toolchains are installed) is SandboxRunner::CanRun.
+enum class Language { kPython, kCpp, kC, kJava, kJavaScript, kGo, kRust };
+
+// Lower-case name used in messages and in ground_truth wrappers: "python", "cpp", "c", "java",
+// "javascript", "go", "rust".
+inline absl::string_view LanguageName(Language language) {
+  switch (language) {
+    case Language::kPython:
+      return "python";
+    case Language::kCpp:
+      return "cpp";
+    case Language::kC:
+      return "c";
+    case Language::kJava:
+      return "java";
+    case Language::kJavaScript:
+      return "javascript";
+    case Language::kGo:
+      return "go";
+    case Language::kRust:
+      return "rust";
+  }
+  return "unknown";
+}
 
 // Limits of one test run (each test gets the full budget).
 struct RunLimits {
@@ -102,6 +129,16 @@ class SandboxRunner {
   virtual absl::StatusOr<SessionResult> RunSession(const SessionRequest& request,
                                                    const sdk::VerifyContext& ctx,
                                                    const TestCallback& on_test) const = 0;
+
+  // OK when this runner can run `language`; otherwise FAILED_PRECONDITION naming the language
+  // and why (not supported yet, toolchain not installed). The verifier fails a group whose task
+  // selects such a language instead of charging its samples. Cheap; thread-safe.
+  virtual absl::Status CanRun(Language language) const {
+    if (language == Language::kPython || language == Language::kCpp) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat("code: this server cannot run ",
+                                                      LanguageName(language),
+                                                      " programs yet (it runs python and cpp)"));
+  }
 };
 
 }  // namespace arbiter::code
