@@ -146,7 +146,7 @@ absl::StatusOr<SessionResult> BwrapRunner::RunSession(const SessionRequest& requ
   SessionResult result;
   result.tests.resize(request.tests.size());
   if (ctx.Done()) return internal::ContextStatus(ctx);
-  const Toolchain toolchain = ToolchainFor(request.language, options_);
+  ARBITER_ASSIGN_OR_RETURN(const Toolchain toolchain, ToolchainFor(request.language, options_));
   // Held for the whole session: an eviction meanwhile cannot unlink the file under us.
   std::shared_ptr<const internal::CompiledProgram> compiled;
   if (toolchain.compile) {

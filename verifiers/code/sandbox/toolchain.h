@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "verifiers/code/sandbox/bwrap_runner.h"
 
 namespace arbiter::code {
@@ -32,7 +33,8 @@ struct Toolchain {
   std::vector<std::string> run;
 };
 
-// The toolchain of `language` with the paths and flags of `options`.
-Toolchain ToolchainFor(Language language, const BwrapOptions& options);
+// The toolchain of `language` with the paths and flags of `options`; FAILED_PRECONDITION naming
+// the language when this sandbox cannot run it.
+absl::StatusOr<Toolchain> ToolchainFor(Language language, const BwrapOptions& options);
 
 }  // namespace arbiter::code
