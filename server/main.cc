@@ -44,6 +44,28 @@ ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(30),
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound gRPC port is written to this file (atomically) once serving.");
 
+// --- gRPC connections and who may call (server/README.md "Connections", "Authentication") ---
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
+          "Connections older than this get GOAWAY, so clients reconnect and new replicas get "
+          "traffic (gRPC balances per connection); 0 = never.");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Minutes(10),
+          "Calls on an aged connection get this long to finish before it closes.");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1),
+          "Ping a connection idle this long; close it if unanswered within --keepalive_timeout.");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20), "See --keepalive_time.");
+ABSL_FLAG(absl::Duration, keepalive_min_client_interval, absl::Seconds(5),
+          "Clients may send keepalive pings this often, also with no call in flight.");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain: gRPC serves TLS only (with --tls_key_file); re-read on change.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file.");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA bundle: mutual TLS, clients must present a certificate signed by it.");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Minutes(1),
+          "How often the TLS files are checked for changes.");
+ABSL_FLAG(std::string, auth_tokens_file, "",
+          "File of bearer tokens, one per line (a mounted Secret; re-read on change): every RPC "
+          "but health and every HTTP request but /healthz needs 'authorization: Bearer <token>'.");
+
 // --- HTTP/JSON gateway (server/http/README section in server/README.md) ---
 ABSL_FLAG(std::string, http_address, "",
           "HTTP/JSON gateway HOST:PORT (OpenRLHF POST /get_reward, slime POST /slime/reward, "
@@ -119,6 +141,16 @@ arbiter::server::ServerOptions OptionsFromFlags() {
   options.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
   options.http_threads = absl::GetFlag(FLAGS_http_threads);
   options.http_idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
+  options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  options.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
+  options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  options.keepalive_min_client_interval = absl::GetFlag(FLAGS_keepalive_min_client_interval);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.tls_reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
+  options.auth_tokens_file = absl::GetFlag(FLAGS_auth_tokens_file);
   return options;
 }
 

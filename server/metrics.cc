@@ -9,7 +9,8 @@ namespace arbiter::server {
 namespace {
 
 constexpr const char* kRpcNames[kNumRpcs] = {"Score", "ScoreStream", "Generate", "ListVerifiers"};
-constexpr const char* kRejectReasons[kNumRejectReasons] = {"capacity", "draining", "invalid"};
+constexpr const char* kRejectReasons[kNumRejectReasons] = {"capacity", "draining", "invalid",
+                                                           "unauthenticated"};
 constexpr const char* kInfraCauses[kNumInfraCauses] = {"deadline", "cancelled", "sandbox",
                                                        "verifier"};
 
@@ -133,7 +134,7 @@ Metrics::Metrics(const std::vector<std::string>& verifier_names, int64_t admissi
                        .Help(
                            "Requests refused at admission, by reason: capacity "
                            "(RESOURCE_EXHAUSTED), draining (UNAVAILABLE), invalid "
-                           "(INVALID_ARGUMENT).")
+                           "(INVALID_ARGUMENT), unauthenticated (UNAUTHENTICATED).")
                        .Register(*registry_);
   for (int r = 0; r < kNumRejectReasons; ++r) {
     rejected_[r] = &rejected.Add({{"reason", kRejectReasons[r]}});

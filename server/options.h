@@ -64,6 +64,32 @@ struct ServerOptions {
   int http_threads = 1;
   // An idle keep-alive connection is closed after this long.
   absl::Duration http_idle_timeout = absl::Seconds(75);
+
+  // --- gRPC connections: gRPC balances per connection, so connections must end for new
+  // replicas to receive traffic, and dead peers must be noticed ---
+  // A connection older than this is sent GOAWAY (clients reconnect and re-resolve); 0 = never.
+  absl::Duration max_connection_age = absl::Minutes(5);
+  // Calls on an aged connection get this long to finish before it is closed (covers max_deadline).
+  absl::Duration max_connection_age_grace = absl::Minutes(10);
+  // The server pings a connection idle this long and closes it if the ping is not answered
+  // within keepalive_timeout.
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  // Clients may send keepalive pings this often, also without calls in flight (more often is
+  // answered with GOAWAY "too_many_pings").
+  absl::Duration keepalive_min_client_interval = absl::Seconds(5);
+
+  // --- Who may call (server/auth.h). Off by default: bind to loopback or a private network ---
+  // PEM certificate chain and private key: gRPC serves TLS only. Both re-read when they change
+  // (every tls_reload_interval), so certificate rotation needs no restart.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // PEM CA bundle: mutual TLS, every client must present a certificate it signed.
+  std::string tls_client_ca_file;
+  absl::Duration tls_reload_interval = absl::Minutes(1);
+  // One bearer token per line; every RPC (but health) and HTTP request (but /healthz) must carry
+  // `authorization: Bearer <token>`. Server reflection is off while tokens are required.
+  std::string auth_tokens_file;
 };
 
 // Fills the derived defaults (thread counts) and checks every field. INVALID_ARGUMENT naming the

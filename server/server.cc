@@ -3,19 +3,27 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "prometheus/exposer.h"
+#include "server/auth.h"
 #include "server/dispatcher.h"
 #include "server/http/gateway.h"
 #include "server/metrics.h"
@@ -27,6 +35,58 @@
 
 namespace arbiter::server {
 namespace {
+
+int Milliseconds(absl::Duration d) {
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d), INT32_MAX));
+}
+
+// Connections end (max age) so that clients re-resolve and new replicas get traffic; dead peers
+// are found by keepalive pings; clients may ping often enough to find a dead server themselves.
+void AddConnectionArguments(const ServerOptions& options, grpc::ServerBuilder& builder) {
+  if (options.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               Milliseconds(options.max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               Milliseconds(options.max_connection_age_grace));
+  }
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Milliseconds(options.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             Milliseconds(options.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             Milliseconds(options.keepalive_min_client_interval));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+}
+
+// Removes the reflection service the linked plugin would add to a server.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(
+        std::remove_if(plugins->begin(), plugins->end(),
+                       [](const auto& p) { return p->name() == "proto_server_reflection"; }),
+        plugins->end());
+  }
+};
+
+// Plain TCP, TLS, or mutual TLS, with the files re-read when they change.
+std::shared_ptr<grpc::ServerCredentials> ServerCredentials(const ServerOptions& options) {
+  if (options.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  const unsigned refresh = static_cast<unsigned>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(options.tls_reload_interval)));
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      options.tls_key_file, options.tls_cert_file, options.tls_client_ca_file, refresh);
+  grpc::experimental::TlsServerCredentialsOptions tls(provider);
+  tls.watch_identity_key_cert_pairs();
+  if (options.tls_client_ca_file.empty()) {
+    tls.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    tls.watch_root_certs();
+    tls.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return grpc::experimental::TlsServerCredentials(tls);
+}
 
 std::string ConfigHash(const ServerOptions& options, const sdk::VerifierRegistry& registry) {
   std::string text = ConfigString(options);
@@ -93,20 +153,29 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   if (!dispatcher.ok()) return dispatcher.status();
   server->dispatcher_ = *std::move(dispatcher);
 
-  server->service_ =
-      std::make_unique<ArbiterService>(server->dispatcher_.get(), registry, server->metrics_.get(),
-                                       server->service_info(), server->options_.max_message_bytes);
+  if (!server->options_.auth_tokens_file.empty()) {
+    absl::StatusOr<std::unique_ptr<TokenFile>> tokens =
+        TokenFile::Open(server->options_.auth_tokens_file);
+    if (!tokens.ok()) return tokens.status();
+    server->tokens_ = *std::move(tokens);
+  }
+  server->service_ = std::make_unique<ArbiterService>(
+      server->dispatcher_.get(), registry, server->metrics_.get(), server->service_info(),
+      server->options_.max_message_bytes, server->tokens_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(server->options_.address, grpc::InsecureServerCredentials(),
+  // Reflection would describe the API to callers without a token: off when tokens are required.
+  if (server->tokens_ != nullptr) builder.SetOption(std::make_unique<WithoutReflection>());
+  builder.AddListeningPort(server->options_.address, ServerCredentials(server->options_),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(server->options_.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(server->options_.max_message_bytes));
   // gRPC sets SO_REUSEPORT by default, which lets a second arbiterd silently share a port with
   // the first; a busy address must be an error instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  AddConnectionArguments(server->options_, builder);
   builder.RegisterService(server->service_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
@@ -116,8 +185,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
   grpc::HealthCheckServiceInterface* health = server->grpc_server_->GetHealthCheckService();
   health->SetServingStatus(false);
   if (!server->options_.http_address.empty()) {
-    absl::StatusOr<std::unique_ptr<http::Gateway>> gateway = http::Gateway::Create(
-        server->options_, server->dispatcher_.get(), registry, server->service_info());
+    absl::StatusOr<std::unique_ptr<http::Gateway>> gateway =
+        http::Gateway::Create(server->options_, server->dispatcher_.get(), registry,
+                              server->service_info(), server->tokens_.get());
     if (!gateway.ok()) return gateway.status();
     server->gateway_ = *std::move(gateway);
     server->http_port_ = server->gateway_->port();

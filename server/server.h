@@ -36,6 +36,7 @@ class Gateway;
 }  // namespace http
 
 class ArbiterService;
+class TokenFile;
 class Dispatcher;
 class Metrics;
 
@@ -77,6 +78,7 @@ class Server {
   std::unique_ptr<http::Gateway> gateway_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<TokenFile> tokens_;  // null: no token required
   std::unique_ptr<ArbiterService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "server/auth.h"
 #include "server/status_conversion.h"
 #include "verifiers/sdk/utf8.h"
 
@@ -16,26 +17,61 @@ void Record(Metrics* metrics, Rpc rpc, const grpc::Status& status, absl::Time st
   metrics->RequestDone(rpc, FromGrpcStatus(status).code(), absl::Now() - start);
 }
 
+grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, grpc::Status status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
+}
+
+// A ScoreStream refused before it starts: finishes at once, sends nothing.
+class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedStream(grpc::Status status) { Finish(std::move(status)); }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
 ArbiterService::ArbiterService(Dispatcher* dispatcher, const sdk::VerifierRegistry* registry,
                                Metrics* metrics, v1::ServerInfo server_info,
-                               int64_t max_message_bytes)
+                               int64_t max_message_bytes, const TokenFile* tokens)
     : dispatcher_(dispatcher),
       registry_(registry),
       metrics_(metrics),
       server_info_(std::move(server_info)),
-      max_message_bytes_(max_message_bytes) {}
+      max_message_bytes_(max_message_bytes),
+      tokens_(tokens) {}
+
+grpc::Status ArbiterService::Authorize(const grpc::CallbackServerContext* context, Rpc rpc,
+                                       absl::Time start) const {
+  if (tokens_ == nullptr) return grpc::Status::OK;
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it != metadata.end() &&
+      tokens_->Allows(absl::string_view(it->second.data(), it->second.size()))) {
+    return grpc::Status::OK;
+  }
+  grpc::Status refused(grpc::StatusCode::UNAUTHENTICATED, std::string(kUnauthenticatedMessage));
+  if (metrics_ != nullptr) metrics_->Rejected(RejectReason::kUnauthenticated);
+  Record(metrics_, rpc, refused, start);
+  return refused;
+}
 
 grpc::ServerUnaryReactor* ArbiterService::Score(grpc::CallbackServerContext* context,
                                                 const grpc::ByteBuffer* request,
                                                 grpc::ByteBuffer* response) {
+  if (grpc::Status refused = Authorize(context, Rpc::kScore, absl::Now()); !refused.ok()) {
+    return Refuse(context, std::move(refused));
+  }
   return StartScore({dispatcher_, metrics_, &server_info_, max_message_bytes_}, context, request,
                     response);
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ArbiterService::ScoreStream(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  if (grpc::Status refused = Authorize(context, Rpc::kScoreStream, absl::Now()); !refused.ok()) {
+    return new RefusedStream(std::move(refused));
+  }
   return StartScoreStream({dispatcher_, metrics_, &server_info_, max_message_bytes_}, context,
                           request);
 }
@@ -43,8 +79,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ArbiterService::ScoreStream(
 grpc::ServerUnaryReactor* ArbiterService::Generate(grpc::CallbackServerContext* context,
                                                    const v1::GenerateRequest* request,
                                                    v1::GenerateResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time start = absl::Now();
+  if (grpc::Status refused = Authorize(context, Rpc::kGenerate, start); !refused.ok()) {
+    return Refuse(context, std::move(refused));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const sdk::Generator* generator = registry_->FindGenerator(request->kind());
   if (generator == nullptr) {
     std::vector<std::string> kinds;
@@ -80,6 +119,9 @@ grpc::ServerUnaryReactor* ArbiterService::ListVerifiers(grpc::CallbackServerCont
                                                         const v1::ListVerifiersRequest*,
                                                         v1::ListVerifiersResponse* response) {
   const absl::Time start = absl::Now();
+  if (grpc::Status refused = Authorize(context, Rpc::kListVerifiers, start); !refused.ok()) {
+    return Refuse(context, std::move(refused));
+  }
   for (v1::VerifierInfo& info : registry_->Verifiers()) *response->add_verifiers() = info;
   for (v1::GeneratorInfo& info : registry_->Generators()) *response->add_generators() = info;
   *response->mutable_server() = server_info_;

@@ -20,14 +20,18 @@
 
 namespace arbiter::server {
 
+class TokenFile;
+
 class ArbiterService final
     : public v1::Arbiter::WithRawCallbackMethod_Score<
           v1::Arbiter::WithRawCallbackMethod_ScoreStream<v1::Arbiter::CallbackService>> {
  public:
   // All pointers must outlive the service; `metrics` may be null. `max_message_bytes` bounds
   // every response (the server's send limit).
+  // `tokens`: when not null, every RPC needs `authorization: Bearer <token>` (UNAUTHENTICATED).
   ArbiterService(Dispatcher* dispatcher, const sdk::VerifierRegistry* registry, Metrics* metrics,
-                 v1::ServerInfo server_info, int64_t max_message_bytes);
+                 v1::ServerInfo server_info, int64_t max_message_bytes,
+                 const TokenFile* tokens = nullptr);
 
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const grpc::ByteBuffer* request,
@@ -51,6 +55,11 @@ class ArbiterService final
   Metrics* const metrics_;
   const v1::ServerInfo server_info_;
   const int64_t max_message_bytes_;
+  const TokenFile* const tokens_;
+
+  // OK, or UNAUTHENTICATED (counted as a refusal) when tokens are required and missing.
+  grpc::Status Authorize(const grpc::CallbackServerContext* context, Rpc rpc,
+                         absl::Time start) const;
 };
 
 }  // namespace arbiter::server

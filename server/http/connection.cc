@@ -108,7 +108,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     counted_ = true;
     stream_.expires_never();  // the request's own deadline bounds the wait
     HttpRequest forwarded{std::string(request.method_string()), std::string(request.target()),
-                          std::move(request.body())};
+                          std::move(request.body()),
+                          std::string(request[bhttp::field::authorization])};
     context_->endpoints->Handle(
         std::move(forwarded), [self = shared_from_this()](HttpResponse response) mutable {
           // From a dispatcher worker: the network I/O happens on the connection's strand.
@@ -128,6 +129,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       response_->set(bhttp::field::retry_after, std::to_string(answer.retry_after_seconds));
     }
     if (!answer.allow.empty()) response_->set(bhttp::field::allow, answer.allow);
+    if (!answer.www_authenticate.empty()) {
+      response_->set(bhttp::field::www_authenticate, answer.www_authenticate);
+    }
     response_->keep_alive(!close_after_);
     if (!head_) response_->body() = std::move(answer.body);
     response_->prepare_payload();

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
+#include "server/auth.h"
 #include "server/http/json_body.h"
 #include "server/http/openrlhf.h"
 #include "server/http/slime.h"
@@ -124,6 +125,11 @@ void Endpoints::Handle(HttpRequest request, Respond respond) const {
       return std::move(respond)(std::move(response));
     }
     return std::move(respond)(draining() ? Text(503, "NOT_SERVING\n") : Text(200, "SERVING\n"));
+  }
+  if (context_.tokens != nullptr && !context_.tokens->Allows(request.authorization)) {
+    HttpResponse response = ErrorResponse(401, kUnauthenticatedMessage);
+    response.www_authenticate = "Bearer";
+    return std::move(respond)(std::move(response));
   }
   if (path != "/get_reward" && path != "/slime/reward" && path != "/v1/score") {
     return std::move(respond)(ErrorResponse(

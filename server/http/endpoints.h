@@ -33,20 +33,26 @@
 #include "server/http/target.h"
 #include "verifiers/sdk/registry.h"
 
+namespace arbiter::server {
+class TokenFile;
+}  // namespace arbiter::server
+
 namespace arbiter::server::http {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path and query string
   std::string body;
+  std::string authorization;  // the Authorization header, if any
 };
 
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  int retry_after_seconds = 0;  // > 0: a Retry-After header
-  std::string allow;            // 405: the Allow header
+  int retry_after_seconds = 0;   // > 0: a Retry-After header
+  std::string allow;             // 405: the Allow header
+  std::string www_authenticate;  // 401: the WWW-Authenticate header
 };
 
 using Respond = absl::AnyInvocable<void(HttpResponse) &&>;
@@ -62,6 +68,8 @@ struct EndpointsContext {
   const std::atomic<bool>* draining = nullptr;  // may be null (never draining)
   // Passed with every /v1/score request (the coalescer has its own copy); may be null.
   std::shared_ptr<const sdk::CancellationToken> cancellation;
+  // When set, every request but /healthz needs `Authorization: Bearer <token>` (401 otherwise).
+  const TokenFile* tokens = nullptr;
 };
 
 class Endpoints {

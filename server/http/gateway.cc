@@ -59,14 +59,15 @@ absl::StatusOr<tcp::endpoint> ParseEndpoint(const std::string& address) {
 
 struct Gateway::Impl {
   Impl(const ServerOptions& options, Dispatcher* dispatcher, const sdk::VerifierRegistry* registry,
-       v1::ServerInfo server_info)
+       v1::ServerInfo server_info, const TokenFile* tokens)
       : options(options),
         cancellation(std::make_shared<sdk::CancellationToken>()),
         coalescer(dispatcher, {options.http_batch_window, options.http_batch_max_items},
                   cancellation),
         endpoints(EndpointsContext{dispatcher, registry, &coalescer, std::move(server_info),
                                    options.http_default_verifier, options.http_request_timeout,
-                                   options.max_message_bytes, &context.draining, cancellation}),
+                                   options.max_message_bytes, &context.draining, cancellation,
+                                   tokens}),
         io(options.http_threads),
         work(net::make_work_guard(io)),
         acceptor(net::make_strand(io)),
@@ -155,11 +156,12 @@ Gateway::Gateway(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(const ServerOptions& options,
                                                          Dispatcher* dispatcher,
                                                          const sdk::VerifierRegistry* registry,
-                                                         v1::ServerInfo server_info) {
+                                                         v1::ServerInfo server_info,
+                                                         const TokenFile* tokens) {
   if (options.http_address.empty()) {
     return absl::InvalidArgumentError("Gateway: http_address is empty (the gateway is off)");
   }
-  auto impl = std::make_unique<Impl>(options, dispatcher, registry, std::move(server_info));
+  auto impl = std::make_unique<Impl>(options, dispatcher, registry, std::move(server_info), tokens);
   if (absl::Status status = impl->Listen(); !status.ok()) {
     impl->coalescer.Shutdown();
     return status;

@@ -28,6 +28,10 @@
 #include "server/options.h"
 #include "verifiers/sdk/registry.h"
 
+namespace arbiter::server {
+class TokenFile;
+}  // namespace arbiter::server
+
 namespace arbiter::server::http {
 
 class Gateway {
@@ -38,7 +42,8 @@ class Gateway {
   static absl::StatusOr<std::unique_ptr<Gateway>> Create(const ServerOptions& options,
                                                          Dispatcher* dispatcher,
                                                          const sdk::VerifierRegistry* registry,
-                                                         v1::ServerInfo server_info);
+                                                         v1::ServerInfo server_info,
+                                                         const TokenFile* tokens = nullptr);
   ~Gateway();  // Shutdown(now) unless already shut down
 
   // The bound port (the chosen one when the address asked for port 0).

@@ -107,8 +107,17 @@ for overlay, kinds in expected_kinds.items():
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     check(config.get("ARBITER_ADDRESS", "").endswith(f":{ports.get('grpc')}"), f"{where}: gRPC port")
     check(config.get("ARBITER_METRICS_ADDRESS", "").endswith(f":{ports.get('metrics')}"), f"{where}: metrics port")
+    tls = "ARBITER_TLS_CERT_FILE" in config
     for probe in ["startupProbe", "readinessProbe", "livenessProbe"]:
-        check(container.get(probe, {}).get("grpc", {}).get("port") == ports.get("grpc"), f"{where}: {probe}")
+        p = container.get(probe, {})
+        if tls:  # the kubelet's gRPC probe speaks no TLS: the gateway's /healthz instead
+            port = p.get("httpGet", {}).get("port")
+            check(p.get("httpGet", {}).get("path") == "/healthz" and
+                  ports.get(port, port) == ports.get("http") and
+                  config.get("ARBITER_HTTP_ADDRESS", "").endswith(f":{ports.get('http')}"),
+                  f"{where}: {probe} must be httpGet /healthz on the gateway's port under TLS")
+        else:
+            check(p.get("grpc", {}).get("port") == ports.get("grpc"), f"{where}: {probe}")
     grace = duration_seconds(config.get("ARBITER_GRACE_PERIOD", "30s"))
     check(grace is not None and grace + 10 <= spec["terminationGracePeriodSeconds"],
           f"{where}: arbiterd's drain (--grace_period) must end 10 s before the pod is killed")
@@ -117,9 +126,14 @@ for overlay, kinds in expected_kinds.items():
     check(sc.get("allowPrivilegeEscalation") is False, f"{where}: privilege escalation must be off")
     check(sc.get("capabilities", {}).get("drop") == ["ALL"], f"{where}: drop all capabilities")
     check(sc.get("procMount") == "Unmasked", f"{where}: procMount: Unmasked (the sandbox's /proc)")
-    mounts = {m["mountPath"] for m in container.get("volumeMounts", [])}
-    cache = config.get("ARBITER_CODE_CACHE_DIR", "")
-    check(any(cache.startswith(m + "/") for m in mounts), f"{where}: code cache dir is not on a mounted volume")
+    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
+    volumes = {v["name"] for v in spec.get("volumes", [])}
+    check(set(mounts.values()) <= volumes, f"{where}: a volumeMount names no volume")
+    for key, value in config.items():
+        if key.endswith("_FILE") or key.endswith("_DIR"):
+            check(any(value.startswith(m + "/") for m in mounts), f"{where}: {key}={value} is not on a mounted volume")
+    secured = [k for k in ("ARBITER_TLS_CERT_FILE", "ARBITER_TLS_CLIENT_CA_FILE", "ARBITER_AUTH_TOKENS_FILE") if k in config]
+    check(overlay == "dev" or len(secured) == 3, f"{where}: TLS, client certificates and tokens must be on outside dev")
 
 dockerfile = (root / "Dockerfile").read_text()
 check("EXPOSE 50051 9464" in dockerfile, "Dockerfile must expose 50051 and 9464")
