@@ -56,8 +56,10 @@ absl::Status AddTest(const v1::CodeTask& task, size_t index, PreparedCodeTask& o
   if (input.fn_name.empty()) {
     input.stdin_data = test.input();
   } else {
-    if (task.language() != v1::CodeTask::LANGUAGE_PYTHON) {
-      return Invalid(where + " is a function-call test; only Python supports them");
+    if (!SupportsFunctionCalls(ToSandboxLanguage(task.language()))) {
+      return Invalid(absl::StrCat(where, " is a function-call test; ",
+                                  LanguageName(ToSandboxLanguage(task.language())),
+                                  " has none (python, java and javascript do)"));
     }
     ARBITER_ASSIGN_OR_RETURN(nlohmann::json args, TestJson(test.args_json(), where + ".args_json"));
     if (!args.is_array()) return Invalid(where + ".args_json must be a JSON array");

@@ -29,8 +29,8 @@ struct PreparedCodeTask : sdk::PreparedTask {
 };
 
 // INVALID_ARGUMENT naming the problem when the task is not a code task, has no tests, has a
-// malformed test (bad args/expected JSON, call-based C++), bad enum values, VeRPO parameters
-// out of range, or limits above the caps.
+// malformed test (bad args/expected JSON, call-based tests in a language without them), bad enum
+// values, VeRPO parameters out of range, or limits above the caps.
 absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareCodeTask(const v1::Task& task,
                                                                         const RunLimits& defaults,
                                                                         const RunLimits& caps);

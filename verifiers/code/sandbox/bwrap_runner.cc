@@ -140,6 +140,10 @@ std::vector<std::string> BwrapRunner::SandboxCommand(
 
 const std::string& BwrapRunner::SeccompProgram() const { return command_->seccomp_bpf(); }
 
+absl::Status BwrapRunner::CanRun(Language language) const {
+  return ToolchainAvailable(language, options_);
+}
+
 absl::StatusOr<SessionResult> BwrapRunner::RunSession(const SessionRequest& request,
                                                       const sdk::VerifyContext& ctx,
                                                       const TestCallback& on_test) const {
@@ -150,8 +154,7 @@ absl::StatusOr<SessionResult> BwrapRunner::RunSession(const SessionRequest& requ
   // Held for the whole session: an eviction meanwhile cannot unlink the file under us.
   std::shared_ptr<const internal::CompiledProgram> compiled;
   if (toolchain.compile) {
-    ARBITER_ASSIGN_OR_RETURN(compiled,
-                             compiler_->Compile(*toolchain.compile, request.program, ctx));
+    ARBITER_ASSIGN_OR_RETURN(compiled, compiler_->Compile(toolchain, request.program, ctx));
     result.compile_output = compiled->diagnostics;
     if (!compiled->ok) {
       result.compiled = false;

@@ -47,7 +47,8 @@ struct BwrapOptions {
   int host_gid = 65534;
   std::string python_path = "/usr/bin/python3";
   std::string cxx_path = "/usr/bin/g++";
-  std::vector<std::string> cxx_flags = {"-std=c++17", "-O2", "-pipe"};
+  // As Codeforces and AtCoder compile C++ (GNU dialect, -O2, ONLINE_JUDGE defined).
+  std::vector<std::string> cxx_flags = {"-std=gnu++17", "-O2", "-pipe", "-DONLINE_JUDGE"};
   // Host paths bound read-only at the same place (must exist); /usr and the /bin, /lib, /lib64,
   // /sbin symlinks are always there.
   std::vector<std::string> extra_ro_binds;
@@ -78,6 +79,8 @@ class BwrapRunner : public SandboxRunner {
   absl::StatusOr<SessionResult> RunSession(const SessionRequest& request,
                                            const sdk::VerifyContext& ctx,
                                            const TestCallback& on_test) const override;
+  // OK when the language's toolchain (toolchain.h) is installed on this host.
+  absl::Status CanRun(Language language) const override;
 
   // One log line naming the isolation mode and its layers (loud when kNone). The server calls
   // it at every start.

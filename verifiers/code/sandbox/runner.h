@@ -64,6 +64,13 @@ struct RunLimits {
   int64_t max_stderr_bytes = int64_t{1} << 20;
 };
 
+// Python, Java and JavaScript programs can be called with function-call tests (TestInput::fn_name);
+// the others only run stdin/stdout tests.
+inline bool SupportsFunctionCalls(Language language) {
+  return language == Language::kPython || language == Language::kJava ||
+         language == Language::kJavaScript;
+}
+
 struct TestInput {
   // stdin of the test (stdin/stdout tests).
   std::string stdin_data;

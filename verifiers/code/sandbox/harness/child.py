@@ -26,7 +26,9 @@ def child_main(fn_name, args_json, learn=False):
     _learn = learn
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if config.RUN != "python":
-        os.execve(config.RUN[0], config.RUN, os.environ)
+        # Function-call tests: the toolchain's call wrapper reads the arguments from stdin.
+        argv = config.CALL + [fn_name] if fn_name and config.CALL else config.RUN
+        os.execve(argv[0], argv, os.environ)
     # sys.stdin/stdout/stderr are the supervisor's CHILD_STDIO: made once, never used before.
     ns = {"__name__": "__main__" if not fn_name else "solution", "__builtins__": builtins}
     code, result = run_program(ns, fn_name, args_json)

@@ -31,6 +31,8 @@ def make_undumpable():
 
 def configure(init):
     config.RUN = init.get("run", "python")
+    config.CALL = init.get("call", [])
+    config.MEMORY_MARKERS = [m.encode() for m in init.get("memory_markers", [])]
     config.LIMITS = init["limits"]
     config.ISOLATED = init.get("isolated", True) is True
     config.WORK = init.get("work", config.WORK)

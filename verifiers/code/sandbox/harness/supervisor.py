@@ -54,6 +54,8 @@ class Output:
 
 def run_test(fn_name, stdin_data, args_json):
     limits = config.LIMITS
+    if fn_name and config.RUN != "python":
+        stdin_data = args_json.encode()  # an exec'd call wrapper reads its arguments from stdin
     os.mkdir(config.work_dir(), 0o700)
     in_r, in_w = os.pipe2(os.O_CLOEXEC)
     out_r, out_w = os.pipe2(os.O_CLOEXEC)
@@ -165,7 +167,8 @@ def classify(wstatus, ru, wall, killed_for, limits, out, err, res):
         status = "cpu"
     elif killed_for == "wall":
         status = "wall"
-    elif memory or (sig in (signal.SIGABRT, signal.SIGSEGV) and b"bad_alloc" in err):
+    elif memory or (sig in (signal.SIGABRT, signal.SIGSEGV) and b"bad_alloc" in err) or (
+            (sig or header["exit_code"]) and any(m in err for m in config.MEMORY_MARKERS)):
         status = "memory"
     elif sig:
         status = "signaled"

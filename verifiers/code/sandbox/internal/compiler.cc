@@ -44,15 +44,17 @@ absl::Status WriteSource(const std::string& path, const std::string& source) {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Compile(
-    const CompileStep& step, const std::string& source, const sdk::VerifyContext& ctx) const {
-  const std::string material = absl::StrCat(absl::StrJoin(step.argv, "\n"), "\n\n", source);
+    const Toolchain& toolchain, const std::string& source, const sdk::VerifyContext& ctx) const {
+  const std::string material =
+      absl::StrCat(absl::StrJoin(toolchain.compile->argv, "\n"), "\n\n", source);
   if (auto cached = cache_.Lookup(material)) return cached;
-  return Build(step, material, source, ctx);
+  return Build(toolchain, material, source, ctx);
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
-    const CompileStep& step, const std::string& material, const std::string& source,
+    const Toolchain& toolchain, const std::string& material, const std::string& source,
     const sdk::VerifyContext& ctx) const {
+  const CompileStep& step = *toolchain.compile;
   auto dir_or = cache_.NewBuildDir();
   if (!dir_or.ok()) return dir_or.status();
   const std::string dir = *std::move(dir_or);
@@ -65,6 +67,7 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
   Launch launch;
   launch.command = step.argv;
   launch.binds = {{dir, "/build", /*writable=*/true}};
+  for (const std::string& path : toolchain.ro_binds) launch.binds.push_back({path, path});
   launch.env = {{"HOME", build}, {"TMPDIR", build}};
   launch.cwd = build;
   launch.rlimits = {{"cpu", cpu, cpu + 1},

@@ -25,11 +25,12 @@ class Compiler {
   // The cached or freshly built program; ok=false carries the diagnostics (the candidate's
   // compile error). UNAVAILABLE when the build directory cannot be written or is full (the
   // server's trouble); the context's status when it is done.
+  // Precondition: toolchain.compile is set.
   absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compile(
-      const CompileStep& step, const std::string& source, const sdk::VerifyContext& ctx) const;
+      const Toolchain& toolchain, const std::string& source, const sdk::VerifyContext& ctx) const;
 
  private:
-  absl::StatusOr<std::shared_ptr<const CompiledProgram>> Build(const CompileStep& step,
+  absl::StatusOr<std::shared_ptr<const CompiledProgram>> Build(const Toolchain& toolchain,
                                                                const std::string& material,
                                                                const std::string& source,
                                                                const sdk::VerifyContext& ctx) const;

@@ -2,7 +2,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -33,10 +36,12 @@ std::vector<std::string> HarnessCommand(const std::string& python) {
   return argv;
 }
 
-nlohmann::json LimitsJson(const RunLimits& limits) {
+nlohmann::json LimitsJson(const RunLimits& limits, const Toolchain& toolchain) {
   return {{"cpu_s", Seconds(limits.cpu)},
           {"wall_s", Seconds(limits.wall)},
-          {"memory_bytes", limits.memory_bytes},
+          // RLIMIT_AS: runtimes that reserve address space they never touch get more (the
+          // session's cgroup bounds what is really used).
+          {"memory_bytes", limits.memory_bytes + toolchain.address_space_extra},
           // RLIMIT_NPROC counts every process of uid 65534 in the sandbox's user namespace,
           // including the harness's supervisor (pid 1) and forker.
           {"nproc", limits.max_processes + 2},
@@ -46,15 +51,16 @@ nlohmann::json LimitsJson(const RunLimits& limits) {
           {"max_stderr", limits.max_stderr_bytes}};
 }
 
-// The toolchain's run step as the harness takes it: "python", or the argv with the artifact's
-// path in place.
-nlohmann::json RunJson(const Toolchain& toolchain, const std::string& artifact_path) {
-  if (toolchain.run.empty()) return "python";
-  nlohmann::json argv = nlohmann::json::array();
-  for (const std::string& arg : toolchain.run) {
-    argv.push_back(absl::StrReplaceAll(arg, {{kArtifact, artifact_path}}));
+// A toolchain argv (run or call step) as the harness takes it: the artifact's path and the
+// memory limit in place.
+nlohmann::json ArgvJson(const std::vector<std::string>& argv, const std::string& artifact_path,
+                        const RunLimits& limits) {
+  const std::string memory_mib = std::to_string(std::max<int64_t>(1, limits.memory_bytes >> 20));
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& arg : argv) {
+    out.push_back(absl::StrReplaceAll(arg, {{kArtifact, artifact_path}, {kMemoryMib, memory_mib}}));
   }
-  return argv;
+  return out;
 }
 
 RawRun::Status ParseStatus(const std::string& s) {
@@ -118,6 +124,7 @@ absl::StatusOr<std::unique_ptr<HarnessSession>> HarnessSession::Start(
   if (command.isolated()) {
     launch.binds.push_back({env.forker_path, "/arbiter/forker.so"});
     if (!artifact.empty()) launch.binds.push_back({artifact, "/arbiter/prog"});
+    for (const std::string& path : toolchain.ro_binds) launch.binds.push_back({path, path});
     if (env.cgroups.mode() != CgroupMode::kNone) {
       auto group = env.cgroups.NewSession(limits.memory_bytes + env.options.work_tmpfs_bytes +
                                               env.options.shm_tmpfs_bytes + kHarnessMemory,
@@ -136,9 +143,14 @@ absl::StatusOr<std::unique_ptr<HarnessSession>> HarnessSession::Start(
   launch.env = {{"HOME", work}, {"TMPDIR", work}};
   launch.cwd = work;
   Frame frame;
+  const std::string artifact_path = command.Place(artifact, "/arbiter/prog");
   frame.header = {{"op", "init"},
-                  {"run", RunJson(toolchain, command.Place(artifact, "/arbiter/prog"))},
-                  {"limits", LimitsJson(limits)},
+                  // "python": the harness's own interpreter runs the program.
+                  {"run", toolchain.run.empty() ? nlohmann::json("python")
+                                                : ArgvJson(toolchain.run, artifact_path, limits)},
+                  {"call", ArgvJson(toolchain.call, artifact_path, limits)},
+                  {"memory_markers", toolchain.memory_markers},
+                  {"limits", LimitsJson(limits, toolchain)},
                   {"isolated", command.isolated()},
                   // How many tests will follow: one test runs without a forker.
                   {"tests", tests},
