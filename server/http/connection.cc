@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -12,6 +13,7 @@
 #include "boost/asio/post.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
+#include "boost/beast/ssl.hpp"
 
 namespace arbiter::server::http {
 namespace {
@@ -26,40 +28,59 @@ std::chrono::steady_clock::duration Chrono(absl::Duration d) {
   return absl::ToChronoNanoseconds(d);
 }
 
-class Connection : public std::enable_shared_from_this<Connection> {
+// Stream: beast::tcp_stream (plaintext) or beast::ssl_stream<beast::tcp_stream> (TLS).
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
  public:
-  Connection(net::ip::tcp::socket socket, ConnectionContext* context, bool refuse)
-      : stream_(std::move(socket)), context_(context), refuse_(refuse) {
+  template <class... TlsContext>
+  Connection(net::ip::tcp::socket socket, ConnectionContext* context, bool refuse,
+             TlsContext&... tls)
+      : stream_(std::move(socket), tls...), context_(context), refuse_(refuse) {
     (refuse_ ? context_->refused_connections : context_->open_connections).fetch_add(1);
   }
   ~Connection() {
     (refuse_ ? context_->refused_connections : context_->open_connections).fetch_sub(1);
   }
 
+  void KeepAlive(std::shared_ptr<net::ssl::context> tls) { tls_context_ = std::move(tls); }
+
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->tcp().expires_after(Chrono(self->context_->io_timeout));
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->Close();
+          self->ReadHeader();
+        });
+      } else {
+        self->ReadHeader();
+      }
+    });
   }
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(static_cast<uint64_t>(context_->max_body_bytes));
-    stream_.expires_after(Chrono(refuse_ ? context_->refuse_timeout : context_->idle_timeout));
+    tcp().expires_after(Chrono(refuse_ ? context_->refuse_timeout : context_->idle_timeout));
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    if (!refuse_) stream_.expires_after(Chrono(context_->io_timeout));
+    if (!refuse_) tcp().expires_after(Chrono(context_->io_timeout));
     const auto& header = parser_->get();
     if (absl::EqualsIgnoreCase(std::string(header[bhttp::field::expect]), "100-continue")) {
       // curl sends it for bodies over 1 KiB and waits a second for this before sending.
       continue_.emplace(bhttp::status::continue_, header.version());
       bhttp::async_write(stream_, *continue_,
-                         [self = shared_from_this()](beast::error_code ec, size_t) {
+                         [self = this->shared_from_this()](beast::error_code ec, size_t) {
                            if (ec) return self->Close();
                            self->ReadBody();
                          });
@@ -71,7 +92,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadBody() {
     bhttp::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -106,12 +127,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     context_->in_flight_requests.fetch_add(1);
     counted_ = true;
-    stream_.expires_never();  // the request's own deadline bounds the wait
+    tcp().expires_never();  // the request's own deadline bounds the wait
     HttpRequest forwarded{std::string(request.method_string()), std::string(request.target()),
                           std::move(request.body()),
                           std::string(request[bhttp::field::authorization])};
     context_->endpoints->Handle(
-        std::move(forwarded), [self = shared_from_this()](HttpResponse response) mutable {
+        std::move(forwarded), [self = this->shared_from_this()](HttpResponse response) mutable {
           // From a dispatcher worker: the network I/O happens on the connection's strand.
           auto executor = self->stream_.get_executor();
           net::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
@@ -135,10 +156,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     response_->keep_alive(!close_after_);
     if (!head_) response_->body() = std::move(answer.body);
     response_->prepare_payload();
-    stream_.expires_after(Chrono(context_->io_timeout));
+    tcp().expires_after(Chrono(context_->io_timeout));
     bhttp::async_write(
         stream_, *response_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
   }
 
   void OnWritten(beast::error_code ec) {
@@ -154,11 +175,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    tcp().socket().close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
+  std::shared_ptr<net::ssl::context> tls_context_;
   ConnectionContext* const context_;
   const bool refuse_;
   beast::flat_buffer buffer_;
@@ -174,8 +196,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 }  // namespace
 
-void StartConnection(net::ip::tcp::socket socket, ConnectionContext* context, bool refuse) {
-  std::make_shared<Connection>(std::move(socket), context, refuse)->Start();
+void StartConnection(net::ip::tcp::socket socket, ConnectionContext* context, bool refuse,
+                     std::shared_ptr<net::ssl::context> tls) {
+  if (tls == nullptr) {
+    std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), context, refuse)->Start();
+    return;
+  }
+  // The connection keeps the context it started with alive, even after a certificate reload.
+  auto connection = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+      std::move(socket), context, refuse, *tls);
+  connection->KeepAlive(std::move(tls));
+  connection->Start();
 }
 
 }  // namespace arbiter::server::http

@@ -15,8 +15,11 @@
 #include <atomic>
 #include <cstdint>
 
+#include <memory>
 #include "absl/time/time.h"
+
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/ssl/context.hpp"
 #include "server/http/endpoints.h"
 
 namespace arbiter::server::http {
@@ -35,6 +38,8 @@ struct ConnectionContext {
 };
 
 // Serves `socket` (on a strand of its own) until either side closes. `refuse`: answer 503.
-void StartConnection(boost::asio::ip::tcp::socket socket, ConnectionContext* context, bool refuse);
+// `tls`: when set, a TLS handshake first (within io_timeout), then HTTP over it.
+void StartConnection(boost::asio::ip::tcp::socket socket, ConnectionContext* context, bool refuse,
+                     std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
 }  // namespace arbiter::server::http

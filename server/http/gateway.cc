@@ -20,6 +20,7 @@
 #include "server/http/coalescer.h"
 #include "server/http/connection.h"
 #include "server/http/endpoints.h"
+#include "server/http/tls.h"
 
 namespace arbiter::server::http {
 namespace {
@@ -94,6 +95,7 @@ struct Gateway::Impl {
   net::steady_timer retry_timer;
   int port = 0;
   std::vector<std::thread> threads;
+  std::unique_ptr<TlsContextSource> tls;  // null: plaintext
 
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
@@ -137,9 +139,9 @@ void Gateway::Impl::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), ec);
   const int64_t limit = options.http_max_connections;
   if (context.open_connections.load() < limit) {
-    StartConnection(std::move(socket), &context, /*refuse=*/false);
+    StartConnection(std::move(socket), &context, /*refuse=*/false, tls ? tls->Current() : nullptr);
   } else if (context.refused_connections.load() < limit) {
-    StartConnection(std::move(socket), &context, /*refuse=*/true);
+    StartConnection(std::move(socket), &context, /*refuse=*/true, tls ? tls->Current() : nullptr);
   }  // else: the socket closes here, unanswered: the refusals themselves are over the bound
   Accept();
 }
@@ -162,6 +164,15 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(const ServerOptions& op
     return absl::InvalidArgumentError("Gateway: http_address is empty (the gateway is off)");
   }
   auto impl = std::make_unique<Impl>(options, dispatcher, registry, std::move(server_info), tokens);
+  if (!options.tls_cert_file.empty()) {
+    absl::StatusOr<std::unique_ptr<TlsContextSource>> tls = TlsContextSource::Create(
+        options.tls_cert_file, options.tls_key_file, options.tls_reload_interval);
+    if (!tls.ok()) {
+      impl->coalescer.Shutdown();
+      return tls.status();
+    }
+    impl->tls = *std::move(tls);
+  }
   if (absl::Status status = impl->Listen(); !status.ok()) {
     impl->coalescer.Shutdown();
     return status;

@@ -10,6 +10,7 @@ are picked up without a restart; that inconsistent TLS flags stop the server at 
 usage: auth_test.py ARBITERD_BINARY CLIENT_PYTHON_DIR        (interpreter: /usr/bin/python3)"""
 import json
 import pathlib
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -171,23 +172,31 @@ class AuthTest(unittest.TestCase):
                                lambda: list(reflection(iter([b""]), metadata=[
                                    ("authorization", f"Bearer {TOKEN}")], timeout=10)))
 
-    def test_4_http_needs_the_token_but_healthz_does_not(self):
-        url = f"http://127.0.0.1:{self.http_port}"
+    def https(self, req, ca="ca"):
+        context = ssl.create_default_context(cafile=str(self.dir / f"{ca}.pem"))
+        return urllib.request.urlopen(req, timeout=30, context=context)
+
+    def test_4_http_is_tls_and_needs_the_token_but_healthz_does_not(self):
+        with self.assertRaises((urllib.error.URLError, ConnectionError)):  # plaintext: no answer
+            urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz", timeout=10)
+        with self.assertRaises(urllib.error.URLError):  # a server the client does not trust
+            self.https(f"https://127.0.0.1:{self.http_port}/healthz", ca="rogue_ca")
+        url = f"https://127.0.0.1:{self.http_port}"
         body = json.dumps({"groups": [{"task": {"verifier": "math", "ground_truth": "5"},
                                        "samples": [{"completion": "\\boxed{5}"}]}]}).encode()
         before = self.samples_counted()
         for headers in [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}]:
             req = urllib.request.Request(f"{url}/v1/score", data=body, headers=headers)
             with self.assertRaises(urllib.error.HTTPError) as caught:
-                urllib.request.urlopen(req, timeout=10)
+                self.https(req)
             self.assertEqual(caught.exception.code, 401)
             self.assertEqual(caught.exception.headers["WWW-Authenticate"], "Bearer")
         self.assertEqual(self.samples_counted(), before)
         req = urllib.request.Request(f"{url}/v1/score", data=body,
                                      headers={"Authorization": f"Bearer {TOKEN}"})
-        with urllib.request.urlopen(req, timeout=30) as r:
+        with self.https(req) as r:
             self.assertEqual(json.loads(r.read())["groups"][0]["samples"][0]["outcome"], "CORRECT")
-        with urllib.request.urlopen(f"{url}/healthz", timeout=10) as r:
+        with self.https(f"{url}/healthz") as r:
             self.assertEqual(r.status, 200)
 
     def test_5_rotated_tokens_and_certificates_apply_without_restart(self):
@@ -218,8 +227,42 @@ class AuthTest(unittest.TestCase):
                     if e.code() != grpc.StatusCode.UNAVAILABLE or time.time() > deadline:
                         raise
             time.sleep(0.5)
+        deadline = time.time() + 15
+        while True:  # the gateway's next connections present the new certificate too
+            try:
+                with self.https(f"https://127.0.0.1:{self.http_port}/healthz", ca="new_ca") as r:
+                    self.assertEqual(r.status, 200)
+                break
+            except urllib.error.URLError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
 
-    def test_6_inconsistent_tls_flags_stop_the_server(self):
+    def test_6_the_python_client_takes_certificates_and_token_from_the_environment(self):
+        import os
+        from arbiter_client import Client
+        token = (self.dir / "tokens").read_text().split()[-1]  # test_5 may have rotated it
+        (self.dir / "client_token").write_text(token + "\n")
+        env = {"ARBITER_TLS_CA_FILE": "ca.pem", "ARBITER_TLS_CERT_FILE": "client.pem",
+               "ARBITER_TLS_KEY_FILE": "client.key", "ARBITER_TOKEN_FILE": "client_token"}
+        if read(self.dir, "serving.pem") == read(self.dir, "new_server.pem"):
+            env["ARBITER_TLS_CA_FILE"] = "new_ca.pem"
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update({k: str(self.dir / v) for k, v in env.items()})
+        try:
+            with Client(self.target) as client:
+                self.assertEqual(client.score_one("math", "11", "\\boxed{11}").outcome, "CORRECT")
+            os.environ["ARBITER_TOKEN_FILE"] = str(self.dir / "tokens.missing")
+            with self.assertRaises(ValueError):
+                Client(self.target).score_one("math", "11", "\\boxed{11}")
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def test_7_inconsistent_tls_flags_stop_the_server(self):
         for flags, words in [([f"--tls_cert_file={self.dir}/server.pem"], "tls_key_file"),
                              ([f"--tls_client_ca_file={self.dir}/ca.pem"], "mutual TLS"),
                              ([f"--auth_tokens_file={self.dir}/missing"], "cannot be read")]:

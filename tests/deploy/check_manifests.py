@@ -113,6 +113,7 @@ for overlay, kinds in expected_kinds.items():
         if tls:  # the kubelet's gRPC probe speaks no TLS: the gateway's /healthz instead
             port = p.get("httpGet", {}).get("port")
             check(p.get("httpGet", {}).get("path") == "/healthz" and
+                  p.get("httpGet", {}).get("scheme") == "HTTPS" and
                   ports.get(port, port) == ports.get("http") and
                   config.get("ARBITER_HTTP_ADDRESS", "").endswith(f":{ports.get('http')}"),
                   f"{where}: {probe} must be httpGet /healthz on the gateway's port under TLS")

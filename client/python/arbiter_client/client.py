@@ -21,6 +21,7 @@ import grpc
 from arbiter_client import batching, messages, results, retry
 from arbiter_client.coalesce import ThreadCoalescer
 from arbiter_client.config import Options, resolve_server
+from arbiter_client.credentials import credentials_from_environment
 
 _SERVICE = "/arbiter.v1.Arbiter/"
 _LIVE = weakref.WeakSet()
@@ -67,8 +68,9 @@ class _ProcessState:
 class Client:
     """Synchronous client of one arbiter server (``server`` or $ARBITER_SERVER or the default).
 
-    ``credentials``: grpc.ChannelCredentials for TLS; default a plaintext channel (loopback or a
-    trusted cluster network: see the README's trust model).
+    ``credentials``: grpc.ChannelCredentials for TLS and tokens; default: from the environment
+    (``credentials.py``: ARBITER_TLS_CA_FILE, ARBITER_TOKEN_FILE, ...), else a plaintext channel
+    (loopback or a trusted cluster network: see the README's trust model).
     """
 
     def __init__(self, server: str | None = None, options: Options | None = None,
@@ -92,7 +94,8 @@ class Client:
             return state
         with self._lock:
             if self._state is None or self._state.pid != os.getpid():
-                self._state = _ProcessState(self.target, self.options, self._credentials)
+                credentials = self._credentials or credentials_from_environment()
+                self._state = _ProcessState(self.target, self.options, credentials)
             return self._state
 
     def close(self):
