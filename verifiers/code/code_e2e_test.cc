@@ -1,6 +1,7 @@
 // The `code` verifier end to end over the real BwrapRunner, through sdk::ScoreGroup: correct,
 // wrong, crashing, looping, memory-hungry, fork-bombing and output-flooding Python programs, a
-// C++ program and function-call tests, each with its expected verdict, and nothing left behind.
+// C++ program, function-call tests (Python, Java, JavaScript) and a Go program from a ground_truth
+// wrapper, each with its expected verdict, and nothing left behind.
 // Skips (with the reason) where bubblewrap cannot create namespaces.
 #include <memory>
 #include <string>
@@ -124,6 +125,69 @@ TEST(CodeEndToEnd, FunctionCallTestsCannotBeFakedByExitingOrPrinting) {
   EXPECT_EQ(Only((*results)[1]), v1::RUNTIME_ERROR) << (*results)[1].DebugString();
   EXPECT_NE(Only((*results)[2]), v1::OK) << (*results)[2].DebugString();
   EXPECT_EQ((*results)[3].outcome(), v1::CORRECT) << (*results)[3].DebugString();
+}
+
+v1::Sample Fenced(const std::string& tag, const std::string& program) {
+  v1::Sample sample;
+  sample.set_completion("```" + tag + "\n" + program + "\n```\n");
+  return sample;
+}
+
+// LiveCodeBench-form functional tests (one JSON argument per input line) in the two other
+// languages with function calls, and a compiled language from a ground_truth wrapper.
+TEST(CodeEndToEnd, JavaAndJavaScriptFunctionCallsAndGoStdinFromGroundTruth) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  const bool java = runner->CanRun(Language::kJava).ok();
+  const bool js = runner->CanRun(Language::kJavaScript).ok();
+  const bool go = runner->CanRun(Language::kGo).ok();
+  if (!java || !js || !go) GTEST_SKIP() << "java, javascript or go toolchain not installed";
+  auto verifier = MakeVerifier(std::move(runner));
+  const std::string lcb =
+      R"("tests": [{"input": "[2, 7, 11, 15]\n9", "output": "[0, 1]", "testtype": "functional"},)"
+      R"( {"input": "[3, 3]\n6", "output": "[0, 1]", "testtype": "functional"}]})";
+  v1::Task java_task;
+  java_task.set_ground_truth(R"({"language": "java", "fn_name": "twoSum", )" + lcb);
+  auto java_results =
+      sdk::ScoreGroup(*verifier, java_task,
+                      {Fenced("java",
+                              "class Solution {\n  public int[] twoSum(int[] nums, int target) {\n"
+                              "    for (int i = 0; i < nums.length; i++)\n"
+                              "      for (int j = i + 1; j < nums.length; j++)\n"
+                              "        if (nums[i] + nums[j] == target) return new int[] {i, j};\n"
+                              "    return null;\n  }\n}"),
+                       Fenced("java",
+                              "class Solution {\n  public int[] twoSum(int[] nums, int target) {\n"
+                              "    return new int[] {0, 0};\n  }\n}")});
+  ASSERT_TRUE(java_results.ok()) << java_results.status();
+  EXPECT_EQ((*java_results)[0].outcome(), v1::CORRECT) << (*java_results)[0].DebugString();
+  EXPECT_EQ(Only((*java_results)[1]), v1::WRONG_ANSWER) << (*java_results)[1].DebugString();
+
+  v1::Task js_task;
+  js_task.set_ground_truth(R"({"language": "javascript", "fn_name": "twoSum", )" + lcb);
+  auto js_results = sdk::ScoreGroup(
+      *verifier, js_task,
+      {Fenced("javascript",
+              "var twoSum = function(nums, target) {\n  const seen = new Map();\n"
+              "  for (let i = 0; i < nums.length; i++) {\n"
+              "    if (seen.has(target - nums[i])) return [seen.get(target - nums[i]), i];\n"
+              "    seen.set(nums[i], i);\n  }\n};"),
+       Fenced("js", "function twoSum(nums, target) { throw new Error('no'); }")});
+  ASSERT_TRUE(js_results.ok()) << js_results.status();
+  EXPECT_EQ((*js_results)[0].outcome(), v1::CORRECT) << (*js_results)[0].DebugString();
+  EXPECT_EQ(Only((*js_results)[1]), v1::RUNTIME_ERROR) << (*js_results)[1].DebugString();
+
+  v1::Task go_task;
+  go_task.set_ground_truth(
+      R"({"language": "go", "tests": {"inputs": ["1\n", "21\n"], "outputs": ["2\n", "42\n"]}})");
+  auto go_results =
+      sdk::ScoreGroup(*verifier, go_task,
+                      {Fenced("go",
+                              "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar n int\n"
+                              "\tfmt.Scan(&n)\n\tfmt.Println(2 * n)\n}"),
+                       Fenced("go", "package main\n\nfunc main() { undefinedName() }")});
+  ASSERT_TRUE(go_results.ok()) << go_results.status();
+  EXPECT_EQ((*go_results)[0].outcome(), v1::CORRECT) << (*go_results)[0].DebugString();
+  EXPECT_EQ(Only((*go_results)[1]), v1::COMPILE_ERROR) << (*go_results)[1].DebugString();
 }
 
 }  // namespace
