@@ -126,6 +126,13 @@ v1::VerifierInfo CodeVerifier::Info() const {
                            {"beta", kDefaultBeta},
                            {"gamma", kDefaultGamma}}},
                          {"score", "gamma^|tau| * R_traj + beta * R_turn(last turn)"}};
+  // What this server can run now (a language whose toolchain is missing fails its group).
+  nlohmann::json languages = nlohmann::json::array();
+  for (Language language : {Language::kPython, Language::kCpp, Language::kC, Language::kJava,
+                            Language::kJavaScript, Language::kGo, Language::kRust}) {
+    if (options_.runner->CanRun(language).ok()) languages.push_back(LanguageName(language));
+  }
+  json["languages"] = std::move(languages);
   info.set_defaults_json(json.dump());
   info.set_ground_truth_formats(
       "APPS/TACO {\"inputs\":[...],\"outputs\":[...],\"fn_name\"?}; LiveCodeBench "

@@ -376,6 +376,9 @@ TEST(RegisterCodeVerifier, RegistersASandboxVerifierNamedCode) {
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->work(), sdk::Verifier::Work::kSandbox);
   EXPECT_FALSE(v->Info().defaults_json().empty());
+  // The fake runner runs python and cpp only.
+  EXPECT_NE(v->Info().defaults_json().find(R"("languages":["python","cpp"])"), std::string::npos)
+      << v->Info().defaults_json();
   EXPECT_EQ(RegisterCodeVerifier(registry, {std::make_shared<FakeRunner>(), {}, {}}).code(),
             absl::StatusCode::kAlreadyExists);
   sdk::VerifierRegistry other;

@@ -210,12 +210,41 @@ class Solution { countBits(n) { return n.toString(2).split('1').length - 1; } }
   EXPECT_NE(t[4].error.find("no function named missing"), std::string::npos) << t[4].error;
 }
 
+// A program that makes the compiler itself blow up (10^8 initialisers from nested macros: the
+// preprocessor and the parser want gigabytes and minutes) is stopped by the compile limits and
+// reported as the program's compile error.
+TEST(BwrapRunner, CompilerBombIsStoppedByTheCompileLimits) {
+  ARBITER_REQUIRE_LANGUAGE(Language::kCpp);
+  BwrapOptions options;  // its own private cache directory
+  options.compile_cpu = absl::Seconds(1);
+  options.compile_wall = absl::Seconds(5);
+  options.compile_memory_bytes = int64_t{256} << 20;
+  auto runner = BwrapRunner::Create(options);
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  std::string program = "#define X1 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,\n";
+  for (int level = 2; level <= 8; ++level) {
+    absl::StrAppend(&program, "#define X", level, " ");
+    for (int i = 0; i < 10; ++i) absl::StrAppend(&program, "X", level - 1, " ");
+    program += "\n";
+  }
+  program += "int a[] = {X8};\nint main() { return a[0]; }\n";
+  SessionRequest request{Language::kCpp, program, std::vector<TestInput>(1), RunLimits()};
+  auto result = (*runner)->RunSession(request, sdk::VerifyContext{}, nullptr);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->compiled);
+  const std::string& out = result->compile_output;
+  EXPECT_TRUE(out.find("memory") != std::string::npos ||
+              out.find("time limit") != std::string::npos ||
+              out.find("killed by signal") != std::string::npos)
+      << out;
+  EXPECT_EQ(result->tests[0].status, Status::kNotRun);
+}
+
 TEST(BwrapRunner, CanRunNamesTheMissingToolchain) {
   if (const std::string reason = testing::SandboxUnavailableReason(); !reason.empty()) {
     GTEST_SKIP() << "sandbox unavailable: " << reason;
   }
-  BwrapOptions options;
-  options.cache_dir = testing::TestCacheDir();
+  BwrapOptions options;  // its own private cache directory
   options.cxx_path = "/usr/bin/no-such-g++";
   auto runner = BwrapRunner::Create(options);
   ASSERT_TRUE(runner.ok()) << runner.status();
