@@ -14,7 +14,8 @@ constexpr char kUsage[] =
     "  gen        generate tasks: gen sat | gen beam | gen curriculum\n"
     "  health     grpc.health.v1 check; exit 0 only when SERVING\n"
     "  verifiers  list the server's verifiers and generators\n"
-    "  bench      load generator: GRPO-shaped SAT batches against a loopback server\n\n"
+    "  bench      load generator: GRPO-shaped reward traffic (every verifier, gRPC or HTTP,\n"
+    "             closed or open loop) against a loopback server\n\n"
     "Every command takes --server=HOST:PORT (default $ARBITER_SERVER, else 127.0.0.1:50051).\n\n"
     "example:\n"
     "  arbiter health && arbiter gen sat --n=3 --k=5 --l=5 --count=3 --seed=1\n";
