@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/beast/core.hpp"
@@ -42,11 +43,21 @@ int OutcomeNumber(const std::string& name) {
   return 0;
 }
 
+// slime's path asks for the outcome too (reward_key); ?verifier= when the labels are bare.
+std::string Target(bool slime, const std::string& verifier) {
+  std::vector<std::string> query;
+  if (slime) query.push_back("reward_key=reward");
+  if (!verifier.empty()) query.push_back(absl::StrCat("verifier=", verifier));
+  return absl::StrCat(slime ? "/slime/reward" : "/get_reward", query.empty() ? "" : "?",
+                      absl::StrJoin(query, "&"));
+}
+
 class HttpTransport final : public Transport {
  public:
   HttpTransport(const TransportOptions& options, tcp::endpoint endpoint, std::string host,
-                std::vector<Body> bodies)
+                std::vector<Body> bodies, const std::string& verifier)
       : slime_(options.kind == "slime"),
+        target_(Target(slime_, verifier)),
         deadline_(options.deadline),
         endpoint_(std::move(endpoint)),
         host_(std::move(host)),
@@ -108,8 +119,7 @@ class HttpTransport final : public Transport {
       if (ec) return Failed(stream, "CONNECT", ec.message());
     }
     stream->expires_after(absl::ToChronoNanoseconds(deadline_));
-    http::request<http::string_body> request{
-        http::verb::post, slime_ ? "/slime/reward?reward_key=reward" : "/get_reward", 11};
+    http::request<http::string_body> request{http::verb::post, target_, 11};
     request.set(http::field::host, host_);
     request.set(http::field::content_type, "application/json");
     request.keep_alive(slime_);
@@ -132,7 +142,9 @@ class HttpTransport final : public Transport {
       return out;
     }
     const json answer = json::parse(response.body(), nullptr, /*allow_exceptions=*/false);
-    if (slime_ && answer.is_object() && answer.contains("outcome")) {
+    if (slime_ && answer.is_number()) {
+      ++out.outcomes[0];  // a server that answers only the score (a baseline): outcome unknown
+    } else if (slime_ && answer.is_object() && answer.contains("outcome")) {
       const int o = OutcomeNumber(answer["outcome"].get<std::string>());
       ++out.outcomes[o];
       if (o == 0) ++out.group_errors;
@@ -165,6 +177,7 @@ class HttpTransport final : public Transport {
   }
 
   const bool slime_;
+  const std::string target_;
   const absl::Duration deadline_;
   const tcp::endpoint endpoint_;
   const std::string host_;
@@ -175,13 +188,31 @@ class HttpTransport final : public Transport {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// The verifier every label names when they all name the same one and no mode, else "". Then
+// labels go bare (the dataset's ground truth, as trainers send it) with ?verifier= in the URL,
+// which also lets a baseline server that reads bare labels take the same traffic.
+std::string SharedVerifier(const Workload& workload) {
+  std::string shared;
+  for (const std::vector<json>& labels : workload.labels) {
+    for (const json& label : labels) {
+      if (label.contains("mode")) return "";
+      const std::string v = label.value("verifier", "");
+      if (v.empty() || (!shared.empty() && v != shared)) return "";
+      shared = v;
+    }
+  }
+  return shared;
+}
+
 // The per-sample bodies of every template, in call order.
 std::vector<Body> Bodies(const Workload& workload, bool slime) {
+  const bool bare = !SharedVerifier(workload).empty();
   std::vector<Body> bodies;
   for (size_t r = 0; r < workload.requests.size(); ++r) {
     const v1::ScoreRequest& request = workload.requests[r];
     for (int g = 0; g < request.groups_size(); ++g) {
-      const json& label = workload.labels[r][static_cast<size_t>(g)];
+      const json& envelope = workload.labels[r][static_cast<size_t>(g)];
+      const json& label = bare ? envelope["ground_truth"] : envelope;
       const double share = 1.0 / std::max(1, request.groups(g).samples_size());
       for (const v1::Sample& sample : request.groups(g).samples()) {
         json j =
@@ -227,7 +258,7 @@ absl::StatusOr<std::unique_ptr<Transport>> MakeHttpTransport(const TransportOpti
   const std::string host_header = absl::StrCat(
       host.find(':') == std::string::npos ? host : absl::StrCat("[", host, "]"), ":", port);
   return std::make_unique<HttpTransport>(options, resolved.begin()->endpoint(), host_header,
-                                         std::move(bodies));
+                                         std::move(bodies), SharedVerifier(workload));
 }
 
 }  // namespace arbiter::client::cli::bench
