@@ -58,7 +58,12 @@ def gbench(binary, pattern, min_time, timeout=600):
     """Google Benchmark results matching `pattern`, as dicts (JSON output)."""
     argv = [binary, f"--benchmark_filter={pattern}", f"--benchmark_min_time={min_time}",
             "--benchmark_format=json"]
-    out = json.loads(run(argv, timeout))
+    shared = os.environ.get("ARBITER_SHARED_DIR", str(ROOT.parent / "shared"))
+    out = json.loads(run(argv, timeout, env={"ARBITER_SHARED_DIR": shared,
+                                             "ARBITER_SOURCE_DIR": str(ROOT)}))
+    for b in out["benchmarks"]:
+        if b.get("error_occurred"):
+            raise RuntimeError(f"{b['name']}: {b.get('error_message')}")
     return out["benchmarks"], argv
 
 
