@@ -190,5 +190,26 @@ TEST(CodeEndToEnd, JavaAndJavaScriptFunctionCallsAndGoStdinFromGroundTruth) {
   EXPECT_EQ(Only((*go_results)[1]), v1::COMPILE_ERROR) << (*go_results)[1].DebugString();
 }
 
+TEST(CodeEndToEnd, AssertStyleTestsPassOnlyWhenTheAssertsRan) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto verifier = MakeVerifier(std::move(runner));
+  v1::Task task;
+  task.set_verifier("code");
+  task.set_ground_truth(R"({"test": "def check(candidate):\n    assert candidate(2, 3) == 5\n",)"
+                        R"( "entry_point": "add"})");
+  const std::vector<v1::Sample> samples = {
+      Python("def add(a, b):\n    return a + b"),
+      Python("def add(a, b):\n    return a - b"),
+      Python("import sys\nsys.exit(0)"),  // the exit(0) cheat
+      Python("def add(a, b):\n    return a + b\nprint('ok')"),
+  };
+  auto results = sdk::ScoreGroup(*verifier, task, samples, {});
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ((*results)[0].outcome(), v1::CORRECT) << (*results)[0].DebugString();
+  EXPECT_EQ(Only((*results)[1]), v1::RUNTIME_ERROR);  // AssertionError
+  EXPECT_EQ(Only((*results)[2]), v1::RUNTIME_ERROR);  // no return from the entry
+  EXPECT_EQ((*results)[3].outcome(), v1::CORRECT) << (*results)[3].DebugString();
+}
+
 }  // namespace
 }  // namespace arbiter::code

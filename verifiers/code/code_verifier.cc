@@ -8,65 +8,16 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/code/extract.h"
+#include "verifiers/code/language.h"
 #include "verifiers/code/limits.h"
 #include "verifiers/code/task.h"
-#include "verifiers/code/verdict.h"
+#include "verifiers/code/turn_runner.h"
 #include "verifiers/code/verpo.h"
 #include "verifiers/sdk/status_macros.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::code {
 namespace {
-
-constexpr size_t kMaxCompileOutput = 4096;
-
-void FillTurn(v1::CodeTurn& turn, size_t num_tests, v1::TestVerdict verdict,
-              const std::string& message) {
-  turn.clear_tests();
-  for (size_t i = 0; i < num_tests; ++i) {
-    v1::TestResult* test = turn.add_tests();
-    test->set_verdict(verdict);
-    test->set_message(message);
-  }
-}
-
-// Runs one program through the sandbox and records per-test verdicts in `turn`. A non-OK status
-// is an infrastructure failure.
-absl::Status RunTurn(const SandboxRunner& runner, const SandboxMetrics& metrics,
-                     const PreparedCodeTask& prepared, std::string program,
-                     const sdk::VerifyContext& ctx, v1::CodeTurn& turn) {
-  const size_t num_tests = prepared.inputs.size();
-  auto judge = [&prepared](size_t i, const RawRun& run) {
-    return JudgeTest(prepared.task.tests(static_cast<int>(i)), !prepared.inputs[i].fn_name.empty(),
-                     prepared.expected_json[i], run);
-  };
-  const bool stop_at_first_failure =
-      prepared.task.policy() == v1::CodeTask::POLICY_STOP_AT_FIRST_FAILURE;
-  // Start-up as the metrics see it: from the call until the first test began (its end minus its
-  // own wall time), compilation included.
-  const absl::Time session_start = absl::Now();
-  auto on_test = [&](size_t i, const RawRun& run) {
-    if (i == 0) metrics.RecordStartup(absl::Now() - session_start - run.wall_time);
-    return !stop_at_first_failure || judge(i, run).verdict() == v1::OK;
-  };
-  SessionRequest request{prepared.language, std::move(program), prepared.inputs, prepared.limits};
-  ARBITER_ASSIGN_OR_RETURN(SessionResult session, runner.RunSession(request, ctx, on_test));
-  if (!session.compiled) {
-    // Compiler diagnostics quote the source, which may be any bytes: cut between characters and
-    // repair, since the field is a proto string.
-    std::string diagnostics =
-        sdk::ToValidUtf8(sdk::Utf8Prefix(session.compile_output, kMaxCompileOutput));
-    FillTurn(turn, num_tests, v1::COMPILE_ERROR, "compilation failed");
-    turn.set_compile_output(std::move(diagnostics));
-    return absl::OkStatus();
-  }
-  if (session.tests.size() != num_tests) {
-    return absl::InternalError(absl::StrCat("sandbox returned ", session.tests.size(),
-                                            " results for ", num_tests, " tests"));
-  }
-  for (size_t i = 0; i < num_tests; ++i) *turn.add_tests() = judge(i, session.tests[i]);
-  return absl::OkStatus();
-}
 
 void Summarise(v1::CodeTurn& turn) {
   int passed = 0;
@@ -105,7 +56,7 @@ v1::VerifierInfo CodeVerifier::Info() const {
       "per-test verdicts; VeRPO dense reward and fused advantages over the group");
   const v1::CodeLimits defaults = LimitsToProto(options_.default_limits);
   const v1::CodeLimits caps = LimitsToProto(options_.max_limits);
-  nlohmann::json json = {{"language", "python"},
+  nlohmann::json json = {{"language", "from the completion (python when untagged)"},
                          {"extract", "last_block"},
                          {"policy", "run_all"},
                          {"compare", "whitespace"},
@@ -135,24 +86,28 @@ v1::VerifierInfo CodeVerifier::Info() const {
   json["languages"] = std::move(languages);
   info.set_defaults_json(json.dump());
   info.set_ground_truth_formats(
-      "APPS/TACO {\"inputs\":[...],\"outputs\":[...],\"fn_name\"?}; LiveCodeBench "
-      "[{\"input\",\"output\",\"testtype\":\"stdin\"|\"functional\"}] (also as a JSON string); "
-      "wrapper "
-      "{\"language\":\"python\"|\"cpp\"|\"c\"|\"java\"|\"javascript\"|\"go\"|\"rust\",\"fn_name\"?,"
-      "\"tests\":<either>}");
+      "APPS/TACO {\"inputs\",\"outputs\",\"fn_name\"?}; LiveCodeBench {\"inputs\":[JSON "
+      "lines],\"outputs\",\"fn_name\"} and [{\"input\",\"output\",\"testtype\",\"metadata\"?}]; "
+      "SandboxFusion [{\"input\":{\"stdin\"},\"output\":{\"stdout\"}}]; CodeContests "
+      "{\"input\":[...],\"output\":[...]} or public/private/generated_tests; open-r1 "
+      "{\"test_cases\"}; HumanEval {\"test\",\"entry_point\"}; MBPP {\"test_list\"}; wrapper "
+      "{\"language\"?,\"fn_name\"?,\"tests\"|\"input_output\"|\"verification_info\"}. "
+      "Modes name the comparison: livecodebench, apps, codecontests, sandboxfusion, open_r1, "
+      "exact, whitespace, float");
   return info;
 }
 
 absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::PrepareTask(
     const v1::Task& task) const {
-  if (!task.mode().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "code: unknown mode \"", task.mode(),
-        "\"; the code verifier has no modes (its comparison is set per test, see CodeTest)"));
+  ARBITER_ASSIGN_OR_RETURN(const v1::CodeTest::Compare mode_compare, CompareFromMode(task.mode()));
+  ARBITER_ASSIGN_OR_RETURN(
+      std::unique_ptr<const PreparedCodeTask> prepared,
+      PrepareCodeTask(task, options_.default_limits, options_.max_limits, mode_compare));
+  // A pinned language this runner cannot run fails the group; one the completion chooses is
+  // checked when it runs (INFRA_ERROR for that sample, see RunTurn).
+  if (prepared->task.language() != v1::CodeTask::LANGUAGE_UNSPECIFIED) {
+    ARBITER_RETURN_IF_ERROR(options_.runner->CanRun(ToSandboxLanguage(prepared->task.language())));
   }
-  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const PreparedCodeTask> prepared,
-                           PrepareCodeTask(task, options_.default_limits, options_.max_limits));
-  ARBITER_RETURN_IF_ERROR(options_.runner->CanRun(prepared->language));
   return prepared;
 }
 
@@ -167,15 +122,17 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
   v1::CodeDetail* detail = result.mutable_code();
   *detail->mutable_limits() = prepared.task.limits();
   *detail->mutable_resolved() = prepared.task.verpo();
+  *detail->mutable_task_notes() = {prepared.notes.begin(), prepared.notes.end()};
   for (const std::string& completion : completions) {
     v1::CodeTurn* turn = detail->add_turns();
-    std::optional<std::string> program =
-        ExtractProgram(completion, prepared.task.language(), prepared.task.extract());
+    const std::optional<ExtractedProgram> program = ExtractProgram(
+        completion, prepared.languages, prepared.untagged_language, prepared.task.extract());
     turn->set_program_found(program.has_value());
+    if (program.has_value()) turn->set_language(TaskLanguageName(program->language));
     if (!program.has_value()) {
       FillTurn(*turn, num_tests, v1::NO_PROGRAM, "no program found in the completion");
     } else if (absl::Status status =
-                   RunTurn(*options_.runner, *metrics_, prepared, *std::move(program), ctx, *turn);
+                   RunTurn(*options_.runner, *metrics_, prepared, *program, ctx, *turn);
                !status.ok()) {
       FillTurn(*turn, num_tests, v1::SANDBOX_ERROR, std::string(status.message()));
       result.set_outcome(v1::INFRA_ERROR);

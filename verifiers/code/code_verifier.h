@@ -3,9 +3,10 @@
 // group's pass matrix into VeRPO dense rewards and fused advantages in Finalize().
 //
 // Contract (see README.md): Prepare() parses a typed CodeTask or a dataset's ground_truth JSON
-// (APPS/TACO, LiveCodeBench) and resolves limits against the server caps; Check() never fails
-// (sandbox failure → INFRA_ERROR, no program → NO_ANSWER); Finalize() writes score, advantage
-// and CodeDetail's VeRPO fields.
+// (ground_truth.h: every form read as its grader reads it; Task.mode names a comparison) and
+// resolves limits against the server caps; Check() takes each turn's language from its
+// completion unless the task pins one and never fails (sandbox failure → INFRA_ERROR, no program
+// → NO_ANSWER); Finalize() writes score, advantage and CodeDetail's VeRPO fields.
 //
 // Thread-safety: stateless after construction; one instance serves every request.
 #pragma once

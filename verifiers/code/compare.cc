@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "verifiers/code/grader_compare.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::code {
@@ -58,12 +59,23 @@ bool FloatTokensMatch(absl::string_view got, absl::string_view expected, double 
   return true;
 }
 
+// An integer and a double compare exactly, as Python compares int and float.
+bool IntEqualsDouble(const nlohmann::json& i, double d) {
+  if (d != std::floor(d)) return false;
+  if (i.is_number_unsigned()) {
+    return d >= 0 && d < 0x1p64 && static_cast<uint64_t>(d) == i.get<uint64_t>();
+  }
+  return d >= -0x1p63 && d < 0x1p63 && static_cast<int64_t>(d) == i.get<int64_t>();
+}
+
 bool NumbersEqual(const nlohmann::json& a, const nlohmann::json& b, double tolerance) {
   if (a.is_number_float() || b.is_number_float()) {
     const double x = a.get<double>();
     const double y = b.get<double>();
     if (std::isnan(x) || std::isnan(y)) return false;
-    return tolerance > 0 ? NumbersClose(x, y, tolerance) : x == y;
+    if (tolerance > 0) return NumbersClose(x, y, tolerance);
+    if (a.is_number_float() && b.is_number_float()) return x == y;
+    return a.is_number_float() ? IntEqualsDouble(b, x) : IntEqualsDouble(a, y);
   }
   // Both integers: compare exactly, across signedness.
   if (a.is_number_unsigned() && b.is_number_unsigned()) {
@@ -77,6 +89,11 @@ bool NumbersEqual(const nlohmann::json& a, const nlohmann::json& b, double toler
   return a.get<int64_t>() == b.get<int64_t>();
 }
 
+// Python's view of a boolean next to a number: the integer 0 or 1.
+nlohmann::json AsNumber(const nlohmann::json& value) {
+  return value.is_boolean() ? nlohmann::json(value.get<bool>() ? 1 : 0) : value;
+}
+
 }  // namespace
 
 bool OutputMatches(absl::string_view got, absl::string_view expected, v1::CodeTest::Compare mode,
@@ -86,19 +103,37 @@ bool OutputMatches(absl::string_view got, absl::string_view expected, v1::CodeTe
       return got == expected;
     case v1::CodeTest::COMPARE_FLOAT:
       return FloatTokensMatch(got, expected, tolerance > 0 ? tolerance : kDefaultFloatTolerance);
+    case v1::CodeTest::COMPARE_LIVECODEBENCH:
+      return LiveCodeBenchOutputMatches(got, expected);
+    case v1::CodeTest::COMPARE_APPS:
+      return AppsOutputMatches(got, expected);
+    case v1::CodeTest::COMPARE_CODECONTESTS:
+      return CodeContestsOutputMatches(got, expected);
+    case v1::CodeTest::COMPARE_SANDBOXFUSION:
+      return SandboxFusionOutputMatches(got, expected);
+    case v1::CodeTest::COMPARE_OPEN_R1:
+      return OpenR1OutputMatches(got, expected);
     default:
       return Lines(got) == Lines(expected);
   }
 }
 
-bool JsonEqual(const nlohmann::json& got, const nlohmann::json& expected, double tolerance) {
-  if (got.is_number() && expected.is_number()) return NumbersEqual(got, expected, tolerance);
+bool JsonEqual(const nlohmann::json& got, const nlohmann::json& expected, double tolerance,
+               bool strict_types) {
+  if (!strict_types && (got.is_boolean() || expected.is_boolean()) &&
+      (got.is_number() || expected.is_number())) {
+    return NumbersEqual(AsNumber(got), AsNumber(expected), tolerance);
+  }
+  if (got.is_number() && expected.is_number()) {
+    if (strict_types && got.is_number_float() != expected.is_number_float()) return false;
+    return NumbersEqual(got, expected, tolerance);
+  }
   if (got.type() != expected.type()) return false;
   switch (got.type()) {
     case nlohmann::json::value_t::array: {
       if (got.size() != expected.size()) return false;
       for (size_t i = 0; i < got.size(); ++i) {
-        if (!JsonEqual(got[i], expected[i], tolerance)) return false;
+        if (!JsonEqual(got[i], expected[i], tolerance, strict_types)) return false;
       }
       return true;
     }
@@ -106,7 +141,9 @@ bool JsonEqual(const nlohmann::json& got, const nlohmann::json& expected, double
       if (got.size() != expected.size()) return false;
       for (auto it = got.begin(); it != got.end(); ++it) {
         auto other = expected.find(it.key());
-        if (other == expected.end() || !JsonEqual(it.value(), *other, tolerance)) return false;
+        if (other == expected.end() || !JsonEqual(it.value(), *other, tolerance, strict_types)) {
+          return false;
+        }
       }
       return true;
     }

@@ -49,9 +49,25 @@ TEST(JsonEqual, NumbersCompareAsValues) {
   EXPECT_FALSE(JsonEqual(json::parse("-1"), json::parse("18446744073709551615"), 0));
 }
 
-TEST(JsonEqual, BooleansAreNotNumbers) {
-  EXPECT_FALSE(JsonEqual(json::parse("true"), json::parse("1"), 0));
+TEST(JsonEqual, ValuesCompareAsPythonComparesThem) {
+  EXPECT_TRUE(JsonEqual(json::parse("true"), json::parse("1"), 0));  // True == 1
+  EXPECT_TRUE(JsonEqual(json::parse("[false, 1.0]"), json::parse("[0, true]"), 0));
+  EXPECT_FALSE(JsonEqual(json::parse("true"), json::parse("2"), 0));
+  EXPECT_FALSE(JsonEqual(json::parse("true"), json::parse("false"), 0));
+  EXPECT_FALSE(JsonEqual(json::parse("true"), json::parse(R"("True")"), 0));
   EXPECT_TRUE(JsonEqual(json::parse("false"), json::parse("false"), 0));
+  // int == float exactly, as Python compares them (2**53 + 1 != 2.0**53).
+  EXPECT_FALSE(JsonEqual(json::parse("9007199254740993"), json::parse("9007199254740992.0"), 0));
+  EXPECT_TRUE(JsonEqual(json::parse("9007199254740992"), json::parse("9007199254740992.0"), 0));
+  EXPECT_FALSE(JsonEqual(json::parse("18446744073709551615"), json::parse("1.8446744073709552e19"),
+                         0));  // 2**64 - 1 != 2.0**64
+}
+
+TEST(JsonEqual, StrictTypesForExactMode) {
+  EXPECT_FALSE(JsonEqual(json::parse("true"), json::parse("1"), 0, /*strict_types=*/true));
+  EXPECT_FALSE(JsonEqual(json::parse("1"), json::parse("1.0"), 0, true));
+  EXPECT_TRUE(
+      JsonEqual(json::parse(R"({"a":[1,true]})"), json::parse(R"({"a":[1,true]})"), 0, true));
 }
 
 TEST(JsonEqual, ObjectKeyOrderIsIrrelevantArraysAreOrdered) {

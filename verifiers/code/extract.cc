@@ -2,9 +2,12 @@
 
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "verifiers/code/language.h"
 
 namespace arbiter::code {
 namespace {
@@ -14,11 +17,9 @@ struct Block {
   std::string body;
 };
 
-// Returns the text after the opening fence when `line` opens or closes a fence.
+// Returns the text after the backticks when `line` opens or closes a fence.
 std::optional<absl::string_view> FenceRest(absl::string_view line) {
-  size_t indent = 0;
-  while (indent < line.size() && indent < 3 && line[indent] == ' ') ++indent;
-  line.remove_prefix(indent);
+  line = absl::StripLeadingAsciiWhitespace(line);
   if (!absl::StartsWith(line, "```")) return std::nullopt;
   while (!line.empty() && line.front() == '`') line.remove_prefix(1);
   return line;
@@ -45,49 +46,35 @@ std::vector<Block> FencedBlocks(absl::string_view text) {
   return blocks;  // an unclosed block is dropped
 }
 
-bool TagMatches(const std::string& tag, v1::CodeTask::Language language) {
-  switch (language) {
-    case v1::CodeTask::LANGUAGE_CPP:
-      return tag == "cpp" || tag == "c++" || tag == "cc" || tag == "cxx";
-    case v1::CodeTask::LANGUAGE_C:
-      return tag == "c";
-    case v1::CodeTask::LANGUAGE_JAVA:
-      return tag == "java";
-    case v1::CodeTask::LANGUAGE_JAVASCRIPT:
-      return tag == "javascript" || tag == "js";
-    case v1::CodeTask::LANGUAGE_GO:
-      return tag == "go";
-    case v1::CodeTask::LANGUAGE_RUST:
-      return tag == "rust" || tag == "rs";
-    default:  // LANGUAGE_UNSPECIFIED, LANGUAGE_PYTHON
-      return tag == "python" || tag == "py" || tag == "python3" || tag == "py3";
-  }
-}
-
 bool Blank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); }
 
 }  // namespace
 
-std::optional<std::string> ExtractProgram(absl::string_view completion,
-                                          v1::CodeTask::Language language,
-                                          v1::CodeTask::Extract rule) {
+std::optional<ExtractedProgram> ExtractProgram(absl::string_view completion,
+                                               absl::Span<const v1::CodeTask::Language> allowed,
+                                               v1::CodeTask::Language untagged,
+                                               v1::CodeTask::Extract rule) {
   if (rule == v1::CodeTask::EXTRACT_WHOLE) {
-    if (Blank(completion)) return std::nullopt;
-    return std::string(completion);
+    if (Blank(completion) || untagged == v1::CodeTask::LANGUAGE_UNSPECIFIED) return std::nullopt;
+    return ExtractedProgram{untagged, std::string(completion)};
   }
   const std::vector<Block> blocks = FencedBlocks(completion);
   const bool first = rule == v1::CodeTask::EXTRACT_FIRST_BLOCK;
-  for (bool tagged : {true, false}) {
-    const Block* found = nullptr;
-    for (const Block& block : blocks) {
-      if (Blank(block.body)) continue;
-      if (tagged ? !TagMatches(block.tag, language) : !block.tag.empty()) continue;
-      found = &block;
-      if (first) break;
-    }
-    if (found != nullptr) return found->body;
+  std::optional<ExtractedProgram> found;
+  for (const Block& block : blocks) {  // tagged blocks of an allowed language
+    if (Blank(block.body) || block.tag.empty()) continue;
+    const std::optional<v1::CodeTask::Language> language = LanguageFromTag(block.tag);
+    if (!language.has_value() || absl::c_find(allowed, *language) == allowed.end()) continue;
+    found = ExtractedProgram{*language, block.body};
+    if (first) break;
   }
-  return std::nullopt;
+  if (found.has_value() || untagged == v1::CodeTask::LANGUAGE_UNSPECIFIED) return found;
+  for (const Block& block : blocks) {
+    if (Blank(block.body) || !block.tag.empty()) continue;
+    found = ExtractedProgram{untagged, block.body};
+    if (first) break;
+  }
+  return found;
 }
 
 }  // namespace arbiter::code

@@ -1,32 +1,53 @@
-// Parsing a dataset's own test label (Task.ground_truth) into a typed CodeTask.
+// Parsing a dataset's own test label (Task.ground_truth) into a typed CodeTask, read the way the
+// dataset's own grader reads it, with that grader's comparison as each test's default
+// (README.md "Tasks" has the table; testdata/ has one file per form and edge case).
 //
-// Accepted forms (README.md has examples; testdata/ has one file per form):
-//   APPS / TACO     {"inputs": [...], "outputs": [...], "fn_name": "f"?}
-//       stdin tests: each input / output is a string (a list of strings is joined with "\n",
-//       as APPS' testing_util does; other scalars are written as JSON text).
-//       call-based (fn_name present and not null): each input is the positional-argument list
-//       (a non-list is one argument) and each output the expected value; as in APPS/TACO's
-//       testing_util, a return equal to the first element of a non-empty expected list also
-//       passes (CodeTest.accept_first_element), because TACO wraps many outputs in a list.
-//   LiveCodeBench   [{"input": "...", "output": "...", "testtype": "stdin"|"functional"}, ...]
-//       functional: the input holds one JSON value per line (the arguments), the output one
-//       JSON value; fn_name comes from a wrapper (below). The whole list may also arrive as a
-//       JSON string holding the JSON text, as some datasets store it.
-//   Wrapper         {"language": "python"|"cpp", "fn_name"?: "...", "metadata"?: {"func_name"},
-//                    "tests": <any form above>}   or the APPS keys with "language" beside them.
-// Language defaults to Python. Anything else is INVALID_ARGUMENT with a message naming the
-// problem (never an exception).
+// Forms, recognised by shape (a JSON string holding JSON text is unwrapped first, twice at most):
+//   APPS / TACO          {"inputs": [...], "outputs": [...], "fn_name"?}         → COMPARE_APPS
+//       stdin: strings (lists of strings joined with "\n"). fn_name with list inputs: each input
+//       is the argument list, each output the value; a return equal to the first element of a
+//       non-empty expected list also passes (APPS/TACO testing_util).
+//   LiveCodeBench io     {"inputs": ["<JSON value per line>"...], "outputs": ["<JSON>"...],
+//                         "fn_name": f}  (string inputs with fn_name; LCB, SandboxFusion and
+//                         DeepCoder evaluation): each input line one JSON argument, the output
+//                         one JSON value                                     →
+//                         COMPARE_LIVECODEBENCH
+//   LiveCodeBench list   [{"input", "output", "testtype": "stdin"|"functional",
+//                          "metadata"?: {"func_name"}}...] (DeepCoder keeps func_name per test)
+//                                                                          → COMPARE_LIVECODEBENCH
+//   SandboxFusion        [{"input": {"stdin"}, "output": {"stdout"}}...]   → COMPARE_SANDBOXFUSION
+//   CodeContests         {"input": [...], "output": [...]}, or a row's {"public_tests",
+//                         "private_tests", "generated_tests"} (all run)    → COMPARE_CODECONTESTS
+//   open-r1 / PrimeIntellect  {"test_cases": [{"input", "output", "type"}...]}  → COMPARE_OPEN_R1
+//   HumanEval            {"test": "def check(candidate): ...", "entry_point": "f"}: one
+//                         assert-style test running check(f)
+//   MBPP                 {"test_list": ["assert ..."...], "test_setup_code"?, "test_imports"?}:
+//                         one assert-style test per assert
+//   Wrapper              {"language"?, "fn_name"? | "metadata": {"func_name"}, "tests" |
+//                         "input_output" | "verification_info": <any form>}, or the form's keys
+//                         with "language" beside them.
+// Inputs and outputs of different lengths: the pairs that exist are graded (as the graders'
+// zip() does) and a note says so. No "language": LANGUAGE_UNSPECIFIED (the completion chooses).
+// Anything else is INVALID_ARGUMENT naming the problem (never an exception).
 //
 // Thread-safety: pure function.
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "verifiers/code/code.pb.h"
 
 namespace arbiter::code {
 
-absl::StatusOr<v1::CodeTask> ParseGroundTruth(absl::string_view ground_truth);
+struct ParsedGroundTruth {
+  v1::CodeTask task;
+  // What the parse had to decide that a user should know (e.g. unequal inputs/outputs).
+  std::vector<std::string> notes;
+};
+
+absl::StatusOr<ParsedGroundTruth> ParseGroundTruth(absl::string_view ground_truth);
 
 }  // namespace arbiter::code

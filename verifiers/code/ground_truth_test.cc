@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace arbiter::code {
@@ -24,15 +25,22 @@ std::string ReadTestdata(const std::string& name) {
   return buffer.str();
 }
 
+absl::StatusOr<v1::CodeTask> ParseTask(const std::string& text) {
+  absl::StatusOr<ParsedGroundTruth> parsed = ParseGroundTruth(text);
+  if (!parsed.ok()) return parsed.status();
+  return parsed->task;
+}
+
 absl::StatusOr<v1::CodeTask> Parse(const std::string& name) {
-  return ParseGroundTruth(ReadTestdata(name));
+  return ParseTask(ReadTestdata(name));
 }
 
 TEST(GroundTruth, AppsStdinJoinsLineListsWithNewlines) {
   auto task = Parse("apps_stdin.json");
   ASSERT_TRUE(task.ok()) << task.status();
-  EXPECT_EQ(task->language(), v1::CodeTask::LANGUAGE_PYTHON);
+  EXPECT_EQ(task->language(), v1::CodeTask::LANGUAGE_UNSPECIFIED);  // the completion chooses
   ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(0).compare(), v1::CodeTest::COMPARE_APPS);
   EXPECT_EQ(task->tests(0).input(), "1 2\n");
   EXPECT_EQ(task->tests(0).expected_output(), "3\n");
   EXPECT_EQ(task->tests(1).input(), "3 4\n5 6");
@@ -96,21 +104,103 @@ TEST(GroundTruth, LanguageWrapperNamesEverySupportedLanguage) {
       {"golang", v1::CodeTask::LANGUAGE_GO},
       {"rust", v1::CodeTask::LANGUAGE_RUST}};
   for (const auto& [name, language] : names) {
-    auto task = ParseGroundTruth(R"({"language": ")" + name +
-                                 R"(", "tests": {"inputs": ["1\n"], "outputs": ["1\n"]}})");
+    auto task = ParseTask(R"({"language": ")" + name +
+                          R"(", "tests": {"inputs": ["1\n"], "outputs": ["1\n"]}})");
     ASSERT_TRUE(task.ok()) << name << ": " << task.status();
     EXPECT_EQ(task->language(), language) << name;
   }
-  auto cobol =
-      ParseGroundTruth(R"({"language": "cobol", "tests": {"inputs": [""], "outputs": [""]}})");
+  auto cobol = ParseTask(R"({"language": "cobol", "tests": {"inputs": [""], "outputs": [""]}})");
   EXPECT_NE(cobol.status().message().find("cobol"), std::string::npos) << cobol.status();
 }
 
 TEST(GroundTruth, WrapperFnNameAppliesToNestedAppsTests) {
-  auto task = ParseGroundTruth(R"({"fn_name": "f", "tests": {"inputs": [[1]], "outputs": [2]}})");
+  auto task = ParseTask(R"({"fn_name": "f", "tests": {"inputs": [[1]], "outputs": [2]}})");
   ASSERT_TRUE(task.ok()) << task.status();
   EXPECT_EQ(task->fn_name(), "f");
   EXPECT_EQ(task->tests(0).args_json(), "[1]");
+}
+
+TEST(GroundTruth, LiveCodeBenchIoFormReadsJsonLinesAsArguments) {
+  auto task = Parse("lcb_io_functional.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->fn_name(), "twoSum");
+  ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(1).args_json(), "[[3,2,4],6]");
+  EXPECT_EQ(task->tests(1).expected_json(), "[1,2]");
+  EXPECT_FALSE(task->tests(1).accept_first_element());
+  EXPECT_EQ(task->tests(1).compare(), v1::CodeTest::COMPARE_LIVECODEBENCH);
+}
+
+TEST(GroundTruth, DeepCoderKeepsFuncNameInEachTestsMetadata) {
+  auto task = Parse("deepcoder_lcb_metadata.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(0).fn_name(), "hasValue");
+  EXPECT_EQ(task->tests(0).args_json(), "[[1,2,3],2]");
+  EXPECT_EQ(task->tests(0).expected_json(), "true");
+  EXPECT_EQ(task->tests(1).args_json(), "[[],2]");
+}
+
+TEST(GroundTruth, UnequalInputsAndOutputsGradeThePairsThatExistWithANote) {
+  auto parsed = ParseGroundTruth(ReadTestdata("apps_length_mismatch.json"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->task.tests_size(), 1);
+  ASSERT_EQ(parsed->notes.size(), 1u);
+  EXPECT_EQ(parsed->notes[0],
+            "\"inputs\" has 2 entries and \"outputs\" 1: graded the first 1 pairs");
+}
+
+TEST(GroundTruth, SandboxFusionStdioList) {
+  auto task = Parse("sandboxfusion_stdio.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(1).input(), "5 5\n");
+  EXPECT_EQ(task->tests(1).expected_output(), "10\n");
+  EXPECT_EQ(task->tests(1).compare(), v1::CodeTest::COMPARE_SANDBOXFUSION);
+}
+
+TEST(GroundTruth, CodeContestsNativeAndWholeRow) {
+  auto task = Parse("codecontests_native.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(1).expected_output(), "4\n");
+  EXPECT_EQ(task->tests(1).compare(), v1::CodeTest::COMPARE_CODECONTESTS);
+  auto row = Parse("codecontests_row.json");
+  ASSERT_TRUE(row.ok()) << row.status();
+  ASSERT_EQ(row->tests_size(), 4);  // public, private, generated: all run
+  EXPECT_EQ(row->tests(1).input(), "3\n");
+  EXPECT_EQ(row->tests(3).expected_output(), "25\n");
+}
+
+TEST(GroundTruth, OpenR1TestCasesBothTypes) {
+  auto task = Parse("open_r1_test_cases.json");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->language(), v1::CodeTask::LANGUAGE_PYTHON);
+  ASSERT_EQ(task->tests_size(), 2);
+  EXPECT_EQ(task->tests(0).input(), "1 2\n");
+  EXPECT_EQ(task->tests(0).compare(), v1::CodeTest::COMPARE_OPEN_R1);
+  EXPECT_EQ(task->tests(1).fn_name(), "add");
+  EXPECT_EQ(task->tests(1).args_json(), "[[1,2]]");  // one JSON value per line
+  EXPECT_EQ(task->tests(1).expected_json(), "3");
+  auto wrapped = Parse("verification_info_string.json");
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status();
+  EXPECT_EQ(wrapped->language(), v1::CodeTask::LANGUAGE_CPP);
+  EXPECT_EQ(wrapped->tests(0).expected_output(), "4\n");
+}
+
+TEST(GroundTruth, HumanEvalAndMbppBecomeAssertStyleTests) {
+  auto humaneval = Parse("humaneval_check.json");
+  ASSERT_TRUE(humaneval.ok()) << humaneval.status();
+  EXPECT_EQ(humaneval->language(), v1::CodeTask::LANGUAGE_PYTHON);
+  ASSERT_EQ(humaneval->tests_size(), 1);
+  EXPECT_NE(humaneval->tests(0).test_code().find("def check(candidate):"), std::string::npos);
+  EXPECT_TRUE(absl::EndsWith(humaneval->tests(0).test_code(), "\n\ncheck(add)\n"));
+  auto mbpp = Parse("mbpp_test_list.json");
+  ASSERT_TRUE(mbpp.ok()) << mbpp.status();
+  ASSERT_EQ(mbpp->tests_size(), 3);
+  EXPECT_EQ(mbpp->tests(1).test_code(), "import math\n\nassert add(-1, 1) == 0\n");
+  auto cpp = ParseTask(R"j({"language": "cpp", "test_list": ["assert f()"]})j");
+  EXPECT_EQ(cpp.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 void ExpectInvalid(const std::string& file, const std::string& fragment) {
@@ -122,7 +212,7 @@ void ExpectInvalid(const std::string& file, const std::string& fragment) {
 }
 
 TEST(GroundTruth, MalformedFormsAreInvalidArgumentNamingTheProblem) {
-  ExpectInvalid("bad_length_mismatch.json", "\"outputs\" has 1");
+  ExpectInvalid("bad_unknown_object.json", "unrecognised object (keys \"answer\", \"question\")");
   ExpectInvalid("bad_no_tests.json", "no tests");
   ExpectInvalid("bad_functional_without_fn_name.json", "fn_name");
   ExpectInvalid("bad_language.json", "\"cobol\"");
@@ -136,7 +226,7 @@ TEST(GroundTruth, WrongTypesAreInvalidArgumentNotExceptions) {
         R"({"inputs": [{}], "outputs": ["1"]})",
         R"({"fn_name": 3, "inputs": [[1]], "outputs": [1]})", R"({"metadata": "{", "tests": []})",
         R"("\"\"")"}) {
-    auto task = ParseGroundTruth(text);
+    auto task = ParseTask(text);
     EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument) << text;
   }
 }
@@ -144,12 +234,11 @@ TEST(GroundTruth, WrongTypesAreInvalidArgumentNotExceptions) {
 TEST(GroundTruth, DeeplyNestedJsonIsRefusedBeforeParsing) {
   const std::string deep = "{\"fn_name\": \"f\", \"inputs\": [[" + std::string(300, '[') +
                            std::string(300, ']') + "]], \"outputs\": [1]}";
-  auto task = ParseGroundTruth(deep);
+  auto task = ParseTask(deep);
   EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(task.status().message().find("nested deeper"), std::string::npos) << task.status();
   // Brackets inside strings do not count.
-  auto ok =
-      ParseGroundTruth("{\"inputs\": [\"" + std::string(300, '[') + "\"], \"outputs\": [\"x\"]}");
+  auto ok = ParseTask("{\"inputs\": [\"" + std::string(300, '[') + "\"], \"outputs\": [\"x\"]}");
   EXPECT_TRUE(ok.ok()) << ok.status();
 }
 

@@ -4,7 +4,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "verifiers/code/ground_truth.h"
 #include "verifiers/code/language.h"
 #include "verifiers/code/limits.h"
@@ -31,15 +33,57 @@ absl::Status ResolveEnums(v1::CodeTask& task) {
       !v1::CodeTask::Extract_IsValid(task.extract())) {
     return Invalid("unknown language, policy or extract value");
   }
-  if (task.language() == v1::CodeTask::LANGUAGE_UNSPECIFIED) {
-    task.set_language(v1::CodeTask::LANGUAGE_PYTHON);
-  }
   if (task.policy() == v1::CodeTask::POLICY_UNSPECIFIED) {
     task.set_policy(v1::CodeTask::POLICY_RUN_ALL);
   }
   if (task.extract() == v1::CodeTask::EXTRACT_UNSPECIFIED) {
     task.set_extract(v1::CodeTask::EXTRACT_LAST_BLOCK);
   }
+  return absl::OkStatus();
+}
+
+// The languages a completion may use: the pinned one, else the allowed list, else all; only
+// those that can run every kind of test the task has.
+absl::Status ResolveLanguages(const v1::CodeTask& task, PreparedCodeTask& out) {
+  std::vector<v1::CodeTask::Language> candidates;
+  if (task.language() != v1::CodeTask::LANGUAGE_UNSPECIFIED) {
+    candidates = {task.language()};
+  } else if (!task.languages().empty()) {
+    const std::vector<v1::CodeTask::Language> known = KnownLanguages();
+    for (int value : task.languages()) {
+      const auto language = static_cast<v1::CodeTask::Language>(value);
+      if (absl::c_find(known, language) == known.end()) {
+        return Invalid(absl::StrCat("languages holds an unknown language (", value, ")"));
+      }
+      candidates.push_back(language);
+    }
+  } else {
+    candidates = KnownLanguages();
+  }
+  const bool calls = absl::c_any_of(task.tests(), [&task](const v1::CodeTest& test) {
+    return test.test_code().empty() && (!test.fn_name().empty() || !task.fn_name().empty());
+  });
+  const bool asserts = absl::c_any_of(
+      task.tests(), [](const v1::CodeTest& test) { return !test.test_code().empty(); });
+  std::vector<std::string> dropped;
+  for (v1::CodeTask::Language language : candidates) {
+    const bool ok = (!calls || SupportsFunctionCalls(ToSandboxLanguage(language))) &&
+                    (!asserts || language == v1::CodeTask::LANGUAGE_PYTHON);
+    if (ok) {
+      out.languages.push_back(language);
+    } else {
+      dropped.push_back(TaskLanguageName(language));
+    }
+  }
+  if (out.languages.empty()) {
+    return Invalid(absl::StrCat("no allowed language can run this task's ",
+                                calls ? "function-call" : "assert-style", " tests (",
+                                absl::StrJoin(dropped, ", "), " cannot)"));
+  }
+  out.untagged_language =
+      absl::c_find(out.languages, v1::CodeTask::LANGUAGE_PYTHON) != out.languages.end()
+          ? v1::CodeTask::LANGUAGE_PYTHON
+          : out.languages.front();
   return absl::OkStatus();
 }
 
@@ -51,16 +95,18 @@ absl::Status AddTest(const v1::CodeTask& task, size_t index, PreparedCodeTask& o
     return Invalid(where + ".float_tolerance must be finite and >= 0");
   }
   TestInput input;
-  input.fn_name = test.fn_name().empty() ? task.fn_name() : test.fn_name();
   nlohmann::json expected;  // null for stdin tests
-  if (input.fn_name.empty()) {
+  input.fn_name = test.fn_name().empty() ? task.fn_name() : test.fn_name();
+  if (!test.test_code().empty()) {
+    if (!test.fn_name().empty() || !test.input().empty()) {
+      return Invalid(where + " is assert-style (test_code) and cannot also have fn_name or input");
+    }
+    input.fn_name = kAssertEntry;
+    input.args_json = "[]";
+    expected = true;
+  } else if (input.fn_name.empty()) {
     input.stdin_data = test.input();
   } else {
-    if (!SupportsFunctionCalls(ToSandboxLanguage(task.language()))) {
-      return Invalid(absl::StrCat(where, " is a function-call test; ",
-                                  LanguageName(ToSandboxLanguage(task.language())),
-                                  " has none (python, java and javascript do)"));
-    }
     ARBITER_ASSIGN_OR_RETURN(nlohmann::json args, TestJson(test.args_json(), where + ".args_json"));
     if (!args.is_array()) return Invalid(where + ".args_json must be a JSON array");
     ARBITER_ASSIGN_OR_RETURN(expected, TestJson(test.expected_json(), where + ".expected_json"));
@@ -73,16 +119,42 @@ absl::Status AddTest(const v1::CodeTask& task, size_t index, PreparedCodeTask& o
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareCodeTask(const v1::Task& task,
-                                                                        const RunLimits& defaults,
-                                                                        const RunLimits& caps) {
+absl::StatusOr<v1::CodeTest::Compare> CompareFromMode(absl::string_view mode) {
+  static constexpr std::pair<absl::string_view, v1::CodeTest::Compare> kModes[] = {
+      {"livecodebench", v1::CodeTest::COMPARE_LIVECODEBENCH},
+      {"apps", v1::CodeTest::COMPARE_APPS},
+      {"codecontests", v1::CodeTest::COMPARE_CODECONTESTS},
+      {"sandboxfusion", v1::CodeTest::COMPARE_SANDBOXFUSION},
+      {"open_r1", v1::CodeTest::COMPARE_OPEN_R1},
+      {"exact", v1::CodeTest::COMPARE_EXACT},
+      {"whitespace", v1::CodeTest::COMPARE_WHITESPACE},
+      {"float", v1::CodeTest::COMPARE_FLOAT},
+  };
+  if (mode.empty()) return v1::CodeTest::COMPARE_UNSPECIFIED;
+  std::vector<absl::string_view> names;
+  for (const auto& [name, compare] : kModes) {
+    if (name == mode) return compare;
+    names.push_back(name);
+  }
+  return Invalid(absl::StrCat("unknown mode \"", mode,
+                              "\"; the code verifier's modes name a "
+                              "comparison: ",
+                              absl::StrJoin(names, ", ")));
+}
+
+absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareCodeTask(
+    const v1::Task& task, const RunLimits& defaults, const RunLimits& caps,
+    v1::CodeTest::Compare mode_compare) {
   auto out = std::make_unique<PreparedCodeTask>();
+  const bool from_label = task.kind_case() == v1::Task::kGroundTruth;
   switch (task.kind_case()) {
     case v1::Task::kCode:
       out->task = task.code();
       break;
     case v1::Task::kGroundTruth: {
-      ARBITER_ASSIGN_OR_RETURN(out->task, ParseGroundTruth(task.ground_truth()));
+      ARBITER_ASSIGN_OR_RETURN(ParsedGroundTruth parsed, ParseGroundTruth(task.ground_truth()));
+      out->task = std::move(parsed.task);
+      out->notes = std::move(parsed.notes);
       break;
     }
     default:
@@ -91,13 +163,20 @@ absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareCodeTask(const v1
   v1::CodeTask& code = out->task;
   ARBITER_RETURN_IF_ERROR(ResolveEnums(code));
   if (code.tests().empty()) return Invalid("the task has no tests");
-  out->language = ToSandboxLanguage(code.language());
+  if (mode_compare != v1::CodeTest::COMPARE_UNSPECIFIED) {
+    for (v1::CodeTest& test : *code.mutable_tests()) {
+      if (from_label || test.compare() == v1::CodeTest::COMPARE_UNSPECIFIED) {
+        test.set_compare(mode_compare);
+      }
+    }
+  }
   ARBITER_ASSIGN_OR_RETURN(out->limits, ResolveLimits(code.limits(), defaults, caps));
   *code.mutable_limits() = LimitsToProto(out->limits);
   ARBITER_ASSIGN_OR_RETURN(*code.mutable_verpo(), ResolveVerpoParams(code.verpo()));
   for (size_t i = 0; i < static_cast<size_t>(code.tests_size()); ++i) {
     ARBITER_RETURN_IF_ERROR(AddTest(code, i, *out));
   }
+  ARBITER_RETURN_IF_ERROR(ResolveLanguages(code, *out));
   return std::unique_ptr<const PreparedCodeTask>(std::move(out));
 }
 

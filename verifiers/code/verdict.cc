@@ -39,9 +39,10 @@ void JudgeCall(const v1::CodeTest& test, const nlohmann::json& expected, const R
       test.compare() == v1::CodeTest::COMPARE_FLOAT
           ? (test.float_tolerance() > 0 ? test.float_tolerance() : kDefaultFloatTolerance)
           : 0.0;
-  bool ok = JsonEqual(got, expected, tolerance);
+  const bool strict = test.compare() == v1::CodeTest::COMPARE_EXACT;
+  bool ok = JsonEqual(got, expected, tolerance, strict);
   if (!ok && test.accept_first_element() && expected.is_array() && !expected.empty()) {
-    ok = JsonEqual(got, expected[0], tolerance);
+    ok = JsonEqual(got, expected[0], tolerance, strict);
   }
   if (ok) {
     Set(result, v1::OK, "");

@@ -5,6 +5,8 @@
 // printed text never passes a test alone, and a call-based run with no return value (sys.exit,
 // os._exit, an exception) is never OK. Mapping of RawRun::Status:
 //   kExited 0 + match → OK;   kExited 0, mismatch → WRONG_ANSWER;
+//   assert-style tests (CodeTest.test_code) are function-call tests of the entry that runs the
+//   asserts (turn_runner.h): OK only when it returned, so an early exit(0) never passes;
 //   kExited ≠ 0, or a call-based run with an error / no or unparsable return → RUNTIME_ERROR;
 //   kSignaled → SIGNALED;  kCpuTimeLimit / kWallTimeLimit → TIME_LIMIT;
 //   kMemoryLimit → MEMORY_LIMIT;  kOutputLimit → OUTPUT_LIMIT;  kNotRun → SKIPPED.
