@@ -100,7 +100,9 @@ def main():
         curves.latency_chart(ctx.kept["sat_e2e"], str(curve_dir / "latency_distribution.svg"))
         made.append(("latency_distribution", "latency distribution of the SAT end-to-end row",
                      "the SAT end-to-end row's command"))
-    body = ["## Targets (this run)", "", table(rows), ""]
+    body = ["## Targets (this run)", "", table(rows), "",
+            "What limits the missed targets, with measurements: [results/limits.md]"
+            "(results/limits.md) (dated; written by hand, not regenerated).", ""]
     if failures:
         body += ["Measures that failed in this run (their previous figures are below):", "",
                  *failures, ""]
