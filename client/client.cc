@@ -1,15 +1,21 @@
 #include "client/client.h"
 
-#include <algorithm>
+#include <arpa/inet.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/random/random.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
+#include "grpc/grpc.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -36,15 +42,59 @@ std::string ServerTarget(const std::string& address) {
   return absl::StrCat(address, ":", kDefaultPort);
 }
 
+namespace {
+
+// 4 or 6 for an IP literal host ("10.0.0.2", "[::1]"), 0 for a name.
+int AddressFamily(std::string_view host) {
+  const std::string bare(absl::StripSuffix(absl::StripPrefix(host, "["), "]"));
+  unsigned char buffer[sizeof(struct in6_addr)];
+  if (inet_pton(AF_INET, bare.c_str(), buffer) == 1) return 4;
+  if (inet_pton(AF_INET6, bare.c_str(), buffer) == 1) return 6;
+  return 0;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ChannelTarget(const std::string& server) {
+  if (server.empty()) return absl::InvalidArgumentError("server address is empty");
+  if (server.find(',') == std::string::npos) return ServerTarget(server);
+  std::vector<std::string> entries;
+  int family = 0;
+  for (std::string_view raw : absl::StrSplit(server, ',')) {
+    const std::string entry = ServerTarget(std::string(absl::StripAsciiWhitespace(raw)));
+    const size_t colon = entry.rfind(':');
+    const int entry_family =
+        raw.empty() || colon == std::string::npos ? 0 : AddressFamily(entry.substr(0, colon));
+    if (entry_family == 0 || (family != 0 && entry_family != family)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "server list \"", server, "\": entry \"", raw,
+          "\" is not an IP literal of the same family as the others; several replicas are "
+          "IP:PORT,IP:PORT, or a DNS name that resolves to all of them (dns:///name:port)"));
+    }
+    family = entry_family;
+    entries.push_back(entry);
+  }
+  return absl::StrCat(family == 4 ? "ipv4:" : "ipv6:", absl::StrJoin(entries, ","));
+}
+
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(const ClientOptions& options) {
-  if (options.server.empty()) return absl::InvalidArgumentError("server address is empty");
+  absl::StatusOr<std::string> target = ChannelTarget(options.server);
+  if (!target.ok()) return target.status();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(options.max_message_bytes);
   args.SetMaxSendMessageSize(options.max_message_bytes);
+  if (!options.lb_policy.empty()) args.SetLoadBalancingPolicyName(options.lb_policy);
+  if (options.keepalive_time != absl::InfiniteDuration()) {
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, absl::ToInt64Milliseconds(options.keepalive_time));
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                absl::ToInt64Milliseconds(options.keepalive_timeout));
+    // Keep pinging through a long call on which the server sends nothing (gRPC's default stops
+    // after 2 pings without data, which would leave a cut-off server unnoticed).
+    args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  }
   // Our own retry loop decides what is retried; gRPC's transparent retries stay on (they only
   // replay calls that never left the client).
-  auto channel = grpc::CreateCustomChannel(ServerTarget(options.server),
-                                           grpc::InsecureChannelCredentials(), args);
+  auto channel = grpc::CreateCustomChannel(*target, grpc::InsecureChannelCredentials(), args);
   return CreateForChannel(std::move(channel), options);
 }
 
@@ -66,16 +116,19 @@ absl::Status Client::WithRetries(AttemptFn attempt) const {
   const int max_attempts = std::max(1, options_.retry.max_attempts);
   for (int n = 1;; ++n) {
     absl::Status status;
+    std::string peer;
     {
       ConcurrencyLimiter::Slot slot(limiter_);
       grpc::ClientContext context;
       context.set_deadline(absl::ToChronoTime(deadline));
       status = attempt(context);
+      if (!status.ok()) peer = context.peer();
     }
     if (status.ok() || !IsRetryable(status.code()) || n >= max_attempts) return status;
     if (!rng) rng.emplace();
     const absl::Duration wait = JitteredBackoff(options_.retry, n, *rng);
     if (absl::Now() + wait >= deadline) return status;
+    if (options_.on_retry) options_.on_retry(RetryEvent{status, n, std::move(peer)});
     absl::SleepFor(wait);
   }
 }

@@ -14,6 +14,7 @@
 // `max_concurrent_rpcs` block until a slot frees.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,27 +31,57 @@
 
 namespace arbiter::client {
 
+// One retry about to happen: the retryable status of the failed attempt, its 1-based number and
+// the peer it ran on ("ipv4:10.0.0.2:50051"; empty when it never reached a server).
+struct RetryEvent {
+  absl::Status status;
+  int attempt = 0;
+  std::string peer;
+};
+
 struct ClientOptions {
-  // "HOST:PORT" (or any gRPC target string).
+  // "HOST:PORT" (or any gRPC target string), or replicas as a comma-separated list of IP
+  // literals ("10.0.0.2:50051,10.0.0.3:50051"; see ChannelTarget). For replicas behind one name,
+  // give a name that resolves to all of them ("dns:///arbiter-headless.ns.svc:50051").
   std::string server = "127.0.0.1:50051";
+  // gRPC load-balancing policy over the addresses the target resolves to. gRPC balances per
+  // connection: "round_robin" keeps one to every replica and spreads calls over the ready ones;
+  // "pick_first" (gRPC's default) sends everything to one. Empty = gRPC's default.
+  std::string lb_policy = "round_robin";
+  // HTTP/2 keepalive: while calls are in flight, ping every `keepalive_time` and drop the
+  // connection when a ping is unanswered for `keepalive_timeout`, so a server cut off from the
+  // network fails its calls with UNAVAILABLE (retried elsewhere) within seconds instead of at
+  // the deadline. The server must allow pings this often (arbiterd:
+  // --keepalive_min_client_interval, 5 s by default). InfiniteDuration() disables it.
+  absl::Duration keepalive_time = absl::Seconds(10);
+  absl::Duration keepalive_timeout = absl::Seconds(5);
   // Send and receive limit; the server's default is the same 64 MiB.
   int max_message_bytes = 64 << 20;
   // Deadline of one call, retries included (a retry never outlives it).
   absl::Duration deadline = absl::Seconds(60);
   RetryPolicy retry;
   int max_concurrent_rpcs = 16;
+  // Called (on the calling thread) before each retry; for logs and counters. May be empty.
+  std::function<void(const RetryEvent&)> on_retry;
 };
 
 // The gRPC target for a user's address: "host" or "[v6]" without a port gets the default port
 // 50051 (gRPC itself would silently dial 443); "host:port", "[v6]:port" and URIs with a scheme
 // ("dns:///h:1", "unix:/path", "ipv4:...") are kept as they are.
 std::string ServerTarget(const std::string& address);
+
+// ClientOptions::server as a channel target: ServerTarget of one address, or for a
+// comma-separated list of IP literals one multi-address target ("ipv4:10.0.0.2:50051,
+// 10.0.0.3:50051", or "ipv6:[::1]:7000,..."), each entry given the default port when it has none.
+// INVALID_ARGUMENT for an empty address or entry, a host name in a list, or mixed families (gRPC
+// has no target for those: use a DNS name that resolves to every replica).
+absl::StatusOr<std::string> ChannelTarget(const std::string& server);
 inline constexpr int kDefaultPort = 50051;
 
 class Client {
  public:
   // Creates the channel (no connection is made yet: gRPC connects lazily on the first call).
-  // INVALID_ARGUMENT for an empty server address. The address goes through ServerTarget.
+  // INVALID_ARGUMENT for an empty server address. The address goes through ChannelTarget.
   static absl::StatusOr<std::unique_ptr<Client>> Create(const ClientOptions& options);
   // Over an existing channel (tests with an in-process server).
   static std::unique_ptr<Client> CreateForChannel(std::shared_ptr<grpc::Channel> channel,

@@ -102,6 +102,39 @@ TEST_F(ClientTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(fake_.calls.load(), 4);
 }
 
+TEST_F(ClientTest, ReportsEachRetryWithItsStatusAttemptAndPeer) {
+  fake_.code = grpc::StatusCode::UNAVAILABLE;
+  fake_.failures = 2;
+  std::vector<RetryEvent> events;
+  options_.on_retry = [&](const RetryEvent& event) { events.push_back(event); };
+  ASSERT_TRUE(MakeClient()->Score(TwoGroups()).ok());
+  ASSERT_EQ(events.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(events[i].status.code(), absl::StatusCode::kUnavailable);
+    EXPECT_EQ(events[i].attempt, i + 1);
+    EXPECT_THAT(events[i].peer, ::testing::HasSubstr("127.0.0.1:" + std::to_string(port_)));
+  }
+}
+
+TEST_F(ClientTest, RoundRobinSpreadsCallsOverEveryListedServer) {
+  FakeArbiter second;
+  grpc::ServerBuilder builder;
+  int second_port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &second_port);
+  builder.RegisterService(&second);
+  std::unique_ptr<grpc::Server> second_server = builder.BuildAndStart();
+  ASSERT_NE(second_server, nullptr);
+  options_.server = options_.server + ",127.0.0.1:" + std::to_string(second_port);
+  auto client = MakeClient();
+  ASSERT_TRUE(client->WaitForConnected(absl::Seconds(10)));
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(client->Score(TwoGroups()).ok());
+  // round_robin picks over the READY connections; the second may still be connecting for the
+  // first calls, so only "both served a fair share" is certain.
+  EXPECT_GE(fake_.calls.load(), 5);
+  EXPECT_GE(second.calls.load(), 5);
+  second_server->Shutdown();
+}
+
 TEST_F(ClientTest, DoesNotRetryInvalidArgument) {
   fake_.code = grpc::StatusCode::INVALID_ARGUMENT;
   fake_.failures = 1;
@@ -174,6 +207,22 @@ TEST(ServerTarget, AnAddressWithoutAPortGetsTheDefaultPortNot443) {
   EXPECT_EQ(ServerTarget("::1"), "[::1]:50051");
   EXPECT_EQ(ServerTarget("dns:///arbiter.svc:50051"), "dns:///arbiter.svc:50051");
   EXPECT_EQ(ServerTarget("unix:/run/arbiter.sock"), "unix:/run/arbiter.sock");
+}
+
+TEST(ChannelTarget, ListsOfIpLiteralsBecomeOneMultiAddressTarget) {
+  EXPECT_EQ(*ChannelTarget("10.0.0.2:7000,10.0.0.3"), "ipv4:10.0.0.2:7000,10.0.0.3:50051");
+  EXPECT_EQ(*ChannelTarget("10.0.0.2, 10.0.0.3:1"), "ipv4:10.0.0.2:50051,10.0.0.3:1");
+  EXPECT_EQ(*ChannelTarget("[::1]:7000,::2"), "ipv6:[::1]:7000,[::2]:50051");
+  EXPECT_EQ(*ChannelTarget("arbiter.svc"), "arbiter.svc:50051");  // one address: ServerTarget
+  EXPECT_EQ(*ChannelTarget("dns:///arbiter-headless:50051"), "dns:///arbiter-headless:50051");
+}
+
+TEST(ChannelTarget, RefusesWhatNoMultiAddressTargetCanHold) {
+  for (const char* bad : {"", "a.svc:1,b.svc:1", "10.0.0.2,[::1]", "10.0.0.2,", ",10.0.0.2"}) {
+    const absl::StatusOr<std::string> target = ChannelTarget(bad);
+    EXPECT_EQ(target.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_THAT(ChannelTarget("a.svc:1,b.svc:1").status().message(), ::testing::HasSubstr("dns:///"));
 }
 
 }  // namespace

@@ -22,6 +22,33 @@ def test_resolve_server_adds_the_default_port_never_443(given, want):
     assert config.resolve_server(given) == want
 
 
+@pytest.mark.parametrize("given,want", [
+    ("10.0.0.2:7000,10.0.0.3", "ipv4:10.0.0.2:7000,10.0.0.3:50051"),
+    (["10.0.0.2", "10.0.0.3:1"], "ipv4:10.0.0.2:50051,10.0.0.3:1"),
+    (("[::1]:7000", "::2"), "ipv6:[::1]:7000,[::2]:50051"),
+    ("10.0.0.2, 10.0.0.3", "ipv4:10.0.0.2:50051,10.0.0.3:50051"),
+    ("ipv4:10.0.0.2:1,10.0.0.3:1", "ipv4:10.0.0.2:1,10.0.0.3:1"),
+])
+def test_resolve_server_makes_one_target_of_several_replicas(given, want):
+    assert config.resolve_server(given) == want
+
+
+@pytest.mark.parametrize("given", ["a.svc:1,b.svc:1", "10.0.0.2,[::1]", "10.0.0.2,", ["10.0.0.2", "x"]])
+def test_resolve_server_refuses_lists_no_target_can_hold(given):
+    with pytest.raises(ValueError, match="dns:///"):
+        config.resolve_server(given)
+
+
+def test_channel_options_balance_round_robin_and_keep_alive():
+    opts = dict(config.Options().channel_options())
+    assert opts["grpc.lb_policy_name"] == "round_robin"
+    assert opts["grpc.keepalive_time_ms"] == 10_000
+    assert opts["grpc.keepalive_timeout_ms"] == 5_000
+    assert opts["grpc.http2.max_pings_without_data"] == 0
+    plain = dict(config.Options(lb_policy=None, keepalive_time=None).channel_options())
+    assert "grpc.lb_policy_name" not in plain and "grpc.keepalive_time_ms" not in plain
+
+
 def test_resolve_server_precedence(monkeypatch):
     monkeypatch.delenv("ARBITER_SERVER", raising=False)
     assert config.resolve_server() == "127.0.0.1:50051"

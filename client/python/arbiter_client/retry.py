@@ -7,10 +7,15 @@ its admission queue is full (back off). gRPC ends calls that reach a server in t
 stops with CANCELLED; this client cancels none of its calls, so a CANCELLED not marked as local
 is retried too (Score is deterministic and cached server-side, so resending is safe). Every other
 code is raised at once as ArbiterError.
+Every retry is logged (logger "arbiter_client.retry", INFO) with the failed attempt's code and the
+peer it ran on, also as record attributes ``arbiter_code``, ``arbiter_peer`` (empty when the
+attempt never reached a server), ``arbiter_method`` and ``arbiter_attempt``, for counters.
 Stateless functions: thread- and loop-safe.
 """
 import asyncio
+import logging
 import random
+import re
 import time
 
 import grpc
@@ -47,12 +52,39 @@ def retryable(err: grpc.RpcError) -> bool:
             "locally cancelled" not in (err.details() or "").lower())
 
 
-def _next_sleep(policy, attempt, err, deadline):
+log = logging.getLogger("arbiter_client.retry")
+_PEER = re.compile(r"peer (ipv4:[^ ,\"{}]+|ipv6:\[[^\]]+\]:\d+|unix:[^ ,\"{}]+)")
+
+
+def peer_of(err: grpc.RpcError) -> str:
+    """The address the failed call ran on ("ipv4:10.0.0.2:50051"), or "" when it never reached a
+    server. grpcio exposes it only inside the error's debug string for a blocking call."""
+    peer = getattr(err, "peer", None)
+    if callable(peer):
+        try:
+            found = peer()
+            if found:
+                return found
+        except Exception:  # pylint: disable=broad-except  # a finished call may refuse
+            pass
+    debug = getattr(err, "debug_error_string", None)
+    match = _PEER.search(debug() or "") if callable(debug) else None
+    return match.group(1) if match else ""
+
+
+def _next_sleep(policy, attempt, err, deadline, method):
     """Seconds to sleep before another attempt, or None to give up."""
     if not retryable(err) or attempt + 1 >= policy.max_attempts:
         return None
     pause = backoff(policy, attempt)
-    return pause if time.monotonic() + pause < deadline else None
+    if time.monotonic() + pause >= deadline:
+        return None
+    peer = peer_of(err)
+    log.info("arbiter %s attempt %d failed with %s at %s: %s; retrying in %.3f s", method,
+             attempt + 1, err.code().name, peer or "no server", err.details(), pause,
+             extra={"arbiter_code": err.code().name, "arbiter_peer": peer,
+                    "arbiter_method": method, "arbiter_attempt": attempt + 1})
+    return pause
 
 
 def _pause(err, pause, policy, wait_ready):
@@ -77,7 +109,7 @@ def call(fn, policy: RetryPolicy, timeout: float, target: str, method: str, wait
         try:
             return fn(timeout=max(0.001, deadline - time.monotonic()))
         except grpc.RpcError as err:
-            pause = _next_sleep(policy, attempt, err, deadline)
+            pause = _next_sleep(policy, attempt, err, deadline, method)
             if pause is None:
                 raise to_error(err, target, method, attempt + 1) from None
             _pause(err, pause, policy, wait_ready)
@@ -94,7 +126,7 @@ async def call_async(fn, policy: RetryPolicy, timeout: float, target: str, metho
         try:
             return await fn(timeout=max(0.001, deadline - time.monotonic()))
         except grpc.RpcError as err:
-            pause = _next_sleep(policy, attempt, err, deadline)
+            pause = _next_sleep(policy, attempt, err, deadline, method)
             if pause is None:
                 raise to_error(err, target, method, attempt + 1) from None
             if wait_ready is not None and err.code() == grpc.StatusCode.UNAVAILABLE:

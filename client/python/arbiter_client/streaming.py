@@ -47,7 +47,8 @@ def stream_sync(client, groups, shaping, request_id, timeout):
                         yield result
             return
         except grpc.RpcError as err:
-            pause = retry._next_sleep(client.options.retry, attempt, err, deadline)
+            pause = retry._next_sleep(client.options.retry, attempt, err, deadline,
+                                     "ScoreStream")
             if pause is None:
                 raise retry.to_error(err, client.target, "ScoreStream", attempt + 1) from None
             retry._pause(err, pause, client.options.retry, client._wait_ready)
