@@ -45,7 +45,7 @@ std::string ServerTarget(const std::string& address) {
 namespace {
 
 // 4 or 6 for an IP literal host ("10.0.0.2", "[::1]"), 0 for a name.
-int AddressFamily(std::string_view host) {
+int AddressFamily(absl::string_view host) {
   const std::string bare(absl::StripSuffix(absl::StripPrefix(host, "["), "]"));
   unsigned char buffer[sizeof(struct in6_addr)];
   if (inet_pton(AF_INET, bare.c_str(), buffer) == 1) return 4;
@@ -60,7 +60,7 @@ absl::StatusOr<std::string> ChannelTarget(const std::string& server) {
   if (server.find(',') == std::string::npos) return ServerTarget(server);
   std::vector<std::string> entries;
   int family = 0;
-  for (std::string_view raw : absl::StrSplit(server, ',')) {
+  for (absl::string_view raw : absl::StrSplit(server, ',')) {
     const std::string entry = ServerTarget(std::string(absl::StripAsciiWhitespace(raw)));
     const size_t colon = entry.rfind(':');
     const int entry_family =

@@ -14,12 +14,12 @@ namespace arbiter::integration {
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& arbiterd_path, const std::string& scratch_dir,
     const std::vector<std::string>& extra_flags, absl::Duration startup_timeout,
-    const std::vector<std::string>& wrapper) {
+    const std::vector<std::string>& wrapper, const std::string& host) {
   static int counter = 0;
   const std::string stem = absl::StrCat(scratch_dir, "/arbiterd", ++counter);
   const std::string port_file = stem + ".port";
   SpawnOptions options;
-  options.argv = {arbiterd_path, "--address=127.0.0.1:0", "--port_file=" + port_file,
+  options.argv = {arbiterd_path, absl::StrCat("--address=", host, ":0"), "--port_file=" + port_file,
                   "--metrics_address="};
   options.argv.insert(options.argv.end(), extra_flags.begin(), extra_flags.end());
   options.argv.insert(options.argv.begin(), wrapper.begin(), wrapper.end());
@@ -49,7 +49,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     }
     absl::SleepFor(absl::Milliseconds(10));  // bounded poll: the file has no change signal
   }
-  server->address_ = absl::StrCat("127.0.0.1:", port);
+  server->address_ = absl::StrCat(host, ":", port);
 
   // 2. Health SERVING.
   client::ClientOptions client_options;

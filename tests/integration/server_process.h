@@ -22,18 +22,22 @@ class ServerProcess {
   // logs into `scratch_dir`. Fails with a message that includes the server's stderr when it exits
   // early, never writes its port file, or is not SERVING within `startup_timeout`.
   // `wrapper`, when given, is put before the command (e.g. {"unshare", "--pid", "--fork"}); pid()
-  // is then the wrapper's.
+  // is then the wrapper's. `host` is the IPv4 address it listens on (port 0: any free one), which
+  // must be reachable from here (e.g. a network namespace's address with an `ip netns exec`
+  // wrapper).
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& arbiterd_path, const std::string& scratch_dir,
       const std::vector<std::string>& extra_flags = {},
       absl::Duration startup_timeout = absl::Seconds(60),
-      const std::vector<std::string>& wrapper = {});
+      const std::vector<std::string>& wrapper = {}, const std::string& host = "127.0.0.1");
 
-  // "127.0.0.1:PORT".
+  // "HOST:PORT" ("127.0.0.1:PORT" by default).
   const std::string& address() const { return address_; }
   pid_t pid() const { return process_.pid(); }
   // SIGTERM, then waits up to `timeout` for the exit; returns the exit code.
   absl::StatusOr<int> Stop(absl::Duration timeout);
+  // Sends `signal` (e.g. SIGKILL, SIGSTOP) without waiting.
+  void Signal(int signal) const { process_.Signal(signal); }
   // Waits up to `timeout` for an exit caused elsewhere; returns the exit code.
   absl::StatusOr<int> Wait(absl::Duration timeout) { return process_.Wait(timeout); }
   // The server's stderr so far (for failure messages).
