@@ -50,12 +50,30 @@ std::vector<v1::Group> MakeBatch(int sat_groups, int math_groups) {
   return batch;
 }
 
-Reference MakeReference(const std::vector<v1::Group>& batch, const v1::ScoreResponse& response) {
-  Reference reference;
-  for (int i = 0; i < response.groups_size() && i < static_cast<int>(batch.size()); ++i) {
-    reference[batch[i].group_id()] = response.groups(i);
+absl::Status MakeReference(const std::vector<v1::Group>& batch, const v1::ScoreResponse& response,
+                           Reference* reference) {
+  if (response.groups_size() != static_cast<int>(batch.size())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("reference: ", response.groups_size(), " results for ", batch.size()));
   }
-  return reference;
+  absl::flat_hash_map<int, int> outcomes;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const v1::GroupResult& result = response.groups(static_cast<int>(i));
+    if (result.status().code() != 0 || result.samples_size() != batch[i].samples_size()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("reference: group ", batch[i].group_id(), ": ", result.ShortDebugString()));
+    }
+    for (const v1::SampleResult& sample : result.samples()) ++outcomes[sample.outcome()];
+    (*reference)[batch[i].group_id()] = result;
+  }
+  if (outcomes[v1::INFRA_ERROR] > 0 || outcomes[v1::CORRECT] == 0 || outcomes[v1::INCORRECT] == 0 ||
+      outcomes[v1::NO_ANSWER] == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("reference outcomes are degenerate: ", outcomes[v1::CORRECT], " correct, ",
+                     outcomes[v1::INCORRECT], " incorrect, ", outcomes[v1::NO_ANSWER],
+                     " no answer, ", outcomes[v1::INFRA_ERROR], " infra errors"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status MatchesReference(const std::vector<v1::Group>& batch,

@@ -21,8 +21,11 @@ std::vector<v1::Group> MakeBatch(int sat_groups, int math_groups);
 
 // group_id -> the response's GroupResult of that group, from a reference scoring.
 using Reference = absl::flat_hash_map<std::string, v1::GroupResult>;
-// A group the response lacks has no entry (MatchesReference then names it).
-Reference MakeReference(const std::vector<v1::Group>& batch, const v1::ScoreResponse& response);
+// FAILED_PRECONDITION unless `response` scores every group of `batch` (OK status, one result
+// per sample, no INFRA_ERROR) and holds CORRECT, INCORRECT and NO_ANSWER samples alike, so a
+// comparison with it can tell scorings apart.
+absl::Status MakeReference(const std::vector<v1::Group>& batch, const v1::ScoreResponse& response,
+                           Reference* reference);
 
 // OK when `results` has one OK result per group of `batch`, in order, with the reference's
 // outcome and score for every sample; else FAILED_PRECONDITION naming the first difference.

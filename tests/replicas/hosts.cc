@@ -19,8 +19,8 @@ namespace {
 
 constexpr char kPrefix[] = "arbr";
 
-// Runs `ip args...`; the error carries the command and its stderr.
-absl::Status Ip(const std::vector<std::string>& args) {
+// Runs `ip args...`; its stdout, or an error carrying the command and its stderr.
+absl::StatusOr<std::string> IpOutput(const std::vector<std::string>& args) {
   absl::StatusOr<std::string> ip = IpBinary();
   if (!ip.ok()) return ip.status();
   std::vector<std::string> argv = {*ip};
@@ -33,10 +33,13 @@ absl::Status Ip(const std::vector<std::string>& args) {
     return absl::FailedPreconditionError(absl::StrCat("`ip ", absl::StrJoin(args, " "), "` exited ",
                                                       run->exit_code, ": ", run->err));
   }
-  return absl::OkStatus();
+  return run->out;
 }
 
-// Deletes namespaces named by earlier runs whose process is gone.
+absl::Status Ip(const std::vector<std::string>& args) { return IpOutput(args).status(); }
+
+// Deletes namespaces named by earlier runs whose process is gone, first killing what still runs
+// inside (a test killed before its destructor leaves its servers there).
 void DeleteStaleNamespaces() {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/run/netns", ec)) {
@@ -47,6 +50,10 @@ void DeleteStaleNamespaces() {
     int pid = 0;
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &pid) || pid <= 0) continue;
     if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // its run is still alive
+    for (absl::string_view line : absl::StrSplit(IpOutput({"netns", "pids", name}).value_or(""),
+                                                 '\n', absl::SkipWhitespace())) {
+      if (int inside = 0; absl::SimpleAtoi(line, &inside) && inside > 0) kill(inside, SIGKILL);
+    }
     (void)Ip({"netns", "del", name});
   }
 }

@@ -12,6 +12,7 @@ D/stop exists (the round under way completes first). Writes, as they happen:
 Exit 0 when every round matched the reference; 1 otherwise (the files say why); 2 on bad usage.
 """
 import argparse
+import collections
 import json
 import logging
 import os
@@ -61,6 +62,12 @@ def main():
     log.addHandler(_RetryFile(os.path.join(args.dir, "retries.jsonl")))
 
     reference = Client(args.reference).score(batch)
+    outcomes = collections.Counter(messages.outcome_name(s.outcome)
+                                   for g in reference.groups for s in g.samples)
+    if (any(g.status.code for g in reference.groups) or outcomes["INFRA_ERROR"]
+            or not all(outcomes[o] for o in ("CORRECT", "INCORRECT", "NO_ANSWER"))):
+        print(f"python_load: unusable reference scoring: {dict(outcomes)}", file=sys.stderr)
+        return 1
     options = Options(timeout=60.0, max_in_flight=args.max_in_flight, max_groups_per_request=16,
                       keepalive_time=args.keepalive, keepalive_timeout=args.keepalive,
                       retry=RetryPolicy(max_attempts=6, initial_backoff=0.05, max_backoff=0.5))
