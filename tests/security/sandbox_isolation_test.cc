@@ -20,7 +20,7 @@ constexpr char kProbe[] =
     "    print(len([p for p in os.listdir('/proc') if p.isdigit()]), os.listdir('.'),"
     " os.listdir('/dev/shm'))\n"
     "    sys.exit(0)\n";
-constexpr char kCleanProbe[] = "3 [] []\n";
+std::string CleanProbe() { return absl::StrCat(testing::HarnessProcesses(), " [] []\n"); }
 
 struct Attack {
   SessionRequest request;
@@ -30,6 +30,7 @@ struct Attack {
 Attack RunAttack(const BwrapRunner& runner, const std::string& attack, absl::Duration cpu,
                  absl::Duration wall) {
   Attack a;
+  a.request.mode = testing::TestMode();
   a.request.program = std::string(kProbe) + attack;
   a.request.tests.resize(2);
   a.request.tests[0].stdin_data = "attack";
@@ -41,7 +42,7 @@ Attack RunAttack(const BwrapRunner& runner, const std::string& attack, absl::Dur
   EXPECT_EQ(leaks.Leftovers(), "") << attack;
   if (a.result.ok()) {
     EXPECT_EQ(a.result->tests[1].status, Status::kExited) << attack;
-    EXPECT_EQ(a.result->tests[1].stdout_data, kCleanProbe) << attack;
+    EXPECT_EQ(a.result->tests[1].stdout_data, CleanProbe()) << attack;
   }
   return a;
 }

@@ -168,7 +168,7 @@ absl::StatusOr<SessionResult> BwrapRunner::RunSession(const SessionRequest& requ
     ARBITER_ASSIGN_OR_RETURN(
         std::unique_ptr<internal::HarnessSession> session,
         internal::HarnessSession::Start(env, toolchain, request.program, artifact, request.limits,
-                                        request.tests.size() - next, ctx));
+                                        request.mode, request.tests.size() - next, ctx));
     bool restart = false;
     for (; next < request.tests.size() && !restart; ++next) {
       if (ctx.Done()) return internal::ContextStatus(ctx);

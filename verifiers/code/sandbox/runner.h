@@ -106,11 +106,24 @@ struct RawRun {
   int64_t peak_memory_bytes = 0;
 };
 
+// How the tests of one session are run (README "Execution modes"). Either way each test gets its
+// own stdio, empty work directory, limits and verdict, and expected values never enter.
+enum class ExecutionMode {
+  // A fresh process per test: nothing of one test can reach the next.
+  kFreshProcess,
+  // Python: one process runs the session's tests one after another (each in a fresh global
+  // namespace), as APPS's and LiveCodeBench's graders do; what the interpreter keeps between
+  // tests (imported modules and their state) is kept. A test that ends or damages the process
+  // makes a fresh one run the rest. Other languages run as kFreshProcess.
+  kPerCompletion,
+};
+
 struct SessionRequest {
   Language language = Language::kPython;
   std::string program;  // source code
   std::vector<TestInput> tests;
   RunLimits limits;
+  ExecutionMode mode = ExecutionMode::kFreshProcess;
 };
 
 struct SessionResult {

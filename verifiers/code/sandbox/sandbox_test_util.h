@@ -158,8 +158,21 @@ inline absl::StatusOr<std::unique_ptr<BwrapRunner>> MakeRunner(
   return BwrapRunner::Create(options);
 }
 
+// The execution mode the real-sandbox suites run in: ARBITER_TEST_EXECUTION_MODE=per_completion
+// selects kPerCompletion (ctest registers the isolation suite once per mode).
+inline ExecutionMode TestMode() {
+  const char* mode = std::getenv("ARBITER_TEST_EXECUTION_MODE");
+  return mode != nullptr && std::string(mode) == "per_completion" ? ExecutionMode::kPerCompletion
+                                                                  : ExecutionMode::kFreshProcess;
+}
+
+// Processes a test sees in the sandbox when it runs: the supervisor, the forker (fresh-process
+// mode only) and itself.
+inline int HarnessProcesses() { return TestMode() == ExecutionMode::kPerCompletion ? 2 : 3; }
+
 inline SessionRequest Python(std::string program, int tests = 1, std::string stdin_data = "") {
   SessionRequest request;
+  request.mode = TestMode();
   request.program = std::move(program);
   request.tests.resize(tests);
   for (TestInput& t : request.tests) t.stdin_data = stdin_data;

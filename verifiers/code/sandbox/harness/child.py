@@ -124,10 +124,14 @@ def finish(code, result):
         except BaseException:  # noqa: B036 — learning is an optimisation, never a failure
             pass
     if result is not None:
-        data = memoryview(_dumps(result).encode())
-        try:
-            while data:
-                data = data[os.write(3, data):]
-        except OSError:
-            pass
+        write_record(result)
     os._exit(code)
+
+
+def write_record(result):
+    data = memoryview(_dumps(result).encode())
+    try:
+        while data:
+            data = data[os.write(3, data):]
+    except OSError:
+        pass

@@ -45,43 +45,73 @@ def wipe(path):
 
 
 def reap(watched):
-    # Reaps every exited child (test processes and their orphans) without blocking. Returns False
-    # when `watched` (the forker's pid) was among them.
-    alive = True
+    # Reaps every exited child (test processes and their orphans) without blocking. Returns the
+    # pids of `watched` (the forker, a completion child) that were among them.
+    gone = set()
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return alive
+            return gone
         if pid == 0:
-            return alive
-        if pid == watched:
-            alive = False
+            return gone
+        if pid in watched:
+            gone.add(pid)
 
 
-def kill_everything_else(pgid, forker):
-    # `forker`: the supervisor's Forker handle (spared, and marked lost if it was reaped).
-    if not config.ISOLATED:  # no pid namespace: kill(-1) would hit the host; the test's group only
+def _group_members(pgid):
+    members = []
+    for name in os.listdir("/proc"):
         try:
-            os.killpg(pgid, signal.SIGKILL)
+            with open("/proc/%s/stat" % name, "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                members.append(int(name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return members
+
+
+def _zombie_of(pid, keep):
+    # A dead child of a process we keep (a completion process's): only its parent can reap it,
+    # which the completion process does before its next test.
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return fields[0] == b"Z" and int(fields[1]) in keep
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def kill_everything_else(pgid, keep):
+    # Kills every process of the test but those in `keep` (the forker, a completion child);
+    # returns the pids of `keep` that turned out to have died (reaped here).
+    if not config.ISOLATED:
+        # No pid namespace: kill(-1) would hit the host; the test's process group only.
+        victims = [p for p in _group_members(pgid) if p not in keep] if pgid in keep else None
+        try:
+            if victims is None:
+                os.killpg(pgid, signal.SIGKILL)
+            for pid in victims or ():
+                os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        return
+        return set()
     # We are pid 1 of the sandbox's pid namespace, so /proc lists every process in it; all but
-    # us and the forker are the test's. Orphans are reparented to us and reaped here (zombies
-    # count toward RLIMIT_NPROC). A fork bomb racing us loses: each round kills what it sees.
+    # us and `keep` are the test's. Orphans are reparented to us and reaped here (zombies count
+    # toward RLIMIT_NPROC). A fork bomb racing us loses: each round kills what it sees.
+    gone = set()
     for _ in range(20000):
-        if not reap(forker.pid):
-            forker.pid = -1
-            forker.lost = True
+        gone |= reap(keep)
         others = [int(n) for n in os.listdir("/proc") if n.isdigit()]
-        others = [pid for pid in others if pid != 1 and pid != forker.pid]
+        others = [pid for pid in others if pid != 1 and (pid not in keep or pid in gone)]
+        others = [pid for pid in others if not _zombie_of(pid, keep)]
         if not others:
-            return
+            return gone
         for pid in others:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         time.sleep(0.0001)
-
+    return gone

@@ -74,7 +74,7 @@ class Forker:
         self.baseline = process_state(pid)
 
     def intact(self):
-        if not cleanup.reap(self.pid):  # it died (a zombie would still answer the checks below)
+        if self.pid in cleanup.reap({self.pid}):  # died (a zombie would answer the checks below)
             self.pid = -1
             self.lost = True
         if self.lost or self.pid <= 0:

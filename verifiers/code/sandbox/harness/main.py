@@ -1,7 +1,7 @@
 # The supervisor's start and request loop (pid 1 of the sandbox's pid namespace): read the init
 # frame, compile the candidate, start the forker, answer `ready`, then run one test per frame.
-#   init {"op":"init","run":"python"|[argv],"limits":{...},"isolated","tests"[,"work","forker"]}
-#        + [program]                                   -> {"op":"ready"}
+#   init {"op":"init","run":"python"|[argv],"mode":"fresh"|"completion","limits":{...},
+#         "isolated","tests"[,"work","forker"]} + [program]  -> {"op":"ready"}
 #   test {"op":"test","fn_name":str} + [stdin, args_json] -> result header +
 #        [stdout, stderr, return_json]
 import atexit
@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 
-from harness import cleanup, config, forker, program, protocol, supervisor
+from harness import cleanup, config, forker, per_completion, program, protocol, supervisor
 from harness.process_state import process_state
 
 # Warm imports: the modules candidates commonly use are imported once here, before forking.
@@ -68,16 +68,22 @@ def main():
     gc.freeze()
     # The forker costs a fork and ~10 ms of set-up once; it pays for itself from the second test.
     # A session announced as one test (the server says how many follow) forks it from here.
-    forker.USE_FORKER = init.get("tests", 2) != 1
+    # Per-completion mode (Python only: an exec'd program runs one test) needs no forker: its
+    # one process per completion is cloned from here.
+    batched = init.get("mode") == "completion" and config.RUN == "python"
+    per_completion.TESTS_LEFT = init.get("tests", 2)
+    forker.USE_FORKER = init.get("tests", 2) != 1 and not batched
     if forker.USE_FORKER:
         forker.FORKER.start()
+    run_test = per_completion.run_test if batched else supervisor.run_test
     protocol.write_frame({"op": "ready"})
     while True:
         try:
             req, blobs = protocol.read_frame()
         except EOFError:
             forker.FORKER.stop()
+            per_completion.PROCESS.stop()
             return
-        header, out_blobs = supervisor.run_test(req.get("fn_name", ""), blobs[0],
+        header, out_blobs = run_test(req.get("fn_name", ""), blobs[0],
                                                 blobs[1].decode("utf-8", "replace"))
         protocol.write_frame(header, out_blobs)

@@ -52,62 +52,88 @@ class Output:
             os.close(fd)
 
 
-def run_test(fn_name, stdin_data, args_json):
-    limits = config.LIMITS
-    if fn_name and config.RUN != "python":
-        stdin_data = args_json.encode()  # an exec'd call wrapper reads its arguments from stdin
+def test_pipes():
+    # A fresh work directory and the test's four pipes: (child ends [stdin, stdout, stderr,
+    # result], the stdin write end, the Output over the read ends).
     os.mkdir(config.work_dir(), 0o700)
     in_r, in_w = os.pipe2(os.O_CLOEXEC)
     out_r, out_w = os.pipe2(os.O_CLOEXEC)
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     res_r, res_w = os.pipe2(os.O_CLOEXEC)
-    start = time.monotonic()
-    try:
-        pid = forker.spawn_test([in_r, out_w, err_w, res_w], fn_name, args_json)
-    finally:
-        for fd in (in_r, out_w, err_w, res_w):
-            os.close(fd)
-    output = Output((out_r, err_r, res_r), limits)
-    killed_for, exited = watch(pid, in_w, stdin_data, output, start + limits["wall_s"])
-    if not exited:
-        os.kill(pid, signal.SIGKILL)
-    _, wstatus, ru = os.wait4(pid, 0)
-    wall = time.monotonic() - start
-    cleanup.kill_everything_else(pid, forker.FORKER)
+    return [in_r, out_w, err_w, res_w], in_w, Output((out_r, err_r, res_r), config.LIMITS)
+
+
+def close_all(fds):
+    for fd in fds:
+        os.close(fd)
+
+
+def finish_test(output, killed_for):
+    # After every writer is dead: the rest of the output, then the writable directories wiped.
+    # Returns killed_for, now also "output" when the rest passed the cap.
     output.drain()
     if output.out_overflow:
         killed_for = killed_for or "output"
     cleanup.wipe(config.WORK)
     if config.ISOLATED:
         cleanup.wipe(config.SHM)
-    if forker.USE_FORKER and not forker.FORKER.intact():
-        forker.FORKER.lost = True  # replaced before the next test
-    header, blobs = classify(wstatus, ru, wall, killed_for, limits, bytes(output.out),
-                             bytes(output.err), bytes(output.res))
+    return killed_for
+
+
+def check_supervisor(header):
     if process_state(0) != SUPERVISOR_STATE:
         # The test lowered our own limits or priority, which no unprivileged process can undo
         # and every later forker and child would inherit: the server starts a fresh sandbox for
         # the tests after this one. This test's verdict stands.
         header["retire"] = True
-    return header, blobs
+    return header
 
 
-def watch(pid, in_w, stdin_data, output, deadline):
-    # Feeds stdin and collects output until the child exits, the wall clock runs out or stdout
-    # passes its cap. Returns (killed_for: None|"wall"|"output", exited). Closes in_w.
+def run_test(fn_name, stdin_data, args_json):
+    # Fresh-process mode: one new child for this test.
+    if fn_name and config.RUN != "python":
+        stdin_data = args_json.encode()  # an exec'd call wrapper reads its arguments from stdin
+    child_fds, in_w, output = test_pipes()
+    start = time.monotonic()
+    try:
+        pid = forker.spawn_test(child_fds, fn_name, args_json)
+    finally:
+        close_all(child_fds)
+    killed_for, exited, _ = watch(pid, in_w, stdin_data, output,
+                                  start + config.LIMITS["wall_s"])
+    if not exited:
+        os.kill(pid, signal.SIGKILL)
+    _, wstatus, ru = os.wait4(pid, 0)
+    wall = time.monotonic() - start
+    if forker.FORKER.pid in cleanup.kill_everything_else(pid, {forker.FORKER.pid}):
+        forker.FORKER.pid, forker.FORKER.lost = -1, True
+    killed_for = finish_test(output, killed_for)
+    if forker.USE_FORKER and not forker.FORKER.intact():
+        forker.FORKER.lost = True  # replaced before the next test
+    header, blobs = classify(ending(wstatus), ru.ru_utime + ru.ru_stime, ru.ru_maxrss * 1024,
+                             wall, killed_for, output)
+    return check_supervisor(header), blobs
+
+
+def watch(pid, in_w, stdin_data, output, deadline, control=-1):
+    # Feeds stdin and collects output until the child exits, says on `control` that the test is
+    # over (per-completion mode), the wall clock runs out or stdout passes its cap. Returns
+    # (killed_for: None|"wall"|"output", exited, done: b""|b"D"|b"R"). Closes in_w.
     pidfd = os.pidfd_open(pid)
     os.set_blocking(in_w, False)
     stdin_view = memoryview(stdin_data)
     poller = select.poll()
     for fd in (output.out_r, output.err_r, output.res_r, pidfd):
         poller.register(fd, select.POLLIN)
+    if control >= 0:
+        poller.register(control, select.POLLIN)
     if stdin_view:
         poller.register(in_w, select.POLLOUT)
     else:
         os.close(in_w)
         in_w = -1
-    killed_for, exited = None, False
-    while not exited and not killed_for:
+    killed_for, exited, done = None, False, b""
+    while not exited and not killed_for and not done:
         left = deadline - time.monotonic()
         if left <= 0:
             killed_for = "wall"
@@ -115,6 +141,13 @@ def watch(pid, in_w, stdin_data, output, deadline):
         for fd, ev in poller.poll(left * 1000):
             if fd == pidfd:
                 exited = True
+            elif fd == control:
+                try:
+                    done = os.read(control, 1)
+                except OSError:  # reset: the child is gone
+                    done = b""
+                if not done:  # the child is going away: its exit ends the test
+                    poller.unregister(control)
             elif fd == in_w:
                 try:
                     stdin_view = stdin_view[os.write(in_w, stdin_view[:1 << 16]):]
@@ -135,44 +168,51 @@ def watch(pid, in_w, stdin_data, output, deadline):
     os.close(pidfd)
     if in_w >= 0:
         os.close(in_w)
-    return killed_for, exited
+    return killed_for, exited, done
 
 
-def classify(wstatus, ru, wall, killed_for, limits, out, err, res):
-    cpu = ru.ru_utime + ru.ru_stime
-    header = {"exit_code": 0, "signal": 0, "cpu_s": cpu, "wall_s": wall,
-              "maxrss": ru.ru_maxrss * 1024, "error": ""}
-    ret = b""
-    memory = False
-    if res:
-        try:
-            record = _loads(res)
-            if isinstance(record, dict) and "pages" in record:
-                prefetch.learn(record)
-            if isinstance(record, dict):
-                header["error"] = str(record.get("error", ""))[:2000]
-                memory = record.get("memory") is True
-                if isinstance(record.get("return"), str):
-                    ret = record["return"].encode()
-        except ValueError:
-            header["error"] = "malformed result record"
+def ending(wstatus):
+    # (exit code, signal) of a wait status.
     if os.WIFSIGNALED(wstatus):
-        header["signal"] = os.WTERMSIG(wstatus)
-    elif os.WIFEXITED(wstatus):
-        header["exit_code"] = os.WEXITSTATUS(wstatus)
-    sig = header["signal"]
+        return 0, os.WTERMSIG(wstatus)
+    return (os.WEXITSTATUS(wstatus) if os.WIFEXITED(wstatus) else 0), 0
+
+
+def read_record(res):
+    # The test's result record: untrusted (the candidate shares the child), so only well-typed
+    # fields are used. {} when absent or malformed (with "error" saying so when malformed).
+    if not res:
+        return {}
+    try:
+        record = _loads(res)
+    except ValueError:
+        return {"error": "malformed result record"}
+    return record if isinstance(record, dict) else {}
+
+
+def classify(end, cpu, maxrss, wall, killed_for, output, record=None):
+    # The result header and blobs of a test that ended with `end` = (exit code, signal).
+    limits = config.LIMITS
+    record = read_record(bytes(output.res)) if record is None else record
+    if "pages" in record:
+        prefetch.learn(record)
+    exit_code, sig = end
+    header = {"exit_code": exit_code, "signal": sig, "cpu_s": cpu, "wall_s": wall,
+              "maxrss": maxrss, "error": str(record.get("error", ""))[:2000]}
+    memory = record.get("memory") is True
+    ret = record["return"].encode() if isinstance(record.get("return"), str) else b""
     if killed_for == "output":
         status = "output"
     elif sig == signal.SIGXCPU or cpu > limits["cpu_s"]:
         status = "cpu"
     elif killed_for == "wall":
         status = "wall"
-    elif memory or (sig in (signal.SIGABRT, signal.SIGSEGV) and b"bad_alloc" in err) or (
-            (sig or header["exit_code"]) and any(m in err for m in config.MEMORY_MARKERS)):
+    elif memory or (sig in (signal.SIGABRT, signal.SIGSEGV) and b"bad_alloc" in output.err) or (
+            (sig or exit_code) and any(m in output.err for m in config.MEMORY_MARKERS)):
         status = "memory"
     elif sig:
         status = "signaled"
     else:
         status = "exited"
     header["status"] = status
-    return header, [out, err, ret]
+    return header, [bytes(output.out), bytes(output.err), ret]

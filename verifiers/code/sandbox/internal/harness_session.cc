@@ -115,7 +115,7 @@ HarnessSession::~HarnessSession() {
 
 absl::StatusOr<std::unique_ptr<HarnessSession>> HarnessSession::Start(
     const HarnessEnvironment& env, const Toolchain& toolchain, const std::string& program,
-    const std::string& artifact, const RunLimits& limits, size_t tests,
+    const std::string& artifact, const RunLimits& limits, ExecutionMode mode, size_t tests,
     const sdk::VerifyContext& ctx) {
   auto session = std::unique_ptr<HarnessSession>(new HarnessSession(env, limits));
   const SandboxCommand& command = env.command;
@@ -150,6 +150,7 @@ absl::StatusOr<std::unique_ptr<HarnessSession>> HarnessSession::Start(
                                                 : ArgvJson(toolchain.run, artifact_path, limits)},
                   {"call", ArgvJson(toolchain.call, artifact_path, limits)},
                   {"memory_markers", toolchain.memory_markers},
+                  {"mode", mode == ExecutionMode::kPerCompletion ? "completion" : "fresh"},
                   {"limits", LimitsJson(limits, toolchain)},
                   {"isolated", command.isolated()},
                   // How many tests will follow: one test runs without a forker.

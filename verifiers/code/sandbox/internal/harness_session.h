@@ -31,11 +31,11 @@ struct HarnessEnvironment {
 class HarnessSession {
  public:
   // Starts a sandbox for `program` run by `toolchain` (`artifact`: the compiled program's host
-  // path, empty for interpreted languages), announcing `tests` tests. UNAVAILABLE with the
-  // harness's stderr when it does not become ready; the context's status when it is done.
+  // path, empty for interpreted languages) in `mode`, announcing `tests` tests. UNAVAILABLE with
+  // the harness's stderr when it does not become ready; the context's status when it is done.
   static absl::StatusOr<std::unique_ptr<HarnessSession>> Start(
       const HarnessEnvironment& env, const Toolchain& toolchain, const std::string& program,
-      const std::string& artifact, const RunLimits& limits, size_t tests,
+      const std::string& artifact, const RunLimits& limits, ExecutionMode mode, size_t tests,
       const sdk::VerifyContext& ctx);
   ~HarnessSession();
 
