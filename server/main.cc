@@ -96,6 +96,9 @@ ABSL_FLAG(int64_t, code_max_memory_bytes, int64_t{4} << 30,
           "Cap on a code task's per-test memory limit (bytes).");
 ABSL_FLAG(std::string, code_cache_dir, "",
           "Compiled C++ binary cache directory; empty = a private temporary directory.");
+ABSL_FLAG(std::string, code_execution_mode, "per_completion",
+          "How code tasks that do not choose run their tests: per_completion (one process per "
+          "completion, a fresh one after a crash) or fresh_process (one process per test).");
 
 namespace {
 
@@ -164,7 +167,7 @@ absl::Status RegisterEverything(arbiter::sdk::VerifierRegistry& registry) {
   absl::StatusOr<arbiter::code::CodeVerifierOptions> code = arbiter::code::MakeCodeVerifierOptions(
       {absl::GetFlag(FLAGS_sandbox_isolation), absl::GetFlag(FLAGS_code_max_cpu_seconds),
        absl::GetFlag(FLAGS_code_max_wall_seconds), absl::GetFlag(FLAGS_code_max_memory_bytes),
-       absl::GetFlag(FLAGS_code_cache_dir)});
+       absl::GetFlag(FLAGS_code_cache_dir), absl::GetFlag(FLAGS_code_execution_mode)});
   if (!code.ok()) return code.status();
   if (absl::Status s = arbiter::code::RegisterCodeVerifier(registry, *std::move(code)); !s.ok()) {
     return s;

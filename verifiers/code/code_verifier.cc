@@ -131,8 +131,8 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
     if (program.has_value()) turn->set_language(TaskLanguageName(program->language));
     if (!program.has_value()) {
       FillTurn(*turn, num_tests, v1::NO_PROGRAM, "no program found in the completion");
-    } else if (absl::Status status =
-                   RunTurn(*options_.runner, *metrics_, prepared, *program, ctx, *turn);
+    } else if (absl::Status status = RunTurn(*options_.runner, *metrics_, prepared, *program, ctx,
+                                             *turn, options_.default_mode);
                !status.ok()) {
       FillTurn(*turn, num_tests, v1::SANDBOX_ERROR, std::string(status.message()));
       result.set_outcome(v1::INFRA_ERROR);

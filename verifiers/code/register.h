@@ -24,6 +24,8 @@ struct CodeVerifierOptions {
   RunLimits max_limits;
   // Limits used for every field a task leaves unset (must not exceed max_limits).
   RunLimits default_limits;
+  // Execution mode of tasks that leave CodeTask.execution_mode unset.
+  ExecutionMode default_mode = ExecutionMode::kPerCompletion;
 };
 
 // Registers verifier "code" (work() == kSandbox). INVALID_ARGUMENT when the runner is null or a

@@ -30,6 +30,16 @@ absl::StatusOr<CodeVerifierOptions> MakeCodeVerifierOptions(const CodeServerConf
   if (config.max_memory_bytes <= 0) {
     return absl::InvalidArgumentError("--code_max_memory_bytes must be positive");
   }
+  ExecutionMode mode;
+  if (config.execution_mode == "per_completion") {
+    mode = ExecutionMode::kPerCompletion;
+  } else if (config.execution_mode == "fresh_process") {
+    mode = ExecutionMode::kFreshProcess;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--code_execution_mode=", config.execution_mode,
+                     " is not one of: per_completion, fresh_process"));
+  }
   bwrap.cache_dir = config.cache_dir;
   ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<BwrapRunner> runner, BwrapRunner::Create(bwrap));
   runner->LogIsolationMode();
@@ -42,6 +52,7 @@ absl::StatusOr<CodeVerifierOptions> MakeCodeVerifierOptions(const CodeServerConf
   options.default_limits.wall = std::min(options.default_limits.wall, options.max_limits.wall);
   options.default_limits.memory_bytes =
       std::min(options.default_limits.memory_bytes, options.max_limits.memory_bytes);
+  options.default_mode = mode;
   options.runner = std::move(runner);
   return options;
 }

@@ -24,6 +24,9 @@ struct CodeServerConfig {
   int64_t max_memory_bytes = int64_t{4} << 30;  // TACO/DeepCoder's memory budget
   // Compiled C++ binary cache; empty = a private temporary directory removed at exit.
   std::string cache_dir;
+  // Execution mode of tasks that do not choose one: "per_completion" (default) or "fresh_process"
+  // (sandbox/README.md "Execution modes").
+  std::string execution_mode = "per_completion";
 };
 
 // INVALID_ARGUMENT for an unknown isolation mode or a non-positive cap; FAILED_PRECONDITION when

@@ -30,8 +30,9 @@ absl::StatusOr<nlohmann::json> TestJson(const std::string& text, const std::stri
 absl::Status ResolveEnums(v1::CodeTask& task) {
   if (!v1::CodeTask::Language_IsValid(task.language()) ||
       !v1::CodeTask::Policy_IsValid(task.policy()) ||
-      !v1::CodeTask::Extract_IsValid(task.extract())) {
-    return Invalid("unknown language, policy or extract value");
+      !v1::CodeTask::Extract_IsValid(task.extract()) ||
+      !v1::CodeTask::ExecutionMode_IsValid(task.execution_mode())) {
+    return Invalid("unknown language, policy, extract or execution_mode value");
   }
   if (task.policy() == v1::CodeTask::POLICY_UNSPECIFIED) {
     task.set_policy(v1::CodeTask::POLICY_RUN_ALL);
@@ -178,6 +179,17 @@ absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareCodeTask(
   }
   ARBITER_RETURN_IF_ERROR(ResolveLanguages(code, *out));
   return std::unique_ptr<const PreparedCodeTask>(std::move(out));
+}
+
+ExecutionMode ExecutionModeOf(const v1::CodeTask& task, ExecutionMode server_default) {
+  switch (task.execution_mode()) {
+    case v1::CodeTask::EXECUTION_MODE_FRESH_PROCESS:
+      return ExecutionMode::kFreshProcess;
+    case v1::CodeTask::EXECUTION_MODE_PER_COMPLETION:
+      return ExecutionMode::kPerCompletion;
+    default:
+      return server_default;
+  }
 }
 
 }  // namespace arbiter::code

@@ -54,4 +54,7 @@ absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareCodeTask(
     const v1::Task& task, const RunLimits& defaults, const RunLimits& caps,
     v1::CodeTest::Compare mode_compare = v1::CodeTest::COMPARE_UNSPECIFIED);
 
+// The task's execution mode, or `server_default` when it leaves it unset.
+ExecutionMode ExecutionModeOf(const v1::CodeTask& task, ExecutionMode server_default);
+
 }  // namespace arbiter::code

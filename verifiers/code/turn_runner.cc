@@ -19,14 +19,15 @@ constexpr size_t kMaxCompileOutput = 4096;
 // One sandbox session over the tests `indices` of `prepared`; results land at their indices.
 // Returns false in `compiled` when the program did not compile.
 absl::Status RunTests(const SandboxRunner& runner, const SandboxMetrics& metrics,
-                      const PreparedCodeTask& prepared, Language language, std::string code,
-                      const std::vector<size_t>& indices, const sdk::VerifyContext& ctx, bool& stop,
+                      const PreparedCodeTask& prepared, ExecutionMode mode, Language language,
+                      std::string code, const std::vector<size_t>& indices,
+                      const sdk::VerifyContext& ctx, bool& stop,
                       std::vector<v1::TestResult>& results, v1::CodeTurn& turn, bool& compiled) {
   auto judge = [&prepared](size_t i, const RawRun& run) {
     return JudgeTest(prepared.task.tests(static_cast<int>(i)), !prepared.inputs[i].fn_name.empty(),
                      prepared.expected_json[i], run);
   };
-  SessionRequest request{language, std::move(code), {}, prepared.limits};
+  SessionRequest request{language, std::move(code), {}, prepared.limits, mode};
   for (size_t i : indices) request.tests.push_back(prepared.inputs[i]);
   const bool stop_at_first_failure =
       prepared.task.policy() == v1::CodeTask::POLICY_STOP_AT_FIRST_FAILURE;
@@ -82,7 +83,8 @@ void FillTurn(v1::CodeTurn& turn, size_t num_tests, v1::TestVerdict verdict,
 
 absl::Status RunTurn(const SandboxRunner& runner, const SandboxMetrics& metrics,
                      const PreparedCodeTask& prepared, const ExtractedProgram& program,
-                     const sdk::VerifyContext& ctx, v1::CodeTurn& turn) {
+                     const sdk::VerifyContext& ctx, v1::CodeTurn& turn,
+                     ExecutionMode default_mode) {
   const size_t num_tests = prepared.inputs.size();
   const Language language = ToSandboxLanguage(program.language);
   ARBITER_RETURN_IF_ERROR(runner.CanRun(language));  // a server without that toolchain
@@ -99,14 +101,16 @@ absl::Status RunTurn(const SandboxRunner& runner, const SandboxMetrics& metrics,
   bool stop = false;
   bool compiled = true;
   if (!shared.empty()) {
-    ARBITER_RETURN_IF_ERROR(RunTests(runner, metrics, prepared, language, program.code, shared, ctx,
-                                     stop, results, turn, compiled));
+    ARBITER_RETURN_IF_ERROR(RunTests(runner, metrics, prepared,
+                                     ExecutionModeOf(prepared.task, default_mode), language,
+                                     program.code, shared, ctx, stop, results, turn, compiled));
   }
   for (size_t k = 0; k < asserts.size() && compiled && !stop; ++k) {
     const size_t i = asserts[k];
     std::string code = WithAssertEntry(program.code, prepared.task.tests(static_cast<int>(i)));
-    ARBITER_RETURN_IF_ERROR(RunTests(runner, metrics, prepared, language, std::move(code), {i}, ctx,
-                                     stop, results, turn, compiled));
+    ARBITER_RETURN_IF_ERROR(RunTests(runner, metrics, prepared,
+                                     ExecutionModeOf(prepared.task, default_mode), language,
+                                     std::move(code), {i}, ctx, stop, results, turn, compiled));
   }
   if (!compiled) {
     FillTurn(turn, num_tests, v1::COMPILE_ERROR, "compilation failed");

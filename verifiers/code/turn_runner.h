@@ -27,7 +27,8 @@ namespace arbiter::code {
 // A language `runner` cannot run (CanRun) is such a failure too: the server lacks the toolchain.
 absl::Status RunTurn(const SandboxRunner& runner, const SandboxMetrics& metrics,
                      const PreparedCodeTask& prepared, const ExtractedProgram& program,
-                     const sdk::VerifyContext& ctx, v1::CodeTurn& turn);
+                     const sdk::VerifyContext& ctx, v1::CodeTurn& turn,
+                     ExecutionMode default_mode = ExecutionMode::kPerCompletion);
 
 // Replaces the tests of `turn` with `num_tests` results of one verdict and message.
 void FillTurn(v1::CodeTurn& turn, size_t num_tests, v1::TestVerdict verdict,

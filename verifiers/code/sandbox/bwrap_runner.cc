@@ -80,6 +80,9 @@ absl::StatusOr<std::unique_ptr<BwrapRunner>> BwrapRunner::Create(BwrapOptions op
   ARBITER_ASSIGN_OR_RETURN(
       runner->launcher_path_,
       WriteEmbedded(runner->cache_->dir(), "launcher", "", internal::LauncherProgram(), 0500));
+  if (runner->options_.scratch == nullptr) {
+    runner->options_.scratch = std::make_shared<DiskScratch>(runner->cache_->dir());
+  }
   std::string seccomp;
   if (isolated) {
     ARBITER_ASSIGN_OR_RETURN(seccomp, internal::BuildSeccompBpf());
@@ -87,7 +90,8 @@ absl::StatusOr<std::unique_ptr<BwrapRunner>> BwrapRunner::Create(BwrapOptions op
   runner->cgroups_ = internal::CgroupManager::Create(isolated && o.use_cgroups);
   runner->command_ =
       std::make_unique<internal::SandboxCommand>(o, runner->launcher_path_, std::move(seccomp));
-  runner->compiler_ = std::make_unique<internal::Compiler>(o, *runner->command_, *runner->cache_);
+  runner->compiler_ =
+      std::make_unique<internal::Compiler>(o, *runner->command_, *runner->cache_, *o.scratch);
   if (isolated) ARBITER_RETURN_IF_ERROR(runner->Probe());
   return runner;
 }
@@ -162,7 +166,8 @@ absl::StatusOr<SessionResult> BwrapRunner::RunSession(const SessionRequest& requ
     }
   }
   const std::string artifact = compiled ? compiled->binary_path : std::string();
-  const internal::HarnessEnvironment env{options_, *command_, *cgroups_, *cache_, forker_path_};
+  const internal::HarnessEnvironment env{options_, *command_, *cgroups_, *options_.scratch,
+                                         forker_path_};
   size_t next = 0;
   while (next < request.tests.size()) {
     ARBITER_ASSIGN_OR_RETURN(

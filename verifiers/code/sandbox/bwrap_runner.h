@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "verifiers/code/sandbox/runner.h"
+#include "verifiers/code/sandbox/scratch.h"
 
 namespace arbiter::code {
 
@@ -67,6 +68,9 @@ struct BwrapOptions {
   int64_t compile_memory_bytes = int64_t{1} << 30;
   // How long past a test's wall limit we wait for the harness before treating it as hung.
   absl::Duration harness_grace = absl::Seconds(5);
+  // Host scratch space (build and unisolated work directories); null = a DiskScratch in the
+  // cache directory. Tests pass a FaultyScratch.
+  std::shared_ptr<Scratch> scratch;
 };
 
 class BwrapRunner : public SandboxRunner {

@@ -49,6 +49,7 @@ absl::StatusOr<SessionResult> FakeRunner::RunSession(const SessionRequest& reque
                                                      const TestCallback& on_test) const {
   SessionResult result;
   result.tests.resize(request.tests.size());
+  if (ctx.Done()) return DoneStatus(ctx);  // before anything else, as the real runner
   {
     absl::MutexLock lock(&mu_);
     ++sessions_;
@@ -61,7 +62,6 @@ absl::StatusOr<SessionResult> FakeRunner::RunSession(const SessionRequest& reque
       return result;
     }
   }
-  if (ctx.Done()) return DoneStatus(ctx);
   for (size_t i = 0; i < request.tests.size(); ++i) {
     if (ctx.Done()) return DoneStatus(ctx);
     std::optional<RawRun> scripted;

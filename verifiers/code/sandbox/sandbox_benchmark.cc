@@ -2,8 +2,10 @@
 //   BM_BarePython            posix_spawn python3 -c pass (no sandbox): the interpreter floor
 //   BM_BwrapPython           the same inside a fresh sandbox (launcher+bwrap+seccomp): overhead
 //   BM_FreshSessionPerTest   one RunSession per test (cold: sandbox + harness start per test)
-//   BM_WarmSession/N         one RunSession of N trivial tests (warm harness forks per test);
-//                            ->Threads(2) is the 2-core figure (two sessions in parallel)
+//   BM_WarmSession/N         one RunSession of N trivial tests, fresh-process mode (warm harness
+//                            forks per test); ->Threads(2) is the 2-core figure
+//   BM_PerCompletionSession/N  the same in per-completion mode (one process runs the N tests)
+// BM_BwrapPython is the baseline: a fresh bwrap + python per test.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -71,17 +73,18 @@ void BM_BwrapPython(benchmark::State& state) {
 }
 BENCHMARK(BM_BwrapPython)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-SessionRequest Trivial(int tests) {
+SessionRequest Trivial(int tests, ExecutionMode mode) {
   SessionRequest request;
   request.program = "print(int(input()) + 1)";
   request.tests.resize(tests);
+  request.mode = mode;
   for (TestInput& t : request.tests) t.stdin_data = "41\n";
   return request;
 }
 
-void RunSessions(benchmark::State& state, int tests) {
+void RunSessions(benchmark::State& state, int tests, ExecutionMode mode) {
   if (Runner() == nullptr) return state.SkipWithError("sandbox unavailable");
-  const SessionRequest request = Trivial(tests);
+  const SessionRequest request = Trivial(tests, mode);
   absl::Duration child_cpu;
   for (auto _ : state) {
     auto result = Runner()->RunSession(request, sdk::VerifyContext{}, nullptr);
@@ -92,19 +95,37 @@ void RunSessions(benchmark::State& state, int tests) {
     for (const RawRun& run : result->tests) child_cpu += run.cpu_time;
   }
   state.SetItemsProcessed(state.iterations() * tests);
-  // CPU of the test child alone (fork, candidate, exit), as the harness measured it.
+  // CPU of the test's process (fresh-process mode: fork, candidate, exit; per-completion mode:
+  // the test's share of the completion process), as the harness measured it.
   state.counters["child_cpu_ms"] =
       absl::ToDoubleMilliseconds(child_cpu) /
       std::max<double>(1, static_cast<double>(state.iterations()) * tests);
 }
 
-void BM_FreshSessionPerTest(benchmark::State& state) { RunSessions(state, 1); }
+void BM_FreshSessionPerTest(benchmark::State& state) {
+  RunSessions(state, 1, ExecutionMode::kFreshProcess);
+}
 BENCHMARK(BM_FreshSessionPerTest)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FreshSessionPerTest)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(2);
 
-void BM_WarmSession(benchmark::State& state) { RunSessions(state, state.range(0)); }
+// Fresh-process mode: a new process per test in one warm sandbox.
+void BM_WarmSession(benchmark::State& state) {
+  RunSessions(state, static_cast<int>(state.range(0)), ExecutionMode::kFreshProcess);
+}
 BENCHMARK(BM_WarmSession)->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_WarmSession)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(2);
+
+// Per-completion mode: one process runs all the session's tests.
+void BM_PerCompletionSession(benchmark::State& state) {
+  RunSessions(state, static_cast<int>(state.range(0)), ExecutionMode::kPerCompletion);
+}
+BENCHMARK(BM_PerCompletionSession)->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PerCompletionSession)
+    ->Arg(10)
+    ->Arg(100)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Threads(2);
 
 }  // namespace
 }  // namespace arbiter::code

@@ -170,16 +170,4 @@ std::shared_ptr<const CompiledProgram> CompileCache::Insert(const std::string& m
   return program;
 }
 
-absl::StatusOr<std::string> CompileCache::NewBuildDir() {
-  std::string templ = absl::StrCat(dir_, "/build-XXXXXX");
-  if (mkdtemp(templ.data()) == nullptr) {
-    const std::string why =
-        absl::StrCat("cannot make a build directory in ", dir_, ": ", strerror(errno));
-    Log(LogLevel::kError, why);
-    return absl::UnavailableError(why);
-  }
-  chmod(templ.c_str(), 0777);  // the compiler runs as uid 65534 inside (mapped to us)
-  return templ;
-}
-
 }  // namespace arbiter::code::internal

@@ -41,8 +41,6 @@ class CompileCache {
   std::shared_ptr<const CompiledProgram> Insert(const std::string& material, bool ok,
                                                 const std::string& built_binary,
                                                 std::string diagnostics);
-  // A new empty directory for one compilation (the caller removes it).
-  absl::StatusOr<std::string> NewBuildDir();
   // The cache's directory: traversable, not listable, by the host uid bwrap runs as.
   const std::string& dir() const { return dir_; }
 

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,25 +21,6 @@ namespace {
 constexpr int64_t kMinFreeScratchBytes = int64_t{16} << 20;
 constexpr int64_t kCompileFileBytes = int64_t{1} << 28;
 
-int64_t FreeBytes(const std::string& path) {
-  struct statvfs fs;
-  if (statvfs(path.c_str(), &fs) != 0) return INT64_MAX;
-  return static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize);
-}
-
-absl::Status WriteSource(const std::string& path, const std::string& source) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  const bool ok =
-      fd >= 0 && write(fd, source.data(), source.size()) == static_cast<ssize_t>(source.size());
-  const int error = errno;
-  if (fd >= 0) close(fd);
-  if (ok) return absl::OkStatus();
-  const std::string why =
-      absl::StrCat("cannot write the program for compilation to ", path, ": ", strerror(error));
-  Log(LogLevel::kError, why);
-  return absl::UnavailableError(why);
-}
-
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Compile(
@@ -55,11 +35,12 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
     const Toolchain& toolchain, const std::string& material, const std::string& source,
     const sdk::VerifyContext& ctx) const {
   const CompileStep& step = *toolchain.compile;
-  auto dir_or = cache_.NewBuildDir();
+  auto dir_or = scratch_.NewDir();
   if (!dir_or.ok()) return dir_or.status();
   const std::string dir = *std::move(dir_or);
-  if (absl::Status written = WriteSource(dir + "/" + step.source_file, source); !written.ok()) {
-    RemoveTree(dir);
+  if (absl::Status written = scratch_.WriteFile(dir + "/" + step.source_file, source);
+      !written.ok()) {
+    scratch_.Remove(dir);
     return written;
   }
   const std::string build = command_.Place(dir, "/build");
@@ -76,7 +57,7 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
                     {"fsize", kCompileFileBytes, kCompileFileBytes}};
   auto process = command_.Start(launch);
   if (!process.ok()) {
-    RemoveTree(dir);
+    scratch_.Remove(dir);
     return process.status();
   }
   const absl::Time deadline = std::min(absl::Now() + options_.compile_wall, ctx.deadline);
@@ -86,7 +67,7 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
   }
   (*process)->Kill();
   if (ctx.Done()) {
-    RemoveTree(dir);
+    scratch_.Remove(dir);
     return ContextStatus(ctx);
   }
   std::string output = (*process)->stderr_text();
@@ -95,9 +76,9 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
                   access(artifact.c_str(), F_OK) == 0;
   // A compiler that failed for want of space is the server's trouble, not a compile error to
   // charge to the model.
-  if (!ok && FreeBytes(dir) < kMinFreeScratchBytes) {
-    RemoveTree(dir);
-    const std::string why = absl::StrCat("the scratch directory ", cache_.dir(),
+  if (!ok && scratch_.FreeBytes(dir) < kMinFreeScratchBytes) {
+    scratch_.Remove(dir);
+    const std::string why = absl::StrCat("the scratch directory ", dir,
                                          " is (nearly) full: compilation failed for want of space");
     Log(LogLevel::kError, why);
     return absl::UnavailableError(why);
@@ -107,7 +88,7 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
     absl::StrAppend(&output, "\ncompiler killed by signal ", WTERMSIG(status));
   }
   auto cached = cache_.Insert(material, ok, artifact, std::move(output));
-  RemoveTree(dir);
+  scratch_.Remove(dir);
   return cached;
 }
 

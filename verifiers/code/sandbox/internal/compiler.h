@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "verifiers/code/sandbox/internal/compile_cache.h"
 #include "verifiers/code/sandbox/internal/sandbox_command.h"
+#include "verifiers/code/sandbox/scratch.h"
 #include "verifiers/code/sandbox/toolchain.h"
 #include "verifiers/sdk/verify_context.h"
 
@@ -19,8 +20,9 @@ namespace arbiter::code::internal {
 
 class Compiler {
  public:
-  Compiler(const BwrapOptions& options, const SandboxCommand& command, CompileCache& cache)
-      : options_(options), command_(command), cache_(cache) {}
+  Compiler(const BwrapOptions& options, const SandboxCommand& command, CompileCache& cache,
+           Scratch& scratch)
+      : options_(options), command_(command), cache_(cache), scratch_(scratch) {}
 
   // The cached or freshly built program; ok=false carries the diagnostics (the candidate's
   // compile error). UNAVAILABLE when the build directory cannot be written or is full (the
@@ -38,6 +40,7 @@ class Compiler {
   const BwrapOptions& options_;
   const SandboxCommand& command_;
   CompileCache& cache_;
+  Scratch& scratch_;  // build directories
 };
 
 }  // namespace arbiter::code::internal

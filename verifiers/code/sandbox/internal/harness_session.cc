@@ -110,7 +110,7 @@ RawRun HarnessLost(const absl::Status& why, const RunLimits& limits) {
 HarnessSession::~HarnessSession() {
   process_.reset();  // kills bwrap; --die-with-parent + the pid namespace take the rest
   cgroup_.reset();   // kills stragglers, waits until empty, removes the groups
-  if (!host_work_dir_.empty()) RemoveTree(host_work_dir_);
+  if (!host_work_dir_.empty()) env_.scratch.Remove(host_work_dir_);
 }
 
 absl::StatusOr<std::unique_ptr<HarnessSession>> HarnessSession::Start(
@@ -135,7 +135,7 @@ absl::StatusOr<std::unique_ptr<HarnessSession>> HarnessSession::Start(
       }
     }
   } else {
-    auto dir = env.cache.NewBuildDir();
+    auto dir = env.scratch.NewDir();
     if (!dir.ok()) return dir.status();
     session->host_work_dir_ = *std::move(dir);
   }

@@ -15,6 +15,7 @@
 #include "verifiers/code/sandbox/internal/compile_cache.h"
 #include "verifiers/code/sandbox/internal/sandbox_command.h"
 #include "verifiers/code/sandbox/runner.h"
+#include "verifiers/code/sandbox/scratch.h"
 #include "verifiers/code/sandbox/toolchain.h"
 
 namespace arbiter::code::internal {
@@ -24,7 +25,7 @@ struct HarnessEnvironment {
   const BwrapOptions& options;
   const SandboxCommand& command;
   CgroupManager& cgroups;
-  CompileCache& cache;  // makes the host work directory without isolation
+  Scratch& scratch;  // the host work directory without isolation
   std::string forker_path;
 };
 
@@ -57,7 +58,7 @@ class HarnessSession {
   const RunLimits limits_;
   std::unique_ptr<SessionCgroup> cgroup_;
   std::unique_ptr<SandboxProcess> process_;
-  std::string host_work_dir_;  // Isolation::kNone only
+  std::string host_work_dir_;  // Isolation::kNone only (env_.scratch's)
 };
 
 }  // namespace arbiter::code::internal
