@@ -4,8 +4,9 @@
 #   arbiter_cc_test(NAME sat_dimacs_test SRCS dimacs_test.cc DEPS arbiter::sat)   -> gtest, in ctest
 #   arbiter_cc_benchmark(NAME sat_benchmark SRCS sat_benchmark.cc DEPS arbiter::sat) -> label benchmark
 #   arbiter_cc_fuzz(NAME sat_dimacs_fuzz SRCS dimacs_fuzz.cc DEPS arbiter::sat CORPUS dir)
-#       builds a corpus-replay binary that ctest runs over every file of CORPUS; with
-#       -DARBITER_LIBFUZZER=ON (clang) the same source links libFuzzer instead.
+#       builds a corpus-replay binary that ctest runs over every file of CORPUS (label fuzz); with
+#       -DARBITER_LIBFUZZER=ON (clang) the same source links libFuzzer instead, and the ctest entry
+#       replays the corpus with -runs=0. `.ci/fuzz` finds targets and corpora from those entries.
 
 include_guard(GLOBAL)
 
@@ -71,10 +72,12 @@ function(arbiter_cc_fuzz)
   if(ARBITER_LIBFUZZER)
     target_compile_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer)
     target_link_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer)
+    # Given folders, libFuzzer fuzzes forever; -runs=0 executes every corpus input once.
+    add_test(NAME ${ARG_NAME}_corpus COMMAND ${ARG_NAME} -runs=0 ${ARG_CORPUS})
   else()
     target_link_libraries(${ARG_NAME} PRIVATE arbiter_fuzz_replay_main)
+    add_test(NAME ${ARG_NAME}_corpus COMMAND ${ARG_NAME} ${ARG_CORPUS})
   endif()
-  add_test(NAME ${ARG_NAME}_corpus COMMAND ${ARG_NAME} ${ARG_CORPUS})
   set_tests_properties(${ARG_NAME}_corpus PROPERTIES LABELS fuzz)
 endfunction()
 
