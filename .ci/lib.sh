@@ -34,7 +34,12 @@ ci_build() {
   for t in "$@"; do targets+=(--target "$t"); done
   local left; left=$(ci_left "$until")
   [ "$left" -gt 0 ] || return 124
-  timeout --foreground -k 10 "$left" cmake --build "$tree" -j "$(nproc)" "${targets[@]}"
+  # timeout signals the whole process group (not --foreground: ninja's compilers must stop too).
+  local status=0
+  timeout -k 10 "$left" cmake --build "$tree" -j "$(nproc)" "${targets[@]}" || status=$?
+  # 124 (TERM) or 137 (KILL after the grace): the budget, not the build, ended it.
+  if [ "$status" != 0 ] && [ "$(ci_left "$until")" -eq 0 ]; then status=124; fi
+  return "$status"
 }
 
 # Prints "name<TAB>executable" for every ctest test of tree $1 matching regex $2 (and not the
@@ -60,8 +65,9 @@ ci_run_tests() {
   local left; left=$(ci_left "$until")
   [ "$left" -gt 0 ] || return 124
   local status=0
-  timeout --foreground -k 10 "$left" \
+  timeout -k 10 "$left" \
     ctest --test-dir "$tree" -R "$regex" --output-on-failure -j "$(nproc)" || status=$?
+  if [ "$status" != 0 ] && [ "$(ci_left "$until")" -eq 0 ]; then status=124; fi
   [ "$status" -eq 0 ] && [ ${#missing[@]} -gt 0 ] && status=3
   return "$status"
 }

@@ -54,6 +54,9 @@ function(arbiter_cc_test)
   add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
   set_tests_properties(${ARG_NAME} PROPERTIES
     ENVIRONMENT "ARBITER_SOURCE_DIR=${PROJECT_SOURCE_DIR};ARBITER_SHARED_DIR=${ARBITER_SHARED_DIR};ARBITER_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  if(ARBITER_SANITIZER_ENV)
+    set_property(TEST ${ARG_NAME} APPEND PROPERTY ENVIRONMENT "${ARBITER_SANITIZER_ENV}")
+  endif()
   if(ARG_TIMEOUT)
     set_tests_properties(${ARG_NAME} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
   endif()
@@ -90,7 +93,8 @@ function(arbiter_cc_fuzz)
     target_link_libraries(${ARG_NAME} PRIVATE arbiter_fuzz_replay_main)
     add_test(NAME ${ARG_NAME}_corpus COMMAND ${ARG_NAME} ${ARG_CORPUS})
   endif()
-  set_tests_properties(${ARG_NAME}_corpus PROPERTIES LABELS fuzz)
+  set_tests_properties(${ARG_NAME}_corpus PROPERTIES LABELS fuzz
+    ENVIRONMENT "${ARBITER_SANITIZER_ENV}")
 endfunction()
 
 # Builds one C file into OUTPUT (in the current binary dir) with the compiler alone, ARGS added

@@ -14,7 +14,11 @@ include_guard(GLOBAL)
 if(ARBITER_SANITIZE AND ARBITER_TSAN)
   message(FATAL_ERROR "ARBITER_SANITIZE (ASan) and ARBITER_TSAN cannot share a build tree")
 endif()
+# Runtime options every ctest entry gets in a sanitizer tree (tests/lsan.supp: leaks in system
+# libraries that are not ours to fix, each with its reason).
+set(ARBITER_SANITIZER_ENV "")
 if(ARBITER_SANITIZE)
+  set(ARBITER_SANITIZER_ENV "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp")
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
