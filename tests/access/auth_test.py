@@ -53,6 +53,19 @@ def read(d, name):
     return (d / name).read_bytes()
 
 
+def eventually(attempt, refused_while, timeout=15):
+    """Calls attempt() until it returns, while the errors it raises satisfy refused_while (the
+    server has not picked up a rotated file yet); re-raises other errors and the last one."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return attempt()
+        except Exception as e:  # noqa: BLE001 - filtered by refused_while
+            if not refused_while(e) or time.time() > deadline:
+                raise
+        time.sleep(0.3)
+
+
 def score_request(k):
     r = m.ScoreRequest()
     g = r.groups.add()
@@ -202,41 +215,28 @@ class AuthTest(unittest.TestCase):
     def test_5_rotated_tokens_and_certificates_apply_without_restart(self):
         (self.dir / "tokens.new").write_text(f"{ROTATED}\n")
         (self.dir / "tokens.new").rename(self.dir / "tokens")
-        deadline = time.time() + 10
         with self.channel() as ch:
-            while True:
-                try:
-                    self.score(ch, ROTATED, k=9)
-                    break
-                except grpc.RpcError as e:
-                    if e.code() != grpc.StatusCode.UNAUTHENTICATED or time.time() > deadline:
-                        raise
-                    time.sleep(0.2)
+            eventually(lambda: self.score(ch, ROTATED, k=9), refused_while=lambda e: (
+                isinstance(e, grpc.RpcError) and e.code() == grpc.StatusCode.UNAUTHENTICATED))
             self.assertRefused(grpc.StatusCode.UNAUTHENTICATED, lambda: self.score(ch, TOKEN))
         for name in ["pem", "key"]:
             (self.dir / f"serving.{name}.new").write_bytes(read(self.dir, f"new_server.{name}"))
         (self.dir / "serving.key.new").rename(self.dir / "serving.key")
         (self.dir / "serving.pem.new").rename(self.dir / "serving.pem")
-        deadline = time.time() + 15
-        while True:
+
+        def score_trusting_only_the_new_ca():
             with self.channel(ca="new_ca") as ch:
-                try:
-                    self.score(ch, ROTATED, k=10)
-                    break
-                except grpc.RpcError as e:
-                    if e.code() != grpc.StatusCode.UNAVAILABLE or time.time() > deadline:
-                        raise
-            time.sleep(0.5)
-        deadline = time.time() + 15
-        while True:  # the gateway's next connections present the new certificate too
-            try:
-                with self.https(f"https://127.0.0.1:{self.http_port}/healthz", ca="new_ca") as r:
-                    self.assertEqual(r.status, 200)
-                break
-            except urllib.error.URLError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.5)
+                self.score(ch, ROTATED, k=10)
+
+        eventually(score_trusting_only_the_new_ca, refused_while=lambda e: (
+            isinstance(e, grpc.RpcError) and e.code() == grpc.StatusCode.UNAVAILABLE))
+
+        def gateway_presents_the_new_certificate():
+            with self.https(f"https://127.0.0.1:{self.http_port}/healthz", ca="new_ca") as r:
+                self.assertEqual(r.status, 200)
+
+        eventually(gateway_presents_the_new_certificate,
+                   refused_while=lambda e: isinstance(e, urllib.error.URLError))
 
     def test_6_the_python_client_takes_certificates_and_token_from_the_environment(self):
         import os
