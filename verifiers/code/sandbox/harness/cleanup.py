@@ -7,6 +7,20 @@ import time
 from harness import config
 
 
+def stop_helper(pid, sock):
+    """Kills and reaps a helper process of the supervisor (the forker, a completion process) and
+    closes its control socket; returns the (pid, sock) of no helper: (-1, None)."""
+    if pid > 0:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+    if sock is not None:
+        sock.close()
+    return -1, None
+
+
 def wipe(path):
     # Empties `path` without recursion and without long paths (a test may leave a tree deeper
     # than the recursion limit or PATH_MAX, or directories without permissions): subdirectories

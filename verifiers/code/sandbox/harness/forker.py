@@ -86,15 +86,7 @@ class Forker:
             return False
 
     def stop(self):
-        if self.pid > 0:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-        if self.sock is not None:
-            self.sock.close()
-        self.pid, self.sock = -1, None
+        self.pid, self.sock = cleanup.stop_helper(self.pid, self.sock)
 
     def spawn(self, fds, fn_name, args_json, learn):
         # Sends the child's pipe ends and its call (and, once per forker, the learnt prefetch

@@ -47,15 +47,7 @@ class CompletionProcess:
         self.pid, self.sock = pid, sup
 
     def stop(self):
-        if self.pid > 0:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-        if self.sock is not None:
-            self.sock.close()
-        self.pid, self.sock = -1, None
+        self.pid, self.sock = cleanup.stop_helper(self.pid, self.sock)
 
     def send(self, fds, fn_name, args_json):
         name, args = fn_name.encode(), args_json.encode()
