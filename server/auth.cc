@@ -1,7 +1,5 @@
 #include "server/auth.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -11,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "server/file_fingerprint.h"
 
 namespace arbiter::server {
 namespace {
@@ -34,13 +33,12 @@ absl::StatusOr<std::unique_ptr<TokenFile>> TokenFile::Open(std::string path) {
 }
 
 absl::Status TokenFile::Reload() const {
-  struct stat st;
-  if (stat(path_.c_str(), &st) != 0) {
+  const std::string fingerprint = FileFingerprint({path_});
+  if (fingerprint.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("auth tokens file '", path_, "' cannot be read"));
   }
-  const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
-  if (mtime_ns == mtime_ns_ && st.st_size == size_) return absl::OkStatus();
+  if (fingerprint == fingerprint_) return absl::OkStatus();
   std::ifstream in(path_);
   std::stringstream text;
   text << in.rdbuf();
@@ -58,8 +56,7 @@ absl::Status TokenFile::Reload() const {
         absl::StrCat("auth tokens file '", path_, "' holds no token"));
   }
   tokens_ = std::move(tokens);
-  mtime_ns_ = mtime_ns;
-  size_ = st.st_size;
+  fingerprint_ = fingerprint;
   return absl::OkStatus();
 }
 

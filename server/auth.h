@@ -35,8 +35,7 @@ class TokenFile {
   mutable absl::Mutex mu_;
   mutable std::vector<std::string> tokens_ ABSL_GUARDED_BY(mu_);
   mutable absl::Time last_check_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
-  mutable int64_t mtime_ns_ ABSL_GUARDED_BY(mu_) = -1;
-  mutable int64_t size_ ABSL_GUARDED_BY(mu_) = -1;
+  mutable std::string fingerprint_ ABSL_GUARDED_BY(mu_);  // of the file tokens_ came from
 };
 
 // The message of every refusal, for gRPC (UNAUTHENTICATED) and HTTP (401).

@@ -1,11 +1,10 @@
 #include "server/http/tls.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/file_fingerprint.h"
 
 namespace arbiter::server::http {
 
@@ -19,19 +18,9 @@ absl::StatusOr<std::unique_ptr<TlsContextSource>> TlsContextSource::Create(
   if (!context.ok()) return context.status();
   absl::MutexLock lock(&source->mu_);
   source->current_ = *std::move(context);
-  source->fingerprint_ = source->Fingerprint();
+  source->fingerprint_ = FileFingerprint({source->cert_file_, source->key_file_});
   source->last_check_ = absl::Now();
   return source;
-}
-
-std::string TlsContextSource::Fingerprint() const {
-  std::string out;
-  for (const std::string* file : {&cert_file_, &key_file_}) {
-    struct stat st;
-    if (stat(file->c_str(), &st) != 0) return "";
-    absl::StrAppend(&out, st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec, "/", st.st_size, ";");
-  }
-  return out;
 }
 
 absl::StatusOr<std::shared_ptr<ssl::context>> TlsContextSource::Load() const {
@@ -59,7 +48,7 @@ std::shared_ptr<ssl::context> TlsContextSource::Current() {
   const absl::Time now = absl::Now();
   if (now - last_check_ < reload_interval_) return current_;
   last_check_ = now;
-  const std::string fingerprint = Fingerprint();
+  const std::string fingerprint = FileFingerprint({cert_file_, key_file_});
   if (fingerprint.empty() || fingerprint == fingerprint_) return current_;
   absl::StatusOr<std::shared_ptr<ssl::context>> reloaded = Load();
   if (!reloaded.ok()) {

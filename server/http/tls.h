@@ -34,7 +34,6 @@ class TlsContextSource {
         key_file_(std::move(key_file)),
         reload_interval_(reload_interval) {}
   absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> Load() const;
-  std::string Fingerprint() const;  // modification times and sizes of both files
 
   const std::string cert_file_;
   const std::string key_file_;

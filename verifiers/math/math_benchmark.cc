@@ -49,18 +49,26 @@ const std::vector<Item>& Items() {
   return *items;
 }
 
-void BM_MathCheck(benchmark::State& state) {
-  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
-  std::vector<std::pair<std::unique_ptr<const arbiter::sdk::PreparedTask>, arbiter::v1::Sample>>
-      prepared;
+using PreparedItem =
+    std::pair<std::unique_ptr<const arbiter::sdk::PreparedTask>, arbiter::v1::Sample>;
+
+// Every item prepared by `verifier` (items whose gold does not prepare are left out).
+std::vector<PreparedItem> PrepareItems(const arbiter::math::MathVerifier& verifier) {
+  std::vector<PreparedItem> prepared;
   for (const Item& item : Items()) {
     arbiter::v1::Task task;
     task.set_ground_truth(item.gold);
     arbiter::v1::Sample sample;
     sample.set_completion(item.completion);
-    auto ready = verifier->Prepare(task);
+    auto ready = verifier.Prepare(task);
     if (ready.ok()) prepared.emplace_back(*std::move(ready), sample);
   }
+  return prepared;
+}
+
+void BM_MathCheck(benchmark::State& state) {
+  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
+  const std::vector<PreparedItem> prepared = PrepareItems(*verifier);
   size_t i = static_cast<size_t>(state.thread_index());
   for (auto _ : state) {
     const auto& [task, sample] = prepared[i++ % prepared.size()];
@@ -151,16 +159,7 @@ BENCHMARK(BM_MathScaling)->Args({1, 0})->Args({2, 0})->Args({1, 1})->Args({2, 1}
 // Per-item latency distribution on one thread over every item (Check only): p50/p99/max in µs.
 void BM_MathLatency(benchmark::State& state) {
   static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
-  std::vector<std::pair<std::unique_ptr<const arbiter::sdk::PreparedTask>, arbiter::v1::Sample>>
-      prepared;
-  for (const Item& item : Items()) {
-    arbiter::v1::Task task;
-    task.set_ground_truth(item.gold);
-    arbiter::v1::Sample sample;
-    sample.set_completion(item.completion);
-    auto ready = verifier->Prepare(task);
-    if (ready.ok()) prepared.emplace_back(*std::move(ready), sample);
-  }
+  const std::vector<PreparedItem> prepared = PrepareItems(*verifier);
   std::vector<double> us;
   std::vector<double> cpu_us;
   auto thread_cpu_us = [] {
