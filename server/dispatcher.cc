@@ -7,13 +7,15 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "rpc/status_conversion.h"
 #include "server/item_key.h"
 #include "server/request_validation.h"
-#include "server/status_conversion.h"
 #include "verifiers/sdk/utf8.h"
 #include "verifiers/shaping/shaping.h"
 
 namespace arbiter::server {
+
+using rpc::ToRpcStatus;
 
 struct Dispatcher::VerifierEntry {
   const sdk::Verifier* verifier = nullptr;
