@@ -36,6 +36,7 @@
 #include "server/metrics.h"
 #include "server/options.h"
 #include "server/result_cache.h"
+#include "server/suite_store.h"
 #include "server/work_pool.h"
 #include "verifiers/sdk/registry.h"
 #include "verifiers/sdk/verify_context.h"
@@ -84,6 +85,9 @@ class Dispatcher {
   // shutdown (after StartDraining), never from a gRPC reaction.
   bool WaitUntilIdle(absl::Time deadline) const;
 
+  // Suites for Task.ground_truth_ref (RegisterSuite writes them; PrepareGroup resolves them).
+  SuiteStore& suites() { return suites_; }
+
  private:
   struct VerifierEntry;
   struct Call;
@@ -106,6 +110,7 @@ class Dispatcher {
   const std::shared_ptr<Metrics> metrics_;
   std::vector<std::unique_ptr<VerifierEntry>> verifiers_;
   ResultCache cache_;
+  SuiteStore suites_;
 
   mutable absl::Mutex admission_mu_;
   int64_t in_flight_ ABSL_GUARDED_BY(admission_mu_) = 0;
