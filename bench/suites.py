@@ -3,7 +3,8 @@
 is sent inline every time vs registered once and named by Task.ground_truth_ref.
 
 Shape: --groups groups x --group_size completions of one prompt, whose ground truth is an
-APPS-style stdin/stdout suite of about --suite_bytes, scored --steps times (a trainer resends the
+APPS-style stdin/stdout suite of about --suite_bytes (tests of ~16 KB input each, as in
+CodeContests' large tests), scored --steps times (a trainer resends the
 same prompt's tests every step/epoch). The completions carry no program (NO_ANSWER at once, no
 sandbox), and a per-step tag keeps the result cache out of it, so the figure is what the tests'
 bytes cost: the client building and sending them, the server parsing, hashing and preparing
@@ -21,7 +22,7 @@ from arbiter_client import Client, batching, messages
 def suite(target_bytes: int) -> str:
     inputs, outputs, size, i = [], [], 0, 0
     while size < target_bytes:
-        line = " ".join(str((i * 7919 + j) % 100003) for j in range(40)) + "\n"
+        line = " ".join(str((i * 7919 + j) % 100003) for j in range(2500)) + "\n"
         inputs.append(line)
         outputs.append(f"{sum(int(x) for x in line.split())}\n")
         size += len(line) + len(outputs[-1]) + 8
