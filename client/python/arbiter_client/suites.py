@@ -46,12 +46,16 @@ class SuiteRefs:
         out = []
         for group in groups:
             task = group.task
-            if (self._refused or task.WhichOneof("kind") != "ground_truth"
-                    or len(task.ground_truth.encode("utf-8")) < min_bytes):
+            if self._refused or task.WhichOneof("kind") != "ground_truth":
                 out.append(group)
                 continue
-            sid = suite_id(task.ground_truth)
-            if not self._ensure(sid, task.ground_truth, register):
+            content = task.ground_truth
+            data = content.encode("utf-8")
+            if len(data) < min_bytes:
+                out.append(group)
+                continue
+            sid = suite_id(data)
+            if not self._ensure(sid, content, register):
                 out.append(group)
                 continue
             sent = messages.Group()
