@@ -196,6 +196,11 @@ int RunScore(const std::vector<std::string>& args) {
     std::cerr << "arbiter score: " << stats->rpc_failed_groups
               << " group(s) failed at the RPC level; their results carry the RPC status\n";
   }
+  if (suites != nullptr) {
+    std::cerr << "arbiter score: " << suites->groups_by_reference()
+              << " group(s) sent their ground truth by reference, "
+              << suites->groups_resent_inline() << " re-sent inline\n";
+  }
   if (stats->retried_groups > 0) {
     std::cerr << "arbiter score: " << stats->retried_groups
               << " group send(s) repeated after running out of time in the server's queue\n";
