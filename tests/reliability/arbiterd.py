@@ -5,7 +5,8 @@ come from client/python (arbiter_client.messages, no generated code), whose dire
 puts on sys.path before importing this module.
 
 Arbiterd(binary, *flags) starts the server on 127.0.0.1:0 (port read from --port_file, metrics on
-a free port), waits until it answers, and on exit sends SIGTERM (SIGKILL after 40 s). Calls go
+a free port), waits until it answers (`wrapper` goes before the command and must exec it, so
+that pid is the server's), and on exit sends SIGTERM (SIGKILL after 40 s). Calls go
 through raw grpc multicallables, not arbiter_client.Client, so that a refusal is seen as it is
 (the client would retry RESOURCE_EXHAUSTED).
 """
@@ -31,14 +32,14 @@ def free_port():
 
 
 class Arbiterd:
-    def __init__(self, binary, *flags, env=None):
+    def __init__(self, binary, *flags, env=None, wrapper=()):
         self.dir = tempfile.TemporaryDirectory(prefix="arbiter-reliability-")
         port_file = pathlib.Path(self.dir.name) / "port"
         self.log_path = pathlib.Path(self.dir.name) / "log"
         self.metrics_port = free_port()
         self._log_file = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [binary, "--address=127.0.0.1:0", f"--port_file={port_file}",
+            [*wrapper, binary, "--address=127.0.0.1:0", f"--port_file={port_file}",
              f"--metrics_address=127.0.0.1:{self.metrics_port}", *flags],
             stdout=subprocess.DEVNULL, stderr=self._log_file,
             env={**os.environ, **(env or {})})
@@ -73,11 +74,14 @@ class Arbiterd:
         with urllib.request.urlopen(url, timeout=10) as r:
             return r.read().decode()
 
-    def metric(self, name_and_labels):
-        """The value of one series, e.g. 'arbiter_rejected_total{reason="capacity"}'; 0 if absent."""
+    def metric(self, name, **labels):
+        """The value of series `name` with exactly `labels` (in any order); 0 if absent."""
+        want = {f'{k}="{v}"' for k, v in labels.items()}
         for line in self.scrape().splitlines():
-            if line.startswith(name_and_labels + " "):
-                return float(line.split()[-1])
+            series, _, value = line.rpartition(" ")
+            base, _, rest = series.partition("{")
+            if base == name and set(filter(None, rest.rstrip("}").split(","))) == want:
+                return float(value)
         return 0.0
 
     def score(self, groups, timeout):
@@ -135,3 +139,34 @@ def python_block(source):
 
 def outcome(sample):
     return m.outcome_name(sample.outcome)
+
+
+def read_status(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return -1
+
+
+def descendants(root):
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            parents[int(name)] = read_status(name, "PPid:")
+    count = 0
+    for pid in parents:
+        p, hops = pid, 0
+        while p > 1 and hops < 64:
+            p, hops = parents.get(p, -1), hops + 1
+            if p == root:
+                count += 1
+                break
+    return count
+
+
+def files_under(path):
+    return sum(len(dirs) + len(files) for _, dirs, files in os.walk(path))

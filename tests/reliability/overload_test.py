@@ -117,7 +117,7 @@ class OverloadTest(unittest.TestCase):
             for duration, details in refusals:
                 self.assertLess(duration, REFUSAL_BOUND, details)
                 self.assertRegex(details, HINT)
-            self.assertEqual(server.metric('arbiter_rejected_total{reason="sandbox_saturated"}'),
+            self.assertEqual(server.metric("arbiter_rejected_total", reason="sandbox_saturated"),
                              len(refusals))
 
             self.assertGreater(len(admitted), 2, "the sandbox was never kept busy")

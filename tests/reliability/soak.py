@@ -53,37 +53,6 @@ CODE_KINDS = [  # (name, program, outcome)
 ]
 
 
-def read_status(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return -1
-
-
-def descendants(root):
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            parents[int(name)] = read_status(name, "PPid:")
-    count = 0
-    for pid in parents:
-        p, hops = pid, 0
-        while p > 1 and hops < 64:
-            p, hops = parents.get(p, -1), hops + 1
-            if p == root:
-                count += 1
-                break
-    return count
-
-
-def files_under(path):
-    return sum(len(dirs) + len(files) for _, dirs, files in os.walk(path))
-
-
 class Load:
     def __init__(self, server):
         self.server = server
@@ -182,9 +151,9 @@ class Load:
 
 
 def sample(server, tmpdir, started):
-    return {"t": time.monotonic() - started, "rss_kib": read_status(server.pid, "VmRSS:"),
-            "fds": len(os.listdir(f"/proc/{server.pid}/fd")), "procs": descendants(server.pid),
-            "tmp": files_under(tmpdir)}
+    return {"t": time.monotonic() - started, "rss_kib": a.read_status(server.pid, "VmRSS:"),
+            "fds": len(os.listdir(f"/proc/{server.pid}/fd")), "procs": a.descendants(server.pid),
+            "tmp": a.files_under(tmpdir)}
 
 
 def asan_build(binary):
