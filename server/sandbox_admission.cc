@@ -4,9 +4,21 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 
 namespace arbiter::server {
+namespace {
+
+constexpr absl::string_view kSaturatedPayload = "arbiter.server/sandbox_saturated";
+
+}  // namespace
+
+bool IsSandboxSaturated(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kResourceExhausted &&
+         status.GetPayload(kSaturatedPayload).has_value();
+}
 
 SandboxAdmission::ItemRun::ItemRun(SandboxAdmission* owner, Ticket* ticket, uint64_t id)
     : owner_(owner), ticket_(ticket), id_(id) {}
@@ -127,11 +139,13 @@ absl::StatusOr<SandboxAdmission::Ticket> SandboxAdmission::AdmitItems(int64_t it
     if (estimate > options_.headroom * remaining) {
       if (metrics_) metrics_->Rejected(RejectReason::kSandboxSaturated);
       const double drain = static_cast<double>(ahead_) * per_item / lanes;
-      return absl::ResourceExhaustedError(absl::StrFormat(
+      absl::Status refused = absl::ResourceExhaustedError(absl::StrFormat(
           "sandbox saturated: ~%d items queued (~%.1f s each, %d at a time); this request's %d "
           "would not finish well within its deadline (%.1f s left); retry in ~%.0f s",
           ahead_, per_item, options_.concurrency, items, std::max(0.0, remaining),
           std::max(1.0, std::ceil(drain))));
+      refused.SetPayload(kSaturatedPayload, absl::Cord("1"));
+      return refused;
     }
   }
   ahead_ += items;

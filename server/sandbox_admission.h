@@ -45,6 +45,11 @@
 
 namespace arbiter::server {
 
+// True for SandboxAdmission's refusal (RESOURCE_EXHAUSTED marked with a payload), so that a
+// caller that merged requests (the HTTP coalescer) can retry them apart: the ones without
+// sandbox work are then admitted.
+bool IsSandboxSaturated(const absl::Status& status);
+
 class SandboxAdmission {
  public:
   struct Options {

@@ -73,6 +73,8 @@ TEST(SandboxAdmission, RefusesWithRetryHintWhenWorkAheadOutlastsTheDeadline) {
       << refused.status();
   // The work ahead drains in 9 x 5 s / 2 = 22.5 s.
   EXPECT_TRUE(absl::StrContains(refused.status().message(), "retry in ~23 s")) << refused.status();
+  EXPECT_TRUE(IsSandboxSaturated(refused.status()));
+  EXPECT_FALSE(IsSandboxSaturated(absl::ResourceExhaustedError("sandbox saturated: forged")));
   EXPECT_EQ(RejectedSandboxSaturated(*metrics), 1);
   EXPECT_EQ(admission.items_ahead(), 9);
   // 27.5 s < 0.7 x 40 s: admitted.
