@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
@@ -195,7 +196,11 @@ absl::StatusOr<HarnessSession::Outcome> HarnessSession::Run(const TestInput& tes
   Outcome outcome;
   if (!run.ok()) {
     if (ctx.Done()) return ContextStatus(ctx);
-    if (absl::Status outside = KilledFromOutside(oom_before); !outside.ok()) return outside;
+    // A closed channel (UNAVAILABLE) may be the sandbox killed from outside; a hung or garbled
+    // harness is alive and stays this test's failure.
+    if (absl::IsUnavailable(run.status())) {
+      if (absl::Status outside = KilledFromOutside(oom_before); !outside.ok()) return outside;
+    }
     run = HarnessLost(run.status(), limits_);
     outcome.restart = true;
   } else if (reply->header.value("retire", false)) {
