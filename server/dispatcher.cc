@@ -49,6 +49,7 @@ struct Dispatcher::Call {
   ScoreCallbacks callbacks;
   sdk::VerifyContext ctx;
   shaping::BatchPlan shaping_plan;  // once per request: shaping a group costs O(1) in the batch
+  SandboxAdmission::Ticket sandbox_ticket;
   int64_t items = 0;
   absl::Time start;
 
@@ -119,6 +120,7 @@ Dispatcher::Dispatcher(const ServerOptions& options, const sdk::VerifierRegistry
       registry_(registry),
       metrics_(std::move(metrics)),
       cache_(options.cache_entries, options.cache_max_bytes),
+      sandbox_admission_(options.sandbox_concurrency, registry, metrics_),
       suites_(options.suite_store_bytes, metrics_ ? metrics_->registry().get() : nullptr),
       sandbox_pool_(std::make_unique<WorkPool>("arb-sandbox", options.sandbox_concurrency)),
       cpu_pool_(std::make_unique<WorkPool>("arb-cpu", options.cpu_threads)) {
@@ -198,6 +200,9 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
     if (metrics_) metrics_->Rejected(RejectReason::kInvalid);
     return status;
   }
+  const absl::Time deadline = EffectiveDeadline(client_deadline);
+  absl::StatusOr<SandboxAdmission::Ticket> sandbox = sandbox_admission_.Admit(request, deadline);
+  if (!sandbox.ok()) return sandbox.status();
   const int64_t items = CountItems(request);
   if (absl::Status admitted = Admit(items); !admitted.ok()) return admitted;
   if (metrics_) {
@@ -209,7 +214,8 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
   auto call = std::make_shared<Call>();
   call->request = &request;
   call->callbacks = std::move(callbacks);
-  call->ctx.deadline = EffectiveDeadline(client_deadline);
+  call->ctx.deadline = deadline;
+  call->sandbox_ticket = *std::move(sandbox);
   call->ctx.cancellation =
       cancellation ? std::move(cancellation) : std::make_shared<sdk::CancellationToken>();
   call->shaping_plan = shaping::PlanBatch(request);
@@ -365,6 +371,8 @@ void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index, ab
     key = item.key;
   }
   const Call::Group& owner = call->groups[g];
+  SandboxAdmission::ItemRun sandbox_run = call->sandbox_ticket.StartItem(
+      owner.verifier->verifier->work() == sdk::Verifier::Work::kSandbox);
   v1::SampleResult result;
   const int metrics_index = owner.verifier->metrics_index;
   if (call->ctx.Cancelled()) {
@@ -377,6 +385,7 @@ void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index, ab
     const absl::Time start = absl::Now();
     result = owner.verifier->verifier->Check(*owner.prepared, call->request->groups(g).samples(i),
                                              call->ctx);
+    sandbox_run.Finish();
     if (metrics_) {
       metrics_->CheckDone(metrics_index, start - queued, absl::Now() - start);
       if (result.outcome() == v1::INFRA_ERROR) {
