@@ -42,7 +42,7 @@ std::string SuiteStore::SuiteId(absl::string_view content) {
   EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id;
-  id.reserve(2 * size);
+  id.reserve(size_t{2} * size);
   for (unsigned int i = 0; i < size; ++i) {
     id.push_back(kHex[digest[i] >> 4]);
     id.push_back(kHex[digest[i] & 0xf]);
