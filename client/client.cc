@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -22,6 +21,7 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "rpc/status_conversion.h"
 
 namespace arbiter::client {
 
@@ -111,33 +111,26 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, const ClientOptions& opti
 
 template <typename AttemptFn>
 absl::Status Client::WithRetries(AttemptFn attempt) const {
-  const absl::Time deadline = absl::Now() + options_.deadline;
-  std::optional<absl::BitGen> rng;  // seeded only when a retry happens
-  const int max_attempts = std::max(1, options_.retry.max_attempts);
-  for (int n = 1;; ++n) {
-    absl::Status status;
-    std::string peer;
-    {
-      ConcurrencyLimiter::Slot slot(limiter_);
-      grpc::ClientContext context;
-      context.set_deadline(absl::ToChronoTime(deadline));
-      status = attempt(context);
-      if (!status.ok()) peer = context.peer();
-    }
-    if (status.ok() || !IsRetryable(status.code()) || n >= max_attempts) return status;
-    if (!rng) rng.emplace();
-    const absl::Duration wait = JitteredBackoff(options_.retry, n, *rng);
-    if (absl::Now() + wait >= deadline) return status;
-    if (options_.on_retry) options_.on_retry(RetryEvent{status, n, std::move(peer)});
-    absl::SleepFor(wait);
-  }
+  const absl::Time deadline = options_.clock->Now() + options_.deadline;
+  thread_local absl::BitGen rng;  // seeded once per thread: a Client is shared across threads
+  return RunWithRetries(
+      options_.retry, deadline, *options_.clock, rng,
+      [&](std::string& peer) {
+        ConcurrencyLimiter::Slot slot(limiter_);
+        grpc::ClientContext context;
+        context.set_deadline(absl::ToChronoTime(deadline));
+        absl::Status status = attempt(context);
+        if (!status.ok()) peer = context.peer();
+        return status;
+      },
+      options_.on_retry);
 }
 
 absl::StatusOr<v1::ScoreResponse> Client::Score(const v1::ScoreRequest& request) const {
   v1::ScoreResponse response;
   const absl::Status status = WithRetries([&](grpc::ClientContext& context) {
     response.Clear();
-    return FromGrpcStatus(stub_->Score(&context, request, &response));
+    return rpc::FromGrpcStatus(stub_->Score(&context, request, &response));
   });
   if (!status.ok()) return status;
   return response;
@@ -154,7 +147,7 @@ absl::Status Client::ScoreStream(const v1::ScoreRequest& request,
       on_result(std::move(result));
       result.Clear();
     }
-    absl::Status status = FromGrpcStatus(reader->Finish());
+    absl::Status status = rpc::FromGrpcStatus(reader->Finish());
     if (!status.ok() && delivered && IsRetryable(status.code())) {
       // Results already went to the caller: a replay would deliver them twice, so the failure
       // becomes final (ABORTED is not retryable), naming the original code.
@@ -170,7 +163,7 @@ absl::StatusOr<v1::GenerateResponse> Client::Generate(const v1::GenerateRequest&
   v1::GenerateResponse response;
   const absl::Status status = WithRetries([&](grpc::ClientContext& context) {
     response.Clear();
-    return FromGrpcStatus(stub_->Generate(&context, request, &response));
+    return rpc::FromGrpcStatus(stub_->Generate(&context, request, &response));
   });
   if (!status.ok()) return status;
   return response;
@@ -180,7 +173,8 @@ absl::StatusOr<v1::ListVerifiersResponse> Client::ListVerifiers() const {
   v1::ListVerifiersResponse response;
   const absl::Status status = WithRetries([&](grpc::ClientContext& context) {
     response.Clear();
-    return FromGrpcStatus(stub_->ListVerifiers(&context, v1::ListVerifiersRequest(), &response));
+    return rpc::FromGrpcStatus(
+        stub_->ListVerifiers(&context, v1::ListVerifiersRequest(), &response));
   });
   if (!status.ok()) return status;
   return response;
@@ -205,7 +199,7 @@ absl::StatusOr<ServingStatus> Client::Health(std::string_view service) const {
                       });
     done.WaitForNotification();
   }
-  if (!rpc_status.ok()) return FromGrpcStatus(rpc_status);
+  if (!rpc_status.ok()) return rpc::FromGrpcStatus(rpc_status);
   std::vector<grpc::Slice> slices;
   if (!response.Dump(&slices).ok()) return absl::InternalError("cannot read health response");
   std::string bytes;

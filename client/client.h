@@ -28,16 +28,9 @@
 #include "client/health.h"
 #include "client/retry.h"
 #include "grpcpp/channel.h"
+#include "verifiers/sdk/clock.h"
 
 namespace arbiter::client {
-
-// One retry about to happen: the retryable status of the failed attempt, its 1-based number and
-// the peer it ran on ("ipv4:10.0.0.2:50051"; empty when it never reached a server).
-struct RetryEvent {
-  absl::Status status;
-  int attempt = 0;
-  std::string peer;
-};
 
 struct ClientOptions {
   // "HOST:PORT" (or any gRPC target string), or replicas as a comma-separated list of IP
@@ -63,6 +56,9 @@ struct ClientOptions {
   int max_concurrent_rpcs = 16;
   // Called (on the calling thread) before each retry; for logs and counters. May be empty.
   std::function<void(const RetryEvent&)> on_retry;
+  // Times the retries: each call's deadline is clock->Now() + deadline (also gRPC's deadline, so a
+  // fake clock must start at the real time) and the backoffs are clock->SleepFor(). Never null.
+  sdk::Clock* clock = &sdk::RealClock();
 };
 
 // The gRPC target for a user's address: "host" or "[v6]" without a port gets the default port

@@ -11,6 +11,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "verifiers/sdk/testing/fake_clock.h"
 
 namespace arbiter::client {
 namespace {
@@ -114,6 +115,18 @@ TEST_F(ClientTest, ReportsEachRetryWithItsStatusAttemptAndPeer) {
     EXPECT_EQ(events[i].attempt, i + 1);
     EXPECT_THAT(events[i].peer, ::testing::HasSubstr("127.0.0.1:" + std::to_string(port_)));
   }
+}
+
+TEST_F(ClientTest, BacksOffOnTheOptionsClock) {
+  fake_.failures = 3;
+  options_.retry = RetryPolicy();     // 50 ms, 100 ms, 200 ms caps: slept on the fake clock only
+  sdk::FakeClock clock(absl::Now());  // at the real time: gRPC's deadline is derived from it
+  options_.clock = &clock;
+  ASSERT_TRUE(MakeClient()->Score(TwoGroups()).ok());
+  EXPECT_EQ(fake_.calls.load(), 4);
+  const std::vector<absl::Duration> sleeps = clock.sleeps();
+  ASSERT_EQ(sleeps.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_LE(sleeps[i], BackoffCap(options_.retry, i + 1)) << i;
 }
 
 TEST_F(ClientTest, RoundRobinSpreadsCallsOverEveryListedServer) {

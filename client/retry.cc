@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace arbiter::client {
 
@@ -28,9 +29,20 @@ absl::Duration JitteredBackoff(const RetryPolicy& policy, int attempt, absl::Bit
   return absl::Seconds(absl::Uniform(absl::IntervalClosed, rng, 0.0, cap));
 }
 
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return {static_cast<absl::StatusCode>(status.error_code()), status.error_message()};
+absl::Status RunWithRetries(const RetryPolicy& policy, absl::Time deadline, sdk::Clock& clock,
+                            absl::BitGenRef rng,
+                            absl::FunctionRef<absl::Status(std::string& peer)> attempt,
+                            const std::function<void(const RetryEvent&)>& on_retry) {
+  const int max_attempts = std::max(1, policy.max_attempts);
+  for (int n = 1;; ++n) {
+    std::string peer;
+    absl::Status status = attempt(peer);
+    if (status.ok() || !IsRetryable(status.code()) || n >= max_attempts) return status;
+    const absl::Duration wait = JitteredBackoff(policy, n, rng);
+    if (clock.Now() + wait >= deadline) return status;
+    if (on_retry) on_retry(RetryEvent{std::move(status), n, std::move(peer)});
+    clock.SleepFor(wait);
+  }
 }
 
 }  // namespace arbiter::client

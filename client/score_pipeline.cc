@@ -344,36 +344,12 @@ std::vector<v1::GroupResult> InRequestOrder(v1::ScoreResponse response, size_t n
 ScoreBatchFn MakeBatchScorer(ScoreRequestFn score_request, v1::Shaping shaping) {
   return [score_request = std::move(score_request), shaping = std::move(shaping)](
              const std::vector<v1::Group>& groups) -> absl::StatusOr<std::vector<v1::GroupResult>> {
-    auto request_for = [&](auto begin, auto end) {
-      v1::ScoreRequest request;
-      if (shaping.ByteSizeLong() > 0) *request.mutable_shaping() = shaping;
-      for (auto it = begin; it != end; ++it) *request.add_groups() = *it;
-      return request;
-    };
-    absl::StatusOr<v1::ScoreResponse> response =
-        score_request(request_for(groups.begin(), groups.end()));
-    if (response.ok()) return InRequestOrder(*std::move(response), groups.size());
-    if (response.status().code() != absl::StatusCode::kInvalidArgument || groups.size() < 2) {
-      return response.status();
-    }
-    // The request was rejected as a whole: find the offending group(s) by scoring one by one.
-    std::vector<v1::GroupResult> results;
-    for (auto it = groups.begin(); it != groups.end(); ++it) {
-      absl::StatusOr<v1::ScoreResponse> one = score_request(request_for(it, it + 1));
-      if (one.ok() && one->groups_size() == 1) {
-        results.push_back(std::move(*one->mutable_groups(0)));
-        continue;
-      }
-      absl::Status status =
-          one.ok() ? absl::InternalError("server returned no result") : one.status();
-      if (IsFatalRpcStatus(status.code())) return status;
-      v1::GroupResult failed;
-      failed.set_group_id(it->group_id());
-      failed.mutable_status()->set_code(static_cast<int>(status.code()));
-      failed.mutable_status()->set_message(std::string(status.message()));
-      results.push_back(std::move(failed));
-    }
-    return results;
+    v1::ScoreRequest request;
+    if (shaping.ByteSizeLong() > 0) *request.mutable_shaping() = shaping;
+    for (const v1::Group& group : groups) *request.add_groups() = group;
+    absl::StatusOr<v1::ScoreResponse> response = score_request(request);
+    if (!response.ok()) return response.status();
+    return InRequestOrder(*std::move(response), groups.size());
   };
 }
 

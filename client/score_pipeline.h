@@ -75,9 +75,10 @@ absl::StatusOr<ScorePipelineStats> ScoreJsonl(std::istream& in, std::ostream& ou
                                               const ScorePipelineOptions& options,
                                               const ScoreBatchFn& score_batch);
 
-// A ScoreBatchFn over a scorer of whole requests (e.g. Client::Score): copies `shaping` into every
-// request and, when a multi-group request is rejected as a whole with INVALID_ARGUMENT (unknown
-// verifier, ...), scores its groups one by one so only the offending group carries the error.
+// A ScoreBatchFn over a scorer of whole requests (e.g. Client::Score): one request per batch, with
+// `shaping` copied in; results in request order. A group the server cannot score (unknown
+// verifier, malformed task) comes back with its own status and its neighbours scored, so a
+// failed RPC is a failure of the whole batch (its groups carry that status; see ScoreJsonl).
 using ScoreRequestFn = std::function<absl::StatusOr<v1::ScoreResponse>(const v1::ScoreRequest&)>;
 ScoreBatchFn MakeBatchScorer(ScoreRequestFn score_request, v1::Shaping shaping);
 

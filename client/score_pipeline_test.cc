@@ -154,33 +154,15 @@ TEST(ScorePipeline, EmptyInputWritesNothing) {
   EXPECT_EQ(out.str(), "");
 }
 
-TEST(BatchScorer, RequestRejectedAsAWholeIsRetriedGroupByGroup) {
-  std::vector<int> request_sizes;
-  ScoreRequestFn request_fn =
-      [&](const v1::ScoreRequest& request) -> absl::StatusOr<v1::ScoreResponse> {
-    request_sizes.push_back(request.groups_size());
-    v1::ScoreResponse response;
-    for (const v1::Group& g : request.groups()) {
-      if (g.task().verifier() == "nope") return absl::InvalidArgumentError("unknown verifier nope");
-      v1::GroupResult* r = response.add_groups();
-      r->set_group_index(response.groups_size() - 1);
-      r->set_group_id(g.group_id());
-    }
-    return response;
+TEST(BatchScorer, SendsOneRequestPerBatchAndPassesAFailureOn) {
+  int requests = 0;
+  ScoreRequestFn request_fn = [&](const v1::ScoreRequest&) -> absl::StatusOr<v1::ScoreResponse> {
+    ++requests;
+    return absl::InvalidArgumentError("shaping: bad normalizer");
   };
-  std::vector<v1::Group> groups(3);
-  groups[0].set_group_id("a");
-  groups[1].set_group_id("b");
-  groups[1].mutable_task()->set_verifier("nope");
-  groups[2].set_group_id("c");
-  const auto results = MakeBatchScorer(request_fn, v1::Shaping())(groups);
-  ASSERT_TRUE(results.ok());
-  ASSERT_EQ(results->size(), 3u);
-  EXPECT_EQ((*results)[0].group_id(), "a");
-  EXPECT_EQ((*results)[1].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT((*results)[1].status().message(), HasSubstr("nope"));
-  EXPECT_EQ((*results)[2].status().code(), 0);
-  EXPECT_THAT(request_sizes, ::testing::ElementsAre(3, 1, 1, 1));
+  const auto results = MakeBatchScorer(request_fn, v1::Shaping())(std::vector<v1::Group>(3));
+  EXPECT_EQ(results.status(), absl::InvalidArgumentError("shaping: bad normalizer"));
+  EXPECT_EQ(requests, 1);  // no group-by-group resend: the server fails bad groups alone
 }
 
 TEST(BatchScorer, SetsShapingAndReordersByGroupIndex) {

@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "server/file_fingerprint.h"
 
 namespace arbiter::server {
@@ -24,11 +23,11 @@ bool SameBytes(absl::string_view a, absl::string_view b) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<TokenFile>> TokenFile::Open(std::string path) {
-  std::unique_ptr<TokenFile> file(new TokenFile(std::move(path)));
+absl::StatusOr<std::unique_ptr<TokenFile>> TokenFile::Open(std::string path, sdk::Clock* clock) {
+  std::unique_ptr<TokenFile> file(new TokenFile(std::move(path), clock));
   absl::MutexLock lock(&file->mu_);
   if (absl::Status status = file->Reload(); !status.ok()) return status;
-  file->last_check_ = absl::Now();
+  file->last_check_ = clock->Now();
   return file;
 }
 
@@ -69,7 +68,7 @@ bool TokenFile::Allows(absl::string_view authorization) const {
   const absl::string_view presented =
       absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
   absl::MutexLock lock(&mu_);
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   if (now - last_check_ >= absl::Seconds(1)) {
     last_check_ = now;
     if (absl::Status status = Reload(); !status.ok()) {

@@ -7,13 +7,15 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "rpc/status_conversion.h"
 #include "server/item_key.h"
 #include "server/request_validation.h"
-#include "server/status_conversion.h"
 #include "shaping/shaping.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::server {
+
+using rpc::ToRpcStatus;
 
 struct Dispatcher::VerifierEntry {
   const sdk::Verifier* verifier = nullptr;
@@ -48,6 +50,7 @@ struct Dispatcher::Call {
   ScoreCallbacks callbacks;
   sdk::VerifyContext ctx;
   shaping::RequestPlan shaping_plan;  // once per request: shaping a group costs O(1) in the batch
+  SandboxAdmission::Ticket sandbox_ticket;
   int64_t items = 0;
   absl::Time start;
 
@@ -120,6 +123,7 @@ Dispatcher::Dispatcher(const ServerOptions& options, const sdk::VerifierRegistry
       registry_(registry),
       metrics_(std::move(metrics)),
       cache_(options.cache_entries, options.cache_max_bytes),
+      sandbox_admission_(options.sandbox_concurrency, metrics_),
       sandbox_pool_(std::make_unique<WorkPool>("arb-sandbox", options.sandbox_concurrency)),
       cpu_pool_(std::make_unique<WorkPool>("arb-cpu", options.cpu_threads)) {
   for (const std::string& name : registry_->Names()) {
@@ -199,6 +203,24 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
     if (metrics_) metrics_->Rejected(RejectReason::kInvalid);
     return validated.status();
   }
+  const int num_groups = request.groups_size();
+  // Every group's verifier, looked up once (an unknown one fails its group in PrepareGroup).
+  std::vector<const VerifierEntry*> group_verifiers(num_groups, nullptr);
+  int64_t sandbox_items = 0;
+  for (int g = 0; g < num_groups; ++g) {
+    const std::string& name = request.groups(g).task().verifier();
+    for (const auto& entry : verifiers_) {
+      if (entry->name == name) group_verifiers[g] = entry.get();
+    }
+    if (group_verifiers[g] != nullptr &&
+        group_verifiers[g]->verifier->work() == sdk::Verifier::Work::kSandbox) {
+      sandbox_items += request.groups(g).samples_size();
+    }
+  }
+  const absl::Time deadline = EffectiveDeadline(client_deadline);
+  absl::StatusOr<SandboxAdmission::Ticket> sandbox =
+      sandbox_admission_.AdmitItems(sandbox_items, deadline);
+  if (!sandbox.ok()) return sandbox.status();
   const int64_t items = validated->items;
   if (absl::Status admitted = Admit(items); !admitted.ok()) return admitted;
   if (metrics_) {
@@ -210,13 +232,13 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
   auto call = std::make_shared<Call>();
   call->request = &request;
   call->callbacks = std::move(callbacks);
-  call->ctx.deadline = EffectiveDeadline(client_deadline);
+  call->ctx.deadline = deadline;
+  call->sandbox_ticket = *std::move(sandbox);
   call->ctx.cancellation =
       cancellation ? std::move(cancellation) : std::make_shared<sdk::CancellationToken>();
   call->shaping_plan = std::move(validated->shaping);
   call->items = items;
   call->start = absl::Now();
-  const int num_groups = request.groups_size();
   call->results.resize(num_groups);
   call->groups.resize(num_groups);
   {
@@ -226,10 +248,7 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
   for (int g = 0; g < num_groups; ++g) {
     call->results[g].set_group_index(g);
     call->results[g].set_group_id(request.groups(g).group_id());
-    for (const auto& entry : verifiers_) {
-      if (entry->name == request.groups(g).task().verifier())
-        call->groups[g].verifier = entry.get();
-    }
+    call->groups[g].verifier = group_verifiers[g];
   }
   for (int g = 0; g < num_groups; ++g) {
     cpu_pool_->Submit([this, call, g]() mutable { PrepareGroup(call, g); });
@@ -361,6 +380,8 @@ void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index, ab
     key = item.key;
   }
   const Call::Group& owner = call->groups[g];
+  SandboxAdmission::ItemRun sandbox_run = call->sandbox_ticket.StartItem(
+      owner.verifier->verifier->work() == sdk::Verifier::Work::kSandbox);
   v1::SampleResult result;
   const int metrics_index = owner.verifier->metrics_index;
   if (call->ctx.Cancelled()) {
@@ -373,6 +394,7 @@ void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index, ab
     const absl::Time start = absl::Now();
     result = owner.verifier->verifier->Check(*owner.prepared, call->request->groups(g).samples(i),
                                              call->ctx);
+    sandbox_run.Finish();
     if (metrics_) {
       metrics_->CheckDone(metrics_index, start - queued, absl::Now() - start);
       if (result.outcome() == v1::INFRA_ERROR) {

@@ -14,7 +14,9 @@
 //      (shaping::NeedsWholeBatch) every group is shaped and handed over once all are verified.
 //
 // Admission: at most `max_queued_items` samples are in flight over all requests; a request that
-// would exceed that is RESOURCE_EXHAUSTED at once, never queued. Deadline: min(client deadline,
+// would exceed that is RESOURCE_EXHAUSTED at once, never queued; so is a request with sandbox
+// work that the queued sandbox work would keep from finishing in time (sandbox_admission.h).
+// Deadline: min(client deadline,
 // now + max_deadline), or now + default_deadline when the client sets none.
 //
 // Thread-safety: every method may be called concurrently. Callbacks run on worker threads; the
@@ -36,6 +38,7 @@
 #include "server/metrics.h"
 #include "server/options.h"
 #include "server/result_cache.h"
+#include "server/sandbox_admission.h"
 #include "server/work_pool.h"
 #include "verifiers/sdk/registry.h"
 #include "verifiers/sdk/verify_context.h"
@@ -60,7 +63,8 @@ class Dispatcher {
 
   // OK: the request is admitted and `callbacks` will be called. Otherwise nothing is called:
   // INVALID_ARGUMENT for a malformed request (see ValidateScoreRequest), RESOURCE_EXHAUSTED when
-  // admitting it would exceed max_queued_items, UNAVAILABLE once draining (StartDraining).
+  // admitting it would exceed max_queued_items or its sandbox items could not finish before its
+  // deadline (SandboxAdmission), UNAVAILABLE once draining (StartDraining).
   // `request` must stay valid until on_done returns.
   // `client_deadline` is InfiniteFuture() when the client set none. `cancellation` may be null.
   absl::Status Score(const v1::ScoreRequest& request, absl::Time client_deadline,
@@ -106,6 +110,7 @@ class Dispatcher {
   const std::shared_ptr<Metrics> metrics_;
   std::vector<std::unique_ptr<VerifierEntry>> verifiers_;
   ResultCache cache_;
+  SandboxAdmission sandbox_admission_;  // refuses sandbox work that would expire queued
 
   mutable absl::Mutex admission_mu_;
   int64_t in_flight_ ABSL_GUARDED_BY(admission_mu_) = 0;

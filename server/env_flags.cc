@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace arbiter::server {
 
@@ -39,10 +40,20 @@ absl::Status ApplyEnvironment(absl::Span<const std::string> flag_names, const En
   return absl::OkStatus();
 }
 
-std::vector<std::string> FlagsDefinedIn(absl::string_view file_suffix) {
+bool IsArbiterdFlagFile(absl::string_view file) {
+  if (file == "server/main.cc" || absl::EndsWith(file, "/server/main.cc")) return true;
+  // verifiers/<name>/flags.cc: one folder name between the two.
+  if (!absl::ConsumeSuffix(&file, "/flags.cc")) return false;
+  const size_t slash = file.rfind('/');
+  if (slash == absl::string_view::npos || slash + 1 == file.size()) return false;
+  file.remove_suffix(file.size() - slash);
+  return file == "verifiers" || absl::EndsWith(file, "/verifiers");
+}
+
+std::vector<std::string> FlagsDefinedIn(absl::FunctionRef<bool(absl::string_view)> defined_in) {
   std::vector<std::string> names;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (absl::EndsWith(flag->Filename(), file_suffix)) names.emplace_back(name);
+    if (defined_in(flag->Filename())) names.emplace_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;

@@ -1,4 +1,4 @@
-// Precedence flag > environment > default, with flags defined here (main.cc's are the same
+// Precedence flag > environment > default, with flags defined here (arbiterd's are the same
 // mechanism over its own flags).
 #include "server/env_flags.h"
 
@@ -6,6 +6,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 
@@ -37,7 +39,23 @@ TEST(EnvName, IsArbiterPrefixedUpperSnakeCase) {
 }
 
 TEST(FlagsDefinedIn, ListsTheFlagsOfOneFileSorted) {
-  EXPECT_EQ(FlagsDefinedIn("server/env_flags_test.cc"), kFlags);
+  EXPECT_EQ(FlagsDefinedIn([](absl::string_view file) {
+              return absl::EndsWith(file, "server/env_flags_test.cc");
+            }),
+            kFlags);
+}
+
+TEST(IsArbiterdFlagFile, IsMainAndEveryVerifierFoldersFlagsFile) {
+  EXPECT_TRUE(IsArbiterdFlagFile("/src/arbiter/server/main.cc"));
+  EXPECT_TRUE(IsArbiterdFlagFile("server/main.cc"));
+  EXPECT_TRUE(IsArbiterdFlagFile("/src/arbiter/verifiers/code/flags.cc"));
+  EXPECT_TRUE(IsArbiterdFlagFile("verifiers/math/flags.cc"));
+  EXPECT_TRUE(IsArbiterdFlagFile("../verifiers/code/flags.cc"));  // as Ninja names it
+  EXPECT_FALSE(IsArbiterdFlagFile("/src/arbiter/client/cli/flags.cc"));
+  EXPECT_FALSE(IsArbiterdFlagFile("/src/arbiter/verifiers/code/sandbox/flags.cc"));
+  EXPECT_FALSE(IsArbiterdFlagFile("/src/arbiter/verifiers/flags.cc"));
+  EXPECT_FALSE(IsArbiterdFlagFile("/src/arbiter/server/env_flags_test.cc"));
+  EXPECT_FALSE(IsArbiterdFlagFile("/usr/src/grpc/main.cc"));
 }
 
 TEST(ApplyEnvironment, EnvironmentBeatsDefaultAndUnsetKeepsDefault) {

@@ -1,5 +1,6 @@
-// arbiterd: the arbiter gRPC server. Defines every flag; names one verifier, code, whose options
-// are server flags (the others come from their folders' declarations: registered_verifiers.h).
+// arbiterd: the arbiter gRPC server. Defines the server's flags and names no verifier: they come
+// from their folders' declarations (registered_verifiers.h), and a verifier with options of its
+// own defines its flags in its folder (verifiers/<name>/flags.cc, e.g. code's sandbox limits).
 //
 // Flags have ARBITER_<NAME> environment twins (flag > env > default); see server/README.md.
 #include <csignal>
@@ -12,7 +13,6 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/env_flags.h"
@@ -20,7 +20,6 @@
 #include "server/options.h"
 #include "server/registered_verifiers.h"
 #include "server/server.h"
-#include "verifiers/code/server_options.h"
 #include "verifiers/sdk/registry.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
@@ -86,20 +85,6 @@ ABSL_FLAG(int, http_threads, 1, "Threads of the gateway's network I/O and JSON p
 ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(75),
           "An idle keep-alive gateway connection is closed after this long.");
 
-// --- code verifier ---
-ABSL_FLAG(std::string, sandbox_isolation, "bwrap",
-          "Code sandbox: bwrap (namespaces, seccomp, rlimits, cgroups) or none (NO isolation: "
-          "only for trusted programs; logged at every start).");
-ABSL_FLAG(double, code_max_cpu_seconds, 12, "Cap on a code task's per-test CPU limit (seconds).");
-ABSL_FLAG(double, code_max_wall_seconds, 30, "Cap on a code task's per-test wall limit (seconds).");
-ABSL_FLAG(int64_t, code_max_memory_bytes, int64_t{4} << 30,
-          "Cap on a code task's per-test memory limit (bytes).");
-ABSL_FLAG(std::string, code_cache_dir, "",
-          "Compiled C++ binary cache directory; empty = a private temporary directory.");
-ABSL_FLAG(std::string, code_execution_mode, "per_completion",
-          "How code tasks that do not choose run their tests: per_completion (one process per "
-          "completion, a fresh one after a crash) or fresh_process (one process per test).");
-
 namespace {
 
 constexpr char kUsage[] = R"(the arbiter verifiable-reward gRPC server.
@@ -118,8 +103,6 @@ Example:
   ARBITER_CPU_THREADS=8 arbiterd --address=0.0.0.0:50051 --metrics_address=0.0.0.0:9464 \
       --default_deadline=120s --port_file=/tmp/arbiterd.port
 )";
-
-bool IsArbiterdFlagFile(absl::string_view file) { return absl::EndsWith(file, "server/main.cc"); }
 
 arbiter::server::ServerOptions OptionsFromFlags() {
   arbiter::server::ServerOptions options;
@@ -157,24 +140,6 @@ arbiter::server::ServerOptions OptionsFromFlags() {
   return options;
 }
 
-// Every verifier and generator this server hosts. Each call fails on a duplicate name.
-// Runs before any server thread exists (a sandbox launcher process may be started here), with
-// SIGTERM/SIGINT blocked: a child that should receive them must unblock them itself.
-absl::Status RegisterEverything(arbiter::sdk::VerifierRegistry& registry) {
-  // Every verifier folder that declares itself (arbiter_verifier() in its CMakeLists.txt).
-  if (absl::Status s = arbiter::server::RegisterDeclaredVerifiers(registry); !s.ok()) return s;
-  // --- code verifier ---
-  absl::StatusOr<arbiter::code::CodeVerifierOptions> code = arbiter::code::MakeCodeVerifierOptions(
-      {absl::GetFlag(FLAGS_sandbox_isolation), absl::GetFlag(FLAGS_code_max_cpu_seconds),
-       absl::GetFlag(FLAGS_code_max_wall_seconds), absl::GetFlag(FLAGS_code_max_memory_bytes),
-       absl::GetFlag(FLAGS_code_cache_dir), absl::GetFlag(FLAGS_code_execution_mode)});
-  if (!code.ok()) return code.status();
-  if (absl::Status s = arbiter::code::RegisterCodeVerifier(registry, *std::move(code)); !s.ok()) {
-    return s;
-  }
-  return absl::OkStatus();
-}
-
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "arbiterd: %s\n", std::string(status.ToString()).c_str());
   return 2;
@@ -198,20 +163,26 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(kUsage);
   absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = IsArbiterdFlagFile;
-  usage.contains_helpshort_flags = IsArbiterdFlagFile;
+  usage.contains_help_flags = arbiter::server::IsArbiterdFlagFile;
+  usage.contains_helpshort_flags = arbiter::server::IsArbiterdFlagFile;
   usage.version_string = [] { return "arbiterd " + arbiter::server::Version() + "\n"; };
   absl::SetFlagsUsageConfig(usage);
 
-  const std::vector<std::string> flags = arbiter::server::FlagsDefinedIn("server/main.cc");
+  const std::vector<std::string> flags =
+      arbiter::server::FlagsDefinedIn(arbiter::server::IsArbiterdFlagFile);
   if (absl::Status status = arbiter::server::ApplyEnvironment(flags, arbiter::server::ProcessEnv);
       !status.ok()) {
     return Fail(status);
   }
   absl::ParseCommandLine(argc, argv);
 
+  // Every verifier and generator this server hosts (each fails on a duplicate name). Runs before
+  // any server thread exists (a sandbox launcher process may be started here), with SIGTERM and
+  // SIGINT blocked: a child that should receive them must unblock them itself.
   arbiter::sdk::VerifierRegistry registry;
-  if (absl::Status status = RegisterEverything(registry); !status.ok()) return Fail(status);
+  if (absl::Status status = arbiter::server::RegisterDeclaredVerifiers(registry); !status.ok()) {
+    return Fail(status);
+  }
 
   absl::StatusOr<std::unique_ptr<arbiter::server::Server>> server =
       arbiter::server::Server::Create(OptionsFromFlags(), &registry);

@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kRpcNames[kNumRpcs] = {"Score", "ScoreStream", "Generate", "ListVerifiers"};
 constexpr const char* kRejectReasons[kNumRejectReasons] = {"capacity", "draining", "invalid",
-                                                           "unauthenticated"};
+                                                           "unauthenticated", "sandbox_saturated"};
 constexpr const char* kInfraCauses[kNumInfraCauses] = {"deadline", "cancelled", "sandbox",
                                                        "verifier"};
 
@@ -129,13 +129,15 @@ Metrics::Metrics(const std::vector<std::string>& verifier_names, int64_t admissi
                        .Help("Samples that had to be checked (not in the cache, not repeated).")
                        .Register(*registry_)
                        .Add({});
-  auto& rejected = prometheus::BuildCounter()
-                       .Name("arbiter_rejected_total")
-                       .Help(
-                           "Requests refused at admission, by reason: capacity "
-                           "(RESOURCE_EXHAUSTED), draining (UNAVAILABLE), invalid "
-                           "(INVALID_ARGUMENT), unauthenticated (UNAUTHENTICATED).")
-                       .Register(*registry_);
+  auto& rejected =
+      prometheus::BuildCounter()
+          .Name("arbiter_rejected_total")
+          .Help(
+              "Requests refused at admission, by reason: capacity "
+              "(RESOURCE_EXHAUSTED), draining (UNAVAILABLE), invalid "
+              "(INVALID_ARGUMENT), unauthenticated (UNAUTHENTICATED), sandbox_saturated "
+              "(RESOURCE_EXHAUSTED: queued sandbox work would outlast the deadline).")
+          .Register(*registry_);
   for (int r = 0; r < kNumRejectReasons; ++r) {
     rejected_[r] = &rejected.Add({{"reason", kRejectReasons[r]}});
   }

@@ -21,7 +21,8 @@
 //   arbiter_cache_hits_total                       samples answered from the cache or in-batch
 //   dedup arbiter_cache_misses_total                     samples that had to be checked
 //   arbiter_rejected_total{reason}                 requests refused at admission: capacity,
-//                                                  draining, invalid, unauthenticated
+//                                                  draining, invalid, unauthenticated,
+//                                                  sandbox_saturated (sandbox_admission.h)
 //   arbiter_queue_depth                            checks queued and not yet started
 //   arbiter_in_flight_items                        samples admitted and not yet answered
 //   arbiter_admission_limit_items                  --max_queued_items (saturation's denominator)
@@ -48,8 +49,8 @@ namespace arbiter::server {
 enum class Rpc { kScore = 0, kScoreStream, kGenerate, kListVerifiers };
 inline constexpr int kNumRpcs = 4;
 
-enum class RejectReason { kCapacity = 0, kDraining, kInvalid, kUnauthenticated };
-inline constexpr int kNumRejectReasons = 4;
+enum class RejectReason { kCapacity = 0, kDraining, kInvalid, kUnauthenticated, kSandboxSaturated };
+inline constexpr int kNumRejectReasons = 5;
 
 enum class InfraCause { kDeadline = 0, kCancelled, kSandbox, kVerifier };
 inline constexpr int kNumInfraCauses = 4;

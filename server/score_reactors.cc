@@ -7,7 +7,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "server/status_conversion.h"
+#include "rpc/status_conversion.h"
 #include "server/wire.h"
 
 namespace arbiter::server {
@@ -24,7 +24,7 @@ absl::Time ClientDeadline(const grpc::CallbackServerContext* context) {
 
 void Record(Metrics* metrics, Rpc rpc, const grpc::Status& status, absl::Time start) {
   if (metrics == nullptr) return;
-  metrics->RequestDone(rpc, FromGrpcStatus(status).code(), absl::Now() - start);
+  metrics->RequestDone(rpc, rpc::FromGrpcStatus(status).code(), absl::Now() - start);
 }
 
 class ScoreReactor final : public grpc::ServerUnaryReactor {
@@ -33,7 +33,7 @@ class ScoreReactor final : public grpc::ServerUnaryReactor {
                const grpc::ByteBuffer* request, grpc::ByteBuffer* response)
       : call_(call), token_(std::make_shared<sdk::CancellationToken>()) {
     if (absl::Status parsed = ParseMessage(*request, request_); !parsed.ok()) {
-      Done(ToGrpcStatus(parsed));
+      Done(rpc::ToGrpcStatus(parsed));
       return;
     }
     ScoreCallbacks callbacks;
@@ -43,11 +43,11 @@ class ScoreReactor final : public grpc::ServerUnaryReactor {
       *message.mutable_server() = *call_.server_info;
       message.mutable_groups()->Reserve(static_cast<int>(groups.size()));
       for (v1::GroupResult& group : groups) *message.add_groups() = std::move(group);
-      Done(ToGrpcStatus(SerializeMessage(message, *response)));
+      Done(rpc::ToGrpcStatus(SerializeMessage(message, *response)));
     };
     absl::Status admitted =
         call_.dispatcher->Score(request_, ClientDeadline(context), token_, std::move(callbacks));
-    if (!admitted.ok()) Done(ToGrpcStatus(admitted));
+    if (!admitted.ok()) Done(rpc::ToGrpcStatus(admitted));
   }
 
   void OnCancel() override { token_->Cancel(); }
@@ -80,8 +80,8 @@ class ScoreStreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffe
           call_.dispatcher->Score(request_, ClientDeadline(context), token_, std::move(callbacks));
     }
     if (!admitted.ok()) {
-      Record(call_.metrics, Rpc::kScoreStream, ToGrpcStatus(admitted), start_);
-      Finish(ToGrpcStatus(admitted));
+      Record(call_.metrics, Rpc::kScoreStream, rpc::ToGrpcStatus(admitted), start_);
+      Finish(rpc::ToGrpcStatus(admitted));
     }
   }
 

@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "rpc/status_conversion.h"
 #include "server/auth.h"
-#include "server/status_conversion.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::server {
@@ -14,7 +14,7 @@ namespace {
 
 void Record(Metrics* metrics, Rpc rpc, const grpc::Status& status, absl::Time start) {
   if (metrics == nullptr) return;
-  metrics->RequestDone(rpc, FromGrpcStatus(status).code(), absl::Now() - start);
+  metrics->RequestDone(rpc, rpc::FromGrpcStatus(status).code(), absl::Now() - start);
 }
 
 grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, grpc::Status status) {
@@ -88,7 +88,7 @@ grpc::ServerUnaryReactor* ArbiterService::Generate(grpc::CallbackServerContext* 
   if (generator == nullptr) {
     std::vector<std::string> kinds;
     for (const v1::GeneratorInfo& info : registry_->Generators()) kinds.push_back(info.kind());
-    const grpc::Status status = ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+    const grpc::Status status = rpc::ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
         request->kind().empty() ? "GenerateRequest.kind is empty"
                                 : absl::StrCat("unknown generate kind '", request->kind(), "'"),
         "; known kinds: ", absl::StrJoin(kinds, ", "))));
@@ -99,7 +99,7 @@ grpc::ServerUnaryReactor* ArbiterService::Generate(grpc::CallbackServerContext* 
   absl::Status admitted =
       dispatcher_->RunOnCpuPool([this, reactor, generator, request, response, start] {
         absl::StatusOr<v1::GenerateResponse> generated = generator->Generate(*request);
-        grpc::Status status = ToGrpcStatus(generated.status());
+        grpc::Status status = rpc::ToGrpcStatus(generated.status());
         if (generated.ok()) {
           *response = *std::move(generated);
           *response->mutable_server() = server_info_;
@@ -109,8 +109,8 @@ grpc::ServerUnaryReactor* ArbiterService::Generate(grpc::CallbackServerContext* 
         reactor->Finish(status);
       });
   if (!admitted.ok()) {
-    Record(metrics_, Rpc::kGenerate, ToGrpcStatus(admitted), start);
-    reactor->Finish(ToGrpcStatus(admitted));
+    Record(metrics_, Rpc::kGenerate, rpc::ToGrpcStatus(admitted), start);
+    reactor->Finish(rpc::ToGrpcStatus(admitted));
   }
   return reactor;
 }

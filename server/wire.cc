@@ -10,7 +10,7 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/proto_buffer_writer.h"
-#include "server/status_conversion.h"
+#include "rpc/status_conversion.h"
 #include "verifiers/sdk/utf8.h"
 
 namespace arbiter::server {
@@ -115,7 +115,7 @@ absl::Status SerializeMessage(const google::protobuf::Message& message, grpc::By
   bool own_buffer = false;
   const grpc::Status status =
       grpc::SerializationTraits<google::protobuf::Message>::Serialize(message, &bytes, &own_buffer);
-  return FromGrpcStatus(status);
+  return rpc::FromGrpcStatus(status);
 }
 
 int64_t EncodedGroupSize(const v1::GroupResult& group) {
@@ -131,7 +131,7 @@ void FailOversizeGroup(v1::GroupResult& group, int64_t size, int64_t limit) {
   v1::GroupResult failed;
   failed.set_group_index(group.group_index());
   failed.set_group_id(group.group_id());
-  *failed.mutable_status() = ToRpcStatus(absl::ResourceExhaustedError(message));
+  *failed.mutable_status() = rpc::ToRpcStatus(absl::ResourceExhaustedError(message));
   for (const v1::SampleResult& sample : group.samples()) {
     v1::SampleResult* out = failed.add_samples();
     out->set_outcome(v1::INFRA_ERROR);

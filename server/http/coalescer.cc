@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "server/sandbox_admission.h"
 
 namespace arbiter::server::http {
 
@@ -130,7 +131,9 @@ void Coalescer::Send(std::vector<Submission> submissions) {
     absl::MutexLock lock(&mu_);
     --batches_in_flight_;
   }
-  if (status.code() == absl::StatusCode::kInvalidArgument && batch->submissions.size() > 1) {
+  // Malformed, or refused for its sandbox work: apart, the others are scored.
+  if ((status.code() == absl::StatusCode::kInvalidArgument || IsSandboxSaturated(status)) &&
+      batch->submissions.size() > 1) {
     int next = 0;  // give each submission its groups back
     for (size_t i = 0; i < batch->submissions.size(); ++i) {
       for (int g = 0; g < batch->group_counts[i]; ++g) {

@@ -11,8 +11,10 @@
 //
 // Isolation: groups are validated by the caller (known verifier), so a merged batch is not
 // expected to be refused as malformed; if it is (INVALID_ARGUMENT), every submission is retried
-// alone and only the bad one fails. RESOURCE_EXHAUSTED (admission) and UNAVAILABLE (draining)
-// go to every submission of the batch (the gateway answers 503 + Retry-After). A batch's
+// alone and only the bad one fails; likewise when the sandbox is saturated (IsSandboxSaturated),
+// so requests without sandbox work are not refused with their neighbours. Other
+// RESOURCE_EXHAUSTED (admission) and UNAVAILABLE (draining) go to every submission of the batch
+// (the gateway answers 503 + Retry-After). A batch's
 // deadline is the earliest of its submissions'.
 //
 // Thread-safety: Submit may be called from any thread. `done` runs on a dispatcher worker (or

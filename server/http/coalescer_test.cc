@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "server/sandbox_admission.h"
 #include "server/testing/fake_verifier.h"
 
 namespace arbiter::server::http {
@@ -103,6 +104,35 @@ TEST(Coalescer, PassesAdmissionRefusalsOn) {
   t.fake->Release();
   blocked.done.WaitForNotification();
   EXPECT_TRUE(blocked.result.ok());
+}
+
+TEST(Coalescer, ASaturatedSandboxRefusesOnlyTheSubmissionsWithSandboxWork) {
+  sdk::VerifierRegistry registry;
+  ASSERT_TRUE(registry.Register(std::make_unique<FakeVerifier>("fake")).ok());
+  auto boxed_owned = std::make_unique<FakeVerifier>("boxed", sdk::Verifier::Work::kSandbox);
+  FakeVerifier* boxed = boxed_owned.get();
+  ASSERT_TRUE(registry.Register(std::move(boxed_owned)).ok());
+  ServerOptions options;
+  options.sandbox_concurrency = 1;
+  auto dispatcher = Dispatcher::Create(options, &registry, nullptr);
+  ASSERT_TRUE(dispatcher.ok()) << dispatcher.status();
+  Coalescer coalescer(dispatcher->get(), {absl::Milliseconds(200), 1000, false}, nullptr);
+  Answer blocked, cpu, sandbox;
+  coalescer.Submit({OneSample("x", "block", "boxed")}, Later(), blocked.Callback());
+  boxed->WaitUntilBlocked(1);
+  // One merged batch: its 2 s deadline cannot wait for the blocked check (>= 1 s) and its own.
+  const absl::Time soon = absl::Now() + absl::Seconds(2);
+  coalescer.Submit({OneSample("x", "x")}, soon, cpu.Callback());
+  coalescer.Submit({OneSample("y", "y", "boxed")}, soon, sandbox.Callback());
+  cpu.done.WaitForNotification();
+  sandbox.done.WaitForNotification();
+  ASSERT_TRUE(cpu.result.ok()) << cpu.result.status();
+  EXPECT_EQ((*cpu.result)[0].samples(0).outcome(), v1::CORRECT);
+  EXPECT_EQ(sandbox.result.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(IsSandboxSaturated(sandbox.result.status())) << sandbox.result.status();
+  boxed->Release();
+  blocked.done.WaitForNotification();
+  coalescer.Shutdown();
 }
 
 TEST(Coalescer, SendsAFullBatchWithoutWaitingForTheWindow) {

@@ -23,6 +23,7 @@ namespace arbiter::integration {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using json = nlohmann::json;
 
 constexpr absl::Duration kCliTimeout = absl::Seconds(180);
@@ -132,6 +133,8 @@ TEST_F(IntegrationTest, MalformedGroupGetsItsOwnStatusWhileNeighboursAreScored) 
   const json good = {{"clause", "!A!BC & A!BD & AB!C & BCD"}, {"k", 4}, {"solution", "1010"}};
   json bad_task = GroupFor(good, "typed", "strict", "bad-formula");
   bad_task["task"]["sat"]["formula"] = "A!!B & (C";
+  json unknown_verifier = GroupFor(good, "ground_truth", "compat", "unknown-verifier");
+  unknown_verifier["task"]["verifier"] = "nope";
   const std::string input = scratch_.path() + "/mixed.jsonl";
   {
     std::ofstream out(input);
@@ -139,12 +142,13 @@ TEST_F(IntegrationTest, MalformedGroupGetsItsOwnStatusWhileNeighboursAreScored) 
     out << bad_task.dump() << "\n";
     out << "{\"group_id\": \"broken json\"\n";  // line 3
     out << GroupFor(good, "ground_truth", "compat", "after").dump() << "\n";
+    out << unknown_verifier.dump() << "\n";
   }
   const std::string output = scratch_.path() + "/mixed.out.jsonl";
   const RunResult run = Cli({"score", "--input=" + input, "--output=" + output});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::vector<json> results = ParseLines(ReadFileToString(output).value_or(""));
-  ASSERT_EQ(results.size(), 4u);
+  ASSERT_EQ(results.size(), 5u);
   EXPECT_EQ(results[0]["group_id"], "before");
   EXPECT_EQ(results[0]["samples"][0]["score"], 1);
   EXPECT_EQ(results[1]["group_id"], "bad-formula");
@@ -154,7 +158,13 @@ TEST_F(IntegrationTest, MalformedGroupGetsItsOwnStatusWhileNeighboursAreScored) 
   EXPECT_THAT(results[2]["status"]["message"].get<std::string>(), HasSubstr("input line 3"));
   EXPECT_EQ(results[3]["group_id"], "after");
   EXPECT_EQ(results[3]["samples"][0]["score"], 1);
+  // The server fails an unknown verifier's group alone, in the same RPC as its neighbours.
+  EXPECT_EQ(results[4]["group_id"], "unknown-verifier");
+  EXPECT_EQ(results[4]["status"]["code"], 3);
+  EXPECT_THAT(results[4]["status"]["message"].get<std::string>(),
+              HasSubstr("unknown verifier 'nope'"));
   EXPECT_THAT(run.err, HasSubstr("1 malformed input line"));
+  EXPECT_THAT(run.err, Not(HasSubstr("failed at the RPC level")));
 }
 
 TEST_F(IntegrationTest, GeneratedSatRowsHaveSaturnSchemaAndTheirSolutionsScoreOne) {

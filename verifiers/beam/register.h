@@ -1,5 +1,6 @@
 // Registration of the `beam` verifier (BeamPERL-compatible and symbolic beam statics) and the
-// `beam` task generator. Only server/main.cc (or tests) call this.
+// `beam` task generator. Only the generated registration list (server/registered_verifiers.h)
+// and tests call this.
 //
 // Thread-safety: call before serving, like every VerifierRegistry mutation.
 #pragma once

@@ -116,7 +116,7 @@ TEST(CodeEndToEnd, FunctionCallTestsCannotBeFakedByExitingOrPrinting) {
       R"({"fn_name": "pair", "inputs": [[1, 2], [3, 4]], "outputs": [[[3, [1, 2]]], [[7, [3, 4]]]]})");
   auto results = sdk::ScoreGroup(
       *verifier, task,
-      {Python("def pair(a, b):\n    return (a + b, (a, b))"),
+      {Python("def pair(a, b):\n    return (a + b, [a, b])"),  // APPS lists a top-level tuple
        Python("import sys\ndef pair(a, b):\n    sys.exit(0)"),
        Python("import os\ndef pair(a, b):\n    print([a + b, [a, b]])\n    os._exit(0)"),
        Python("class Solution:\n    def pair(self, a, b):\n        return [a + b, [a, b]]")});

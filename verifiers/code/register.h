@@ -1,5 +1,6 @@
 // Registration of the `code` verifier: sandboxed unit tests with per-test verdicts and VeRPO
-// dense rewards (arXiv 2601.03525). Only server/main.cc (or tests) call this.
+// dense rewards (arXiv 2601.03525). Only RegisterCodeVerifierFromFlags (flags.h) and tests call
+// this.
 //
 // The verifier runs programs through the SandboxRunner given in the options (the real bwrap
 // runner in the server, a fake in unit tests). Per-task limits are accepted up to

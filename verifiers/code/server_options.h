@@ -1,6 +1,6 @@
 // Builds the `code` verifier's options for the server from its flag values: the real
 // BwrapRunner (or the unisolated runner behind an explicit flag) and the limit caps. Only
-// server/main.cc calls this; flags stay in main.cc (each has an ARBITER_* twin there).
+// RegisterCodeVerifierFromFlags (flags.h, which defines the flags) and tests call this.
 //
 // Thread-safety: call once at start-up.
 #pragma once

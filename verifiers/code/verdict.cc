@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "verifiers/code/compare.h"
+#include "verifiers/code/python_value.h"
 #include "verifiers/sdk/json.h"
 #include "verifiers/sdk/utf8.h"
 
@@ -19,6 +20,31 @@ void Set(v1::TestResult& result, v1::TestVerdict verdict, std::string message) {
 std::string Tail(const std::string& text) {
   constexpr size_t kMax = 160;
   return Snippet(sdk::Utf8Suffix(text, kMax), kMax);
+}
+
+// A Python function's result, with the types JSON loses (python_value.h), under the test's mode:
+// the graders' own `==` for livecodebench, apps and exact; Python's `==` with tuples as lists and
+// keys as strings (the JSON text) for the others.
+bool PythonCallMatches(const v1::CodeTest& test, const nlohmann::json& got,
+                       const nlohmann::json& expected, absl::string_view python_types,
+                       double tolerance) {
+  const bool first = test.accept_first_element();
+  switch (test.compare()) {
+    case v1::CodeTest::COMPARE_LIVECODEBENCH:
+      return LiveCodeBenchCallMatches(PythonValue(got, python_types), expected, first);
+    case v1::CodeTest::COMPARE_APPS:
+      return AppsCallMatches(PythonValue(got, python_types), expected, first);
+    case v1::CodeTest::COMPARE_EXACT: {
+      const nlohmann::json value = PythonValue(got, python_types);
+      return PythonEqual(value, Tagged(expected), true) ||
+             (first && expected.is_array() && !expected.empty() &&
+              PythonEqual(value, Tagged(expected[0]), true));
+    }
+    default:
+      return JsonEqual(got, expected, tolerance, false) ||
+             (first && expected.is_array() && !expected.empty() &&
+              JsonEqual(got, expected[0], tolerance, false));
+  }
 }
 
 void JudgeCall(const v1::CodeTest& test, const nlohmann::json& expected, const RawRun& run,
@@ -40,9 +66,14 @@ void JudgeCall(const v1::CodeTest& test, const nlohmann::json& expected, const R
           ? (test.float_tolerance() > 0 ? test.float_tolerance() : kDefaultFloatTolerance)
           : 0.0;
   const bool strict = test.compare() == v1::CodeTest::COMPARE_EXACT;
-  bool ok = JsonEqual(got, expected, tolerance, strict);
-  if (!ok && test.accept_first_element() && expected.is_array() && !expected.empty()) {
-    ok = JsonEqual(got, expected[0], tolerance, strict);
+  const bool first = test.accept_first_element();
+  bool ok = false;
+  if (run.python_types.empty()) {  // not Python: JSON is all there is
+    ok = JsonEqual(got, expected, tolerance, strict) ||
+         (first && expected.is_array() && !expected.empty() &&
+          JsonEqual(got, expected[0], tolerance, strict));
+  } else {
+    ok = PythonCallMatches(test, got, expected, run.python_types, tolerance);
   }
   if (ok) {
     Set(result, v1::OK, "");

@@ -4,8 +4,9 @@
 //   - the verifier "sat" (Saturn-encoded and DIMACS CNF formulas, answers in the last \boxed{});
 //   - the generator "sat" (Saturn's SAT_Construction(n, k, l, m), seeded);
 //   - the generator "sat_curriculum" (one stateless step of Saturn's curriculum controller).
-// Only server/main.cc (and tests) call it. Returns the registry's error (ALREADY_EXISTS) if any
-// of the names is taken. Not thread-safe: call before serving, like every registration.
+// Only the generated registration list (server/registered_verifiers.h) and tests call it. Returns
+// the registry's error (ALREADY_EXISTS) if any of the names is taken. Not thread-safe: call
+// before serving, like every registration.
 #pragma once
 
 #include "absl/status/status.h"

@@ -1,7 +1,8 @@
 // The set of verifiers and generators one server hosts.
 //
 // Registration is explicit: each verifier folder exposes Register<Name>Verifier(VerifierRegistry&)
-// and only server/main.cc calls them (no static-initialisation tricks, which silently drop
+// and only the registration list generated from the folders' arbiter_verifier() declarations
+// (server/registered_verifiers.h) calls them (no static-initialisation tricks, which silently drop
 // plugins from static archives). Names are unique; a duplicate is ALREADY_EXISTS. Listing is
 // sorted by name.
 //

@@ -11,6 +11,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
+#include "rpc/status_conversion.h"
 
 namespace arbiter::client::cli::bench {
 namespace {
@@ -91,7 +92,7 @@ class GrpcTransport final : public Transport {
   static CallOutcome Outcome(const grpc::Status& status, grpc::ByteBuffer& bytes) {
     CallOutcome out;
     if (!status.ok()) {
-      out.code = absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
+      out.code = absl::StatusCodeToString(rpc::FromGrpcStatus(status).code());
       out.message = status.error_message();
       return out;
     }

@@ -99,6 +99,11 @@ struct RawRun {
   // Call-based tests: the returned value serialised as JSON by the harness, outside the
   // candidate's reach (see the harness design in README); empty if the call did not return.
   std::string return_json;
+  // Python call-based tests: what JSON cannot carry of the returned value (tuple vs list,
+  // non-string dict keys), for graders whose `==` sees it. "exact" when json.loads(return_json)
+  // == the value; else the value tagged: containers ["tuple"|"list"|"dict", items] (dict items
+  // are [key, value] pairs), scalars as themselves. Empty: unknown (other languages), JSON decides.
+  std::string python_types;
   // Call-based tests: the call raised (exception type and message), or the candidate exited.
   std::string error;
   absl::Duration cpu_time;

@@ -107,9 +107,33 @@ def call_function(ns, fn_name, args_json):
         args = [args]
     value = fn(*args)
     try:
-        return 0, {"return": _dumps(value)}
+        text = _dumps(value)
     except (TypeError, ValueError) as e:
         return 1, {"error": "unserialisable return value: %s" % e}
+    return 0, {"return": text, "python": python_types(value, text)}
+
+
+def python_types(value, text):
+    # JSON loses what the graders' `==` sees: tuple vs list, non-string dict keys. "exact" when
+    # json.loads(text) == value (one C-speed comparison), else the value in a tagged encoding the
+    # server compares per grader mode: containers ["tuple"|"list"|"dict", items] (dict items
+    # [key, value] pairs), scalars as themselves.
+    try:
+        if _loads(text) == value:
+            return "exact"
+        return _dumps(tagged(value))
+    except Exception:  # a hostile __eq__, or nesting too deep: the JSON text alone decides
+        return ""
+
+
+def tagged(value):
+    if isinstance(value, dict):
+        return ["dict", [[tagged(k), tagged(v)] for k, v in value.items()]]
+    if isinstance(value, tuple):
+        return ["tuple", [tagged(v) for v in value]]
+    if isinstance(value, list):
+        return ["list", [tagged(v) for v in value]]
+    return value
 
 
 def finish(code, result):

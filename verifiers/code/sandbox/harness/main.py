@@ -3,7 +3,7 @@
 #   init {"op":"init","run":"python"|[argv],"mode":"fresh"|"completion","limits":{...},
 #         "isolated","tests"[,"work","forker"]} + [program]  -> {"op":"ready"}
 #   test {"op":"test","fn_name":str} + [stdin, args_json] -> result header +
-#        [stdout, stderr, return_json]
+#        [stdout, stderr, return_json, python_types]
 import atexit
 import ctypes
 import gc

@@ -201,6 +201,7 @@ def classify(end, cpu, maxrss, wall, killed_for, output, record=None):
               "maxrss": maxrss, "error": str(record.get("error", ""))[:2000]}
     memory = record.get("memory") is True
     ret = record["return"].encode() if isinstance(record.get("return"), str) else b""
+    types = record["python"].encode() if isinstance(record.get("python"), str) else b""
     if killed_for == "output":
         status = "output"
     elif sig == signal.SIGXCPU or cpu > limits["cpu_s"]:
@@ -215,4 +216,4 @@ def classify(end, cpu, maxrss, wall, killed_for, output, record=None):
     else:
         status = "exited"
     header["status"] = status
-    return header, [bytes(output.out), bytes(output.err), ret]
+    return header, [bytes(output.out), bytes(output.err), ret, types]

@@ -75,7 +75,9 @@ RawRun::Status ParseStatus(const std::string& s) {
 
 absl::StatusOr<RawRun> ToRawRun(const Frame& frame) {
   const nlohmann::json& h = frame.header;
-  if (frame.blobs.size() != 3 || !h.contains("status") || !h["status"].is_string()) {
+  // The fourth blob (python_types) is absent from harnesses older than the field.
+  if (frame.blobs.size() < 3 || frame.blobs.size() > 4 || !h.contains("status") ||
+      !h["status"].is_string()) {
     return absl::DataLossError("malformed test result from the harness");
   }
   RawRun run;
@@ -90,6 +92,7 @@ absl::StatusOr<RawRun> ToRawRun(const Frame& frame) {
   run.stdout_data = frame.blobs[0];
   run.stderr_data = frame.blobs[1];
   run.return_json = frame.blobs[2];
+  if (frame.blobs.size() == 4) run.python_types = frame.blobs[3];
   return run;
 }
 

@@ -1,4 +1,5 @@
-// The one place that converts between absl::Status, grpc::Status and google.rpc.Status.
+// The one place that converts between absl::Status, grpc::Status and google.rpc.Status, used by
+// the server (arbiter::server) and the C++ client (arbiter::client) alike.
 //
 // The numeric codes of the three are the same canonical codes, so conversion keeps code and
 // message; details are not carried. Thread-safety: pure functions.
@@ -8,11 +9,11 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/support/status.h"
 
-namespace arbiter::server {
+namespace arbiter::rpc {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 // The per-group status carried in GroupResult.status.
 google::rpc::Status ToRpcStatus(const absl::Status& status);
 
-}  // namespace arbiter::server
+}  // namespace arbiter::rpc

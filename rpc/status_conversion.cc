@@ -1,8 +1,8 @@
-#include "server/status_conversion.h"
+#include "rpc/status_conversion.h"
 
 #include <string>
 
-namespace arbiter::server {
+namespace arbiter::rpc {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
@@ -21,4 +21,4 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
   return out;
 }
 
-}  // namespace arbiter::server
+}  // namespace arbiter::rpc

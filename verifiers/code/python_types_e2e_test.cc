@@ -1,0 +1,61 @@
+// Python function results through the real sandbox where JSON loses what the graders' `==`
+// sees (tuple vs list, int vs string dict keys): each dataset form is judged as its grader
+// judges (python_value.h). Skips (with the reason) where bubblewrap cannot create namespaces.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "verifiers/code/code_verifier.h"
+#include "verifiers/code/sandbox/sandbox_test_util.h"
+
+namespace arbiter::code {
+namespace {
+
+struct Case {
+  std::string body;  // of `def f(x):`
+  bool grader_accepts;
+};
+
+// Scores `def f(x): <body>` for each case against `ground_truth`.
+void ExpectGraded(const std::string& ground_truth, const std::vector<Case>& cases) {
+  ARBITER_REQUIRE_SANDBOX(runner);
+  auto verifier = CodeVerifier::Create({std::move(runner), RunLimits(), RunLimits()});
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  v1::Task task;
+  task.set_verifier("code");
+  task.set_ground_truth(ground_truth);
+  std::vector<v1::Sample> samples;
+  for (const Case& c : cases) {
+    samples.emplace_back().set_completion("```python\ndef f(x):\n    " + c.body + "\n```\n");
+  }
+  auto results = sdk::ScoreGroup(**verifier, task, samples, {});
+  ASSERT_TRUE(results.ok()) << results.status();
+  for (size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ((*results)[i].outcome() == v1::CORRECT, cases[i].grader_accepts)
+        << cases[i].body << ": " << v1::Outcome_Name((*results)[i].outcome()) << " "
+        << (*results)[i].message();
+  }
+}
+
+TEST(PythonTypes, LiveCodeBenchTellsNestedTuplesAndIntKeysApart) {
+  ExpectGraded(R"({"inputs": ["1"], "outputs": ["[[1, 2]]"], "fn_name": "f"})",
+               {{"return [[x, 2]]", true},
+                {"return ([x, 2],)", true},  // a top-level tuple becomes a list
+                {"return [(x, 2)]", false}});
+  ExpectGraded(R"({"inputs": ["1"], "outputs": ["{\"1\": 2}"], "fn_name": "f"})",
+               {{"return {str(x): 2}", true}, {"return {x: 2}", false}});
+}
+
+TEST(PythonTypes, AppsGivesNumericKeysIntKeysAndListsTopLevelTuples) {
+  ExpectGraded(R"({"inputs": [[1]], "outputs": [[{"1": 2}]], "fn_name": "f"})",
+               {{"return {x: 2}", true}, {"return {str(x): 2}", false}});
+  ExpectGraded(R"({"inputs": [[1]], "outputs": [[[[1, 2], [3, 4]]]], "fn_name": "f"})",
+               {{"return [(x, 2), (3, 4)]", true},
+                {"return [[x, 2], [3, 4]]", true},
+                {"return [[(x, 2)], [3, 4]]", false}});
+}
+
+}  // namespace
+}  // namespace arbiter::code
