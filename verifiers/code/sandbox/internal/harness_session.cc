@@ -1,12 +1,14 @@
 #include "verifiers/code/sandbox/internal/harness_session.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
@@ -24,6 +26,8 @@ constexpr int64_t kHarnessMemory = int64_t{96} << 20;
 constexpr int kHarnessProcesses = 3;
 // How long the harness may take to start and compile the candidate.
 constexpr absl::Duration kStartTime = absl::Seconds(10);
+// How long bwrap may take to exit once the channel broke (it exits as soon as its child does).
+constexpr absl::Duration kExitWait = absl::Seconds(1);
 
 double Seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
 
@@ -96,8 +100,9 @@ absl::StatusOr<RawRun> ToRawRun(const Frame& frame) {
   return run;
 }
 
-// The test took the harness down with it (killed it, stopped it, or forged frames): the
-// program's own failure, reported on the test, never an infrastructure error.
+// The test took the harness down with it (stopped it, broke its limits, forged frames): the
+// program's own failure, reported on the test. A sandbox killed from outside is not this (see
+// KilledFromOutside).
 RawRun HarnessLost(const absl::Status& why, const RunLimits& limits) {
   RawRun run;
   const bool hung = absl::IsDeadlineExceeded(why);
@@ -191,6 +196,11 @@ absl::StatusOr<HarnessSession::Outcome> HarnessSession::Run(const TestInput& tes
   Outcome outcome;
   if (!run.ok()) {
     if (ctx.Done()) return ContextStatus(ctx);
+    // A closed channel (UNAVAILABLE) may be the sandbox killed from outside; a hung or garbled
+    // harness is alive and stays this test's failure.
+    if (absl::IsUnavailable(run.status())) {
+      if (absl::Status outside = KilledFromOutside(oom_before); !outside.ok()) return outside;
+    }
     run = HarnessLost(run.status(), limits_);
     outcome.restart = true;
   } else if (reply->header.value("retire", false)) {
@@ -202,6 +212,31 @@ absl::StatusOr<HarnessSession::Outcome> HarnessSession::Run(const TestInput& tes
   }
   outcome.run = *std::move(run);
   return outcome;
+}
+
+// Nothing inside the sandbox can signal bwrap (it is outside the sandbox's pid namespace), and
+// the supervisor is pid 1 there: the kernel drops every signal its namespace sends it, and
+// seccomp denies lowering its CPU limit (seccomp_filter.cc), so the only SIGKILL a test can bring
+// on it is the session cgroup's OOM killer. bwrap killed by a signal, or the supervisor killed by
+// SIGKILL (bwrap exits 128 + 9) while the cgroup stayed under its memory limit, is therefore the
+// sandbox killed from outside (the host's OOM killer, an operator, the node): the server's
+// trouble, UNAVAILABLE, never a verdict. Without isolation the test can kill its harness itself,
+// so that mode keeps charging the test.
+absl::Status HarnessSession::KilledFromOutside(int64_t oom_before) {
+  if (!env_.command.isolated()) return absl::OkStatus();
+  const int status = process_->WaitExit(absl::Now() + kExitWait);
+  if (status == -1) return absl::OkStatus();
+  std::string what;
+  if (WIFSIGNALED(status)) {
+    what = absl::StrCat("bwrap (pid ", process_->pid(), ") killed by signal ", WTERMSIG(status));
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL &&
+             !(cgroup_ && cgroup_->MemoryLimitHits() > oom_before)) {
+    what = "the harness supervisor killed by signal 9";
+  } else {
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(
+      absl::StrCat("sandbox process killed from outside: ", what, " mid-test"));
 }
 
 }  // namespace arbiter::code::internal

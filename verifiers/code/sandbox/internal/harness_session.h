@@ -46,13 +46,18 @@ class HarnessSession {
     // asked to retire (this test changed its limits). This test's result stands.
     bool restart = false;
   };
-  // Runs one test. Non-OK only when the context is done; a harness that dies or hangs is this
-  // test's failure (kSignaled / kWallTimeLimit with an `error` saying so) and restart=true.
+  // Runs one test. Non-OK when the context is done (its status) or when the sandbox was killed
+  // from outside mid-test (UNAVAILABLE "sandbox process killed from outside: ...": bwrap or the
+  // harness supervisor SIGKILLed by the host's OOM killer, an operator, ...). A harness that the
+  // test broke or hung is this test's failure (kSignaled / kWallTimeLimit with an `error` saying
+  // so) and restart=true.
   absl::StatusOr<Outcome> Run(const TestInput& test, const sdk::VerifyContext& ctx);
 
  private:
   HarnessSession(const HarnessEnvironment& env, const RunLimits& limits)
       : env_(env), limits_(limits) {}
+  // After the channel broke: UNAVAILABLE when the sandbox was killed from outside, else OK.
+  absl::Status KilledFromOutside(int64_t oom_before);
 
   const HarnessEnvironment& env_;
   const RunLimits limits_;

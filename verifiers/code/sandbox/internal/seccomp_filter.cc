@@ -6,6 +6,7 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -165,6 +166,20 @@ absl::StatusOr<std::string> BuildSeccompBpf() {
     if (auto s = Check(seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(personality), 1,
                                         SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)),
                        "personality");
+        !s.ok()) {
+      return s;
+    }
+  }
+  // Another process's CPU (or realtime CPU) limit: past its hard value the kernel SIGKILLs even
+  // the supervisor (pid 1, immune to signals from its namespace), which the server must be able
+  // to tell from the sandbox killed from outside (harness_session.cc). One's own limits
+  // (pid 0, which libc's setrlimit passes) and reading anyone's stay allowed.
+  for (unsigned long resource :
+       {static_cast<unsigned long>(RLIMIT_CPU), static_cast<unsigned long>(RLIMIT_RTTIME)}) {
+    if (auto s = Check(
+            seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(prlimit64), 3, SCMP_A0(SCMP_CMP_NE, 0),
+                             SCMP_A1(SCMP_CMP_EQ, resource), SCMP_A2(SCMP_CMP_NE, 0)),
+            "prlimit64");
         !s.ok()) {
       return s;
     }
