@@ -10,8 +10,8 @@
 #include "rpc/status_conversion.h"
 #include "server/item_key.h"
 #include "server/request_validation.h"
+#include "shaping/shaping.h"
 #include "verifiers/sdk/utf8.h"
-#include "verifiers/shaping/shaping.h"
 
 namespace arbiter::server {
 
@@ -29,7 +29,8 @@ struct Dispatcher::Call {
   struct Group {
     const VerifierEntry* verifier = nullptr;
     std::unique_ptr<const sdk::PreparedTask> prepared;
-    int pending = 0;  // samples not yet delivered; guarded by Call::mu
+    bool verifier_advantages = false;  // its Finalize set advantages (sdk::GroupFinal)
+    int pending = 0;                   // samples not yet delivered; guarded by Call::mu
     // Check() verdicts in sample order, moved into the GroupResult once final. Written by the
     // group's Prepare task and by deliveries under Call::mu.
     std::vector<v1::SampleResult> samples;
@@ -48,7 +49,7 @@ struct Dispatcher::Call {
   const v1::ScoreRequest* request = nullptr;
   ScoreCallbacks callbacks;
   sdk::VerifyContext ctx;
-  shaping::BatchPlan shaping_plan;  // once per request: shaping a group costs O(1) in the batch
+  shaping::RequestPlan shaping_plan;  // once per request: shaping a group costs O(1) in the batch
   SandboxAdmission::Ticket sandbox_ticket;
   int64_t items = 0;
   absl::Time start;
@@ -76,15 +77,17 @@ v1::SampleResult InfraError(absl::string_view message) {
 }
 
 // The verifier contract says outcome is set and score is finite; a verifier that breaks it must
-// not poison a trainer's batch, so the sample becomes INFRA_ERROR (masked) instead.
-void Sanitize(v1::SampleResult& result) {
+// not poison a trainer's batch, so the sample becomes INFRA_ERROR (masked) instead. `reward`
+// belongs to shaping, and an advantage counts only when Finalize says it set them: whatever else
+// a verifier wrote there is dropped.
+void Sanitize(v1::SampleResult& result, bool keep_advantage) {
   if (result.outcome() == v1::OUTCOME_UNSPECIFIED) {
     result = InfraError("verifier returned no outcome (server-side bug)");
   } else if (!std::isfinite(result.score())) {
     result = InfraError("verifier returned a non-finite score (server-side bug)");
   }
-  if (!std::isfinite(result.reward())) result.set_reward(0);
-  if (!std::isfinite(result.advantage())) result.set_advantage(0);
+  result.clear_reward();
+  if (!keep_advantage || !std::isfinite(result.advantage())) result.clear_advantage();
 }
 
 // Every sample INFRA_ERROR and the group's status `status` (deadline or cancellation before the
@@ -120,7 +123,7 @@ Dispatcher::Dispatcher(const ServerOptions& options, const sdk::VerifierRegistry
       registry_(registry),
       metrics_(std::move(metrics)),
       cache_(options.cache_entries, options.cache_max_bytes),
-      sandbox_admission_(options.sandbox_concurrency, registry, metrics_),
+      sandbox_admission_(options.sandbox_concurrency, metrics_),
       suites_(options.suite_store_bytes, metrics_ ? metrics_->registry().get() : nullptr),
       sandbox_pool_(std::make_unique<WorkPool>("arb-sandbox", options.sandbox_concurrency)),
       cpu_pool_(std::make_unique<WorkPool>("arb-cpu", options.cpu_threads)) {
@@ -195,15 +198,31 @@ absl::Status Dispatcher::RunOnCpuPool(absl::AnyInvocable<void() &&> task) {
 absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time client_deadline,
                                std::shared_ptr<const sdk::CancellationToken> cancellation,
                                ScoreCallbacks callbacks) {
-  if (absl::Status status = ValidateScoreRequest(request, options_.max_queued_items);
-      !status.ok()) {
+  absl::StatusOr<ValidatedRequest> validated =
+      ValidateScoreRequest(request, options_.max_queued_items);
+  if (!validated.ok()) {
     if (metrics_) metrics_->Rejected(RejectReason::kInvalid);
-    return status;
+    return validated.status();
+  }
+  const int num_groups = request.groups_size();
+  // Every group's verifier, looked up once (an unknown one fails its group in PrepareGroup).
+  std::vector<const VerifierEntry*> group_verifiers(num_groups, nullptr);
+  int64_t sandbox_items = 0;
+  for (int g = 0; g < num_groups; ++g) {
+    const std::string& name = request.groups(g).task().verifier();
+    for (const auto& entry : verifiers_) {
+      if (entry->name == name) group_verifiers[g] = entry.get();
+    }
+    if (group_verifiers[g] != nullptr &&
+        group_verifiers[g]->verifier->work() == sdk::Verifier::Work::kSandbox) {
+      sandbox_items += request.groups(g).samples_size();
+    }
   }
   const absl::Time deadline = EffectiveDeadline(client_deadline);
-  absl::StatusOr<SandboxAdmission::Ticket> sandbox = sandbox_admission_.Admit(request, deadline);
+  absl::StatusOr<SandboxAdmission::Ticket> sandbox =
+      sandbox_admission_.AdmitItems(sandbox_items, deadline);
   if (!sandbox.ok()) return sandbox.status();
-  const int64_t items = CountItems(request);
+  const int64_t items = validated->items;
   if (absl::Status admitted = Admit(items); !admitted.ok()) return admitted;
   if (metrics_) {
     metrics_->InFlightAdd(static_cast<double>(items));
@@ -218,10 +237,9 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
   call->sandbox_ticket = *std::move(sandbox);
   call->ctx.cancellation =
       cancellation ? std::move(cancellation) : std::make_shared<sdk::CancellationToken>();
-  call->shaping_plan = shaping::PlanBatch(request);
+  call->shaping_plan = std::move(validated->shaping);
   call->items = items;
   call->start = absl::Now();
-  const int num_groups = request.groups_size();
   call->results.resize(num_groups);
   call->groups.resize(num_groups);
   {
@@ -231,10 +249,7 @@ absl::Status Dispatcher::Score(const v1::ScoreRequest& request, absl::Time clien
   for (int g = 0; g < num_groups; ++g) {
     call->results[g].set_group_index(g);
     call->results[g].set_group_id(request.groups(g).group_id());
-    for (const auto& entry : verifiers_) {
-      if (entry->name == request.groups(g).task().verifier())
-        call->groups[g].verifier = entry.get();
-    }
+    call->groups[g].verifier = group_verifiers[g];
   }
   for (int g = 0; g < num_groups; ++g) {
     cpu_pool_->Submit([this, call, g]() mutable { PrepareGroup(call, g); });
@@ -397,7 +412,7 @@ void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index, ab
                                                         : InfraCause::kVerifier);
       }
     }
-    Sanitize(result);
+    Sanitize(result, /*keep_advantage=*/false);
     result.clear_sample_id();
     result.set_cached(false);
     if (result.outcome() != v1::INFRA_ERROR) cache_.Insert(key, result);
@@ -429,18 +444,17 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
     for (int i = 0; i < group.samples_size(); ++i) {
       state.samples[i].set_sample_id(group.samples(i).sample_id());
     }
-    // Finalize takes a contiguous span; a RepeatedPtrField is not one, so the samples are
-    // copied (one pass over the completions' bytes).
-    const std::vector<v1::Sample> samples(group.samples().begin(), group.samples().end());
-    absl::Status finalized =
-        state.verifier->verifier->Finalize(*state.prepared, samples, absl::MakeSpan(state.samples));
+    sdk::GroupFinal final;
+    absl::Status finalized = state.verifier->verifier->Finalize(
+        *state.prepared, group.samples(), absl::MakeSpan(state.samples), final);
     if (!finalized.ok()) *result.mutable_status() = ToRpcStatus(finalized);
-    if (state.verifier->verifier->SetsAdvantage(*state.prepared)) {
-      result.mutable_stats()->set_advantage_source("verifier");
+    state.verifier_advantages = finalized.ok() && final.advantages_set;
+    if (finalized.ok() && !final.detail.type_url().empty()) {
+      *result.mutable_stats()->mutable_verifier_detail() = std::move(final.detail);
     }
     result.mutable_samples()->Reserve(static_cast<int>(state.samples.size()));
     for (v1::SampleResult& sample : state.samples) {
-      Sanitize(sample);
+      Sanitize(sample, state.verifier_advantages);
       *result.add_samples() = std::move(sample);
     }
     state.samples.clear();
@@ -449,7 +463,7 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
   // response over one ill-formed UTF-8 string, so nothing leaves unrepaired (cheap when valid).
   sdk::RepairUtf8Fields(result);
   if (!call->shaping_plan.whole_batch) {
-    v1::GroupResult* shaped[] = {&result};
+    const shaping::GroupInput shaped[] = {{&result, state.verifier_advantages}};
     std::vector<absl::Status> statuses =
         shaping::ShapeBatch(*call->request, call->shaping_plan, shaped);
     if (!statuses.empty() && !statuses[0].ok()) *result.mutable_status() = ToRpcStatus(statuses[0]);
@@ -468,13 +482,15 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
 
 void Dispatcher::CompleteCall(const std::shared_ptr<Call>& call) {
   if (call->shaping_plan.whole_batch) {
-    std::vector<v1::GroupResult*> all;
+    std::vector<shaping::GroupInput> all;
     all.reserve(call->results.size());
-    for (v1::GroupResult& result : call->results) all.push_back(&result);
+    for (size_t g = 0; g < call->results.size(); ++g) {
+      all.push_back({&call->results[g], call->groups[g].verifier_advantages});
+    }
     std::vector<absl::Status> statuses =
         shaping::ShapeBatch(*call->request, call->shaping_plan, all);
     for (size_t k = 0; k < statuses.size() && k < all.size(); ++k) {
-      if (!statuses[k].ok()) *all[k]->mutable_status() = ToRpcStatus(statuses[k]);
+      if (!statuses[k].ok()) *all[k].result->mutable_status() = ToRpcStatus(statuses[k]);
     }
     if (call->callbacks.on_group) {
       absl::MutexLock lock(&call->emit_mu);

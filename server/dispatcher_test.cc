@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "server/testing/fake_verifier.h"
@@ -32,16 +33,42 @@ v1::Group MakeGroup(const std::string& truth, const std::vector<std::string>& co
 class AdvantageVerifier : public FakeVerifier {
  public:
   AdvantageVerifier() : FakeVerifier("adv") {}
-  absl::Status Finalize(const sdk::PreparedTask&, absl::Span<const v1::Sample> samples,
-                        absl::Span<v1::SampleResult> results) const override {
-    EXPECT_EQ(samples.size(), results.size());
-    for (size_t i = 0; i < results.size(); ++i) results[i].set_advantage(0.25 * (i + 1));
+  absl::Status Finalize(const sdk::PreparedTask&, const sdk::Samples& samples,
+                        absl::Span<v1::SampleResult> results,
+                        sdk::GroupFinal& group) const override {
+    EXPECT_EQ(static_cast<size_t>(samples.size()), results.size());
+    for (size_t i = 0; i < results.size(); ++i) {
+      results[i].set_advantage(0.25 * (i + 1));
+      results[i].set_reward(99);  // not the verifier's to set: shaping overwrites it
+    }
+    v1::ServerInfo detail;  // any message stands for a group-level detail
+    detail.set_version(absl::StrCat(samples.size(), " samples"));
+    group.detail.PackFrom(detail);
+    group.advantages_set = true;
     return absl::OkStatus();
   }
-  bool SetsAdvantage(const sdk::PreparedTask&) const override { return true; }
 };
 
-// A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed") and "adv".
+// Writes reward and advantage in Check and in Finalize without saying it set advantages: the
+// server must drop both (reward belongs to shaping).
+class OverreachingVerifier : public FakeVerifier {
+ public:
+  OverreachingVerifier() : FakeVerifier("overreach") {}
+  v1::SampleResult Check(const sdk::PreparedTask& prepared, const v1::Sample& sample,
+                         const sdk::VerifyContext& ctx) const override {
+    v1::SampleResult result = FakeVerifier::Check(prepared, sample, ctx);
+    result.set_reward(7);
+    result.set_advantage(3);
+    return result;
+  }
+  absl::Status Finalize(const sdk::PreparedTask&, const sdk::Samples&,
+                        absl::Span<v1::SampleResult> results, sdk::GroupFinal&) const override {
+    for (v1::SampleResult& r : results) r.set_advantage(5);
+    return absl::OkStatus();
+  }
+};
+
+// A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed"), "adv" and "overreach".
 struct Fixture {
   explicit Fixture(ServerOptions options = {}) {
     auto owned = std::make_unique<FakeVerifier>("fake");
@@ -51,6 +78,7 @@ struct Fixture {
     boxed = boxed_owned.get();
     EXPECT_TRUE(registry.Register(std::move(boxed_owned)).ok());
     EXPECT_TRUE(registry.Register(std::make_unique<AdvantageVerifier>()).ok());
+    EXPECT_TRUE(registry.Register(std::make_unique<OverreachingVerifier>()).ok());
     auto created =
         Dispatcher::Create(options, &registry, std::make_shared<Metrics>(registry.Names()));
     EXPECT_TRUE(created.ok()) << created.status();
@@ -142,7 +170,7 @@ TEST(Dispatcher, UnknownVerifierFailsOnlyItsGroup) {
   EXPECT_EQ(results[0].samples(0).outcome(), v1::CORRECT);
   EXPECT_EQ(results[1].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(results[1].status().message(),
-            "unknown verifier 'nope'; known verifiers: adv, boxed, fake");
+            "unknown verifier 'nope'; known verifiers: adv, boxed, fake, overreach");
   EXPECT_EQ(f.fake->checks(), 1);
 }
 
@@ -357,7 +385,39 @@ TEST(Dispatcher, VerifierAdvantagesSurviveDefaultShaping) {
   EXPECT_EQ(results[0].stats().advantage_source(), "verifier");
   EXPECT_EQ(results[0].samples(0).advantage(), 0.25);
   EXPECT_EQ(results[0].samples(1).advantage(), 0.5);
-  EXPECT_EQ(results[0].samples(0).reward(), 1.0);
+  EXPECT_EQ(results[0].samples(0).reward(), 1.0);  // shaping's (= score), not the verifier's 99
+  EXPECT_EQ(results[0].samples(1).reward(), 0.0);
+  v1::ServerInfo detail;  // the group-level detail, once per group
+  ASSERT_TRUE(results[0].stats().verifier_detail().UnpackTo(&detail));
+  EXPECT_EQ(detail.version(), "2 samples");
+}
+
+TEST(Dispatcher, VerifierAdvantagesAreReplacedWhenTheShapingNamesANormalizer) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a", "b"}, "adv");
+  request.mutable_shaping()->set_normalizer(v1::NORMALIZER_MEAN_ONLY);
+  PendingScore call(*f.dispatcher, request);
+  const auto& results = call.Wait();
+  EXPECT_EQ(results[0].stats().advantage_source(), "normalizer");
+  EXPECT_EQ(results[0].samples(0).advantage(), 0.5);
+  EXPECT_EQ(results[0].samples(1).advantage(), -0.5);
+}
+
+TEST(Dispatcher, RewardAndUnannouncedAdvantagesFromAVerifierAreDropped) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a", "b"}, "overreach");
+  request.mutable_shaping()->set_normalizer(v1::NORMALIZER_NONE);
+  PendingScore call(*f.dispatcher, request);
+  const auto& results = call.Wait();
+  ASSERT_EQ(results[0].samples_size(), 2);
+  EXPECT_EQ(results[0].stats().advantage_source(), "normalizer");
+  EXPECT_FALSE(results[0].stats().has_verifier_detail());
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(results[0].samples(i).reward(), results[0].samples(i).score()) << i;
+    EXPECT_EQ(results[0].samples(i).advantage(), 0.0) << i;
+  }
 }
 
 TEST(Dispatcher, GroupWithoutSamplesIsInvalidArgument) {

@@ -82,21 +82,8 @@ SandboxAdmission::ItemRun SandboxAdmission::Ticket::StartItem(bool sandboxed) {
   return ItemRun(owner_, this, id);
 }
 
-SandboxAdmission::SandboxAdmission(Options options, const sdk::VerifierRegistry* registry,
-                                   std::shared_ptr<Metrics> metrics)
-    : options_(std::move(options)), registry_(registry), metrics_(std::move(metrics)) {}
-
-int64_t SandboxAdmission::SandboxItems(const v1::ScoreRequest& request) const {
-  if (registry_ == nullptr) return 0;
-  int64_t items = 0;
-  for (const v1::Group& group : request.groups()) {
-    const sdk::Verifier* verifier = registry_->Find(group.task().verifier());
-    if (verifier != nullptr && verifier->work() == sdk::Verifier::Work::kSandbox) {
-      items += group.samples_size();
-    }
-  }
-  return items;
-}
+SandboxAdmission::SandboxAdmission(Options options, std::shared_ptr<Metrics> metrics)
+    : options_(std::move(options)), metrics_(std::move(metrics)) {}
 
 absl::Duration SandboxAdmission::ItemTimeLocked(absl::Time now) const {
   double seconds = measured_ ? ewma_seconds_ : absl::ToDoubleSeconds(options_.initial_item_time);
@@ -119,11 +106,6 @@ absl::Duration SandboxAdmission::ItemTime() const {
 int64_t SandboxAdmission::items_ahead() const {
   absl::MutexLock lock(&mu_);
   return ahead_;
-}
-
-absl::StatusOr<SandboxAdmission::Ticket> SandboxAdmission::Admit(const v1::ScoreRequest& request,
-                                                                 absl::Time deadline) {
-  return AdmitItems(SandboxItems(request), deadline);
 }
 
 absl::StatusOr<SandboxAdmission::Ticket> SandboxAdmission::AdmitItems(int64_t items,

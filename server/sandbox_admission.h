@@ -39,9 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "arbiter/v1/arbiter.pb.h"
 #include "server/metrics.h"
-#include "verifiers/sdk/registry.h"
 
 namespace arbiter::server {
 
@@ -102,23 +100,17 @@ class SandboxAdmission {
     int64_t items_ = 0;  // held and not yet ended
   };
 
-  // `registry` (may be null: no request has sandbox items) and `metrics` (may be null) must
-  // outlive this object.
-  SandboxAdmission(Options options, const sdk::VerifierRegistry* registry,
-                   std::shared_ptr<Metrics> metrics);
+  // `metrics` (may be null) must outlive this object.
+  SandboxAdmission(Options options, std::shared_ptr<Metrics> metrics);
   // Default options but the concurrency.
-  SandboxAdmission(int concurrency, const sdk::VerifierRegistry* registry,
-                   std::shared_ptr<Metrics> metrics)
-      : SandboxAdmission(WithConcurrency(concurrency), registry, std::move(metrics)) {}
+  SandboxAdmission(int concurrency, std::shared_ptr<Metrics> metrics)
+      : SandboxAdmission(WithConcurrency(concurrency), std::move(metrics)) {}
 
-  // Admits `request` (its deadline is `deadline`): OK with a ticket for its sandbox samples, or
-  // RESOURCE_EXHAUSTED with the retry hint (counted as rejected{reason="sandbox_saturated"}).
-  absl::StatusOr<Ticket> Admit(const v1::ScoreRequest& request, absl::Time deadline);
-  // The same for `items` sandbox samples.
+  // Admits a request's `items` sandbox samples (those of groups whose verifier has
+  // Work::kSandbox; the dispatcher counts them while it looks the verifiers up) due by
+  // `deadline`: OK with a ticket for them, or RESOURCE_EXHAUSTED with the retry hint (counted as
+  // rejected{reason="sandbox_saturated"}).
   absl::StatusOr<Ticket> AdmitItems(int64_t items, absl::Time deadline);
-
-  // Samples of `request` whose group names a verifier with Work::kSandbox.
-  int64_t SandboxItems(const v1::ScoreRequest& request) const;
   // The current per-item estimate t (above).
   absl::Duration ItemTime() const;
   // Sandbox items admitted and not finished.
@@ -133,7 +125,6 @@ class SandboxAdmission {
   absl::Duration ItemTimeLocked(absl::Time now) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
-  const sdk::VerifierRegistry* const registry_;
   const std::shared_ptr<Metrics> metrics_;
 
   mutable absl::Mutex mu_;

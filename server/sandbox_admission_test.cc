@@ -43,7 +43,7 @@ double RejectedSandboxSaturated(const Metrics& metrics) {
 
 TEST(SandboxAdmission, AdmitsAnyRequestWhenNothingIsAhead) {
   Clock clock;
-  SandboxAdmission admission(TwoLanes(&clock), nullptr, nullptr);
+  SandboxAdmission admission(TwoLanes(&clock), nullptr);
   // Waiting could not help it: 1000 items of an unknown time against a 1 s deadline go in.
   absl::StatusOr<SandboxAdmission::Ticket> ticket =
       admission.AdmitItems(1000, clock.now + absl::Seconds(1));
@@ -54,7 +54,7 @@ TEST(SandboxAdmission, AdmitsAnyRequestWhenNothingIsAhead) {
 TEST(SandboxAdmission, RefusesWithRetryHintWhenWorkAheadOutlastsTheDeadline) {
   Clock clock;
   auto metrics = std::make_shared<Metrics>(std::vector<std::string>{});
-  SandboxAdmission admission(TwoLanes(&clock), nullptr, metrics);
+  SandboxAdmission admission(TwoLanes(&clock), metrics);
   absl::StatusOr<SandboxAdmission::Ticket> flood =
       admission.AdmitItems(10, clock.now + absl::Seconds(100));
   ASSERT_TRUE(flood.ok());
@@ -83,7 +83,7 @@ TEST(SandboxAdmission, RefusesWithRetryHintWhenWorkAheadOutlastsTheDeadline) {
 
 TEST(SandboxAdmission, HeadroomRefusesAnEstimateJustUnderTheDeadline) {
   Clock clock;
-  SandboxAdmission admission(TwoLanes(&clock), nullptr, nullptr);
+  SandboxAdmission admission(TwoLanes(&clock), nullptr);
   absl::StatusOr<SandboxAdmission::Ticket> ahead =
       admission.AdmitItems(8, clock.now + absl::Seconds(100));
   ASSERT_TRUE(ahead.ok());
@@ -95,7 +95,7 @@ TEST(SandboxAdmission, HeadroomRefusesAnEstimateJustUnderTheDeadline) {
 
 TEST(SandboxAdmission, RunningChecksRaiseAStaleEstimate) {
   Clock clock;
-  SandboxAdmission admission(TwoLanes(&clock), nullptr, nullptr);
+  SandboxAdmission admission(TwoLanes(&clock), nullptr);
   absl::StatusOr<SandboxAdmission::Ticket> ticket =
       admission.AdmitItems(4, clock.now + absl::Seconds(100));
   ASSERT_TRUE(ticket.ok());
@@ -115,7 +115,7 @@ TEST(SandboxAdmission, RunningChecksRaiseAStaleEstimate) {
 
 TEST(SandboxAdmission, SkippedItemsReleaseWithoutTeachingTheEstimate) {
   Clock clock;
-  SandboxAdmission admission(TwoLanes(&clock), nullptr, nullptr);
+  SandboxAdmission admission(TwoLanes(&clock), nullptr);
   {
     absl::StatusOr<SandboxAdmission::Ticket> ticket =
         admission.AdmitItems(5, clock.now + absl::Seconds(100));
@@ -130,23 +130,6 @@ TEST(SandboxAdmission, SkippedItemsReleaseWithoutTeachingTheEstimate) {
   }
   // The ticket's unrun items (cache hits, duplicates) are released with it.
   EXPECT_EQ(admission.items_ahead(), 0);
-}
-
-TEST(SandboxAdmission, CountsOnlySamplesOfSandboxVerifiers) {
-  sdk::VerifierRegistry registry;
-  ASSERT_TRUE(registry.Register(std::make_unique<FakeVerifier>("fake")).ok());
-  ASSERT_TRUE(
-      registry.Register(std::make_unique<FakeVerifier>("boxed", sdk::Verifier::Work::kSandbox))
-          .ok());
-  Clock clock;
-  SandboxAdmission admission(TwoLanes(&clock), &registry, nullptr);
-  v1::ScoreRequest request;
-  for (const char* verifier : {"fake", "boxed", "nope", "boxed"}) {
-    v1::Group* group = request.add_groups();
-    group->mutable_task()->set_verifier(verifier);
-    for (int i = 0; i < 3; ++i) group->add_samples()->set_completion("x");
-  }
-  EXPECT_EQ(admission.SandboxItems(request), 6);
 }
 
 // --- Through the dispatcher ---
@@ -210,6 +193,16 @@ TEST(SandboxAdmission, DispatcherRefusesOnlySandboxWorkWhileTheSandboxIsFull) {
   answered.done.WaitForNotification();
   ASSERT_EQ(answered.results.size(), 1u);
   EXPECT_EQ(answered.results[0].samples(0).outcome(), v1::CORRECT);
+  EXPECT_FALSE(flooding.done.HasBeenNotified());
+  // Groups of CPU verifiers and of unknown ones hold no sandbox items: admitted too.
+  v1::ScoreRequest mixed = OneGroup("fake", {"ok"});
+  *mixed.add_groups() = OneGroup("nope", {"ok", "ok"}).groups(0);
+  Pending mixed_answered(**dispatcher, mixed, absl::Now() + absl::Seconds(2));
+  ASSERT_TRUE(mixed_answered.admitted.ok()) << mixed_answered.admitted;
+  mixed_answered.done.WaitForNotification();
+  ASSERT_EQ(mixed_answered.results.size(), 2u);
+  EXPECT_EQ(mixed_answered.results[1].status().code(),
+            static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_FALSE(flooding.done.HasBeenNotified());
 
   boxed->Release();

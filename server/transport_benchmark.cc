@@ -147,8 +147,7 @@ BENCHMARK(BM_GroupsPerRequest)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond)
     ->Arg(1024)
-    ->Arg(4096)
-    ->Arg(16384)
+    ->Arg(10240)
     ->Arg(65536);
 
 // Small RPCs (one group, one sample) from several client threads: RPC throughput.

@@ -36,8 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckRefusal(parsed);
   if (!parsed.ok()) return 0;
   constexpr int64_t kMaxItems = 64;
-  const absl::Status valid = arbiter::server::ValidateScoreRequest(request, kMaxItems);
-  CheckRefusal(valid);
-  if (valid.ok() && arbiter::server::CountItems(request) > kMaxItems) std::abort();
+  const auto valid = arbiter::server::ValidateScoreRequest(request, kMaxItems);
+  CheckRefusal(valid.status());
+  if (valid.ok() && valid->items > kMaxItems) std::abort();
   return 0;
 }

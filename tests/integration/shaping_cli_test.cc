@@ -1,7 +1,7 @@
 // The shaping vectors of spec §0.1, §4.4, §5.3, §6.1 and §6.2, end to end: the real arbiterd
 // scores `sat` groups whose verdicts produce the vectors' binary outcomes, and
 // `arbiter score --shaping=JSON` applies the stages. The library-level tests are in
-// verifiers/shaping; these prove the same numbers come out of the service and the CLI.
+// shaping; these prove the same numbers come out of the service and the CLI.
 #include <cmath>
 #include <string>
 #include <vector>

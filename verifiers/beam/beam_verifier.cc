@@ -46,7 +46,6 @@ v1::SampleResult Verdict(bool format_ok, bool accuracy_ok, bool has_box, double 
                                     : R"(format: need exactly one "\n</think>\n" then a box)");
   }
   result.set_score(std::isfinite(score) ? score : 0.0);
-  result.set_reward(result.score());
   return result;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "verifiers/code/code_test_util.h"
 #include "verifiers/code/code_verifier.h"
 #include "verifiers/code/sandbox/sandbox_test_util.h"
 
@@ -15,15 +16,7 @@ namespace arbiter::code {
 namespace {
 
 std::unique_ptr<CodeVerifier> MakeVerifier(std::unique_ptr<BwrapRunner> runner) {
-  RunLimits defaults;
-  defaults.cpu = absl::Seconds(1);
-  defaults.wall = absl::Seconds(3);
-  defaults.memory_bytes = int64_t{256} << 20;
-  defaults.max_processes = 32;
-  defaults.max_stdout_bytes = int64_t{64} << 10;
-  auto verifier = CodeVerifier::Create({std::move(runner), RunLimits(), defaults});
-  EXPECT_TRUE(verifier.ok()) << verifier.status();
-  return *std::move(verifier);
+  return testing::MakeSandboxedVerifier(std::move(runner), absl::Seconds(1), absl::Seconds(3));
 }
 
 v1::Task DoublingTask(int num_tests, v1::CodeTask::Language language) {

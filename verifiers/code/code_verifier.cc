@@ -50,7 +50,7 @@ absl::StatusOr<std::unique_ptr<CodeVerifier>> CodeVerifier::Create(CodeVerifierO
 v1::VerifierInfo CodeVerifier::Info() const {
   v1::VerifierInfo info;
   info.set_name("code");
-  info.set_version("1");
+  info.set_version("2");
   info.set_description(
       "Runs the completion's program (last fenced block) against unit tests in a sandbox; "
       "per-test verdicts; VeRPO dense reward and fused advantages over the group");
@@ -121,7 +121,6 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
   v1::SampleResult result;
   v1::CodeDetail* detail = result.mutable_code();
   *detail->mutable_limits() = prepared.task.limits();
-  *detail->mutable_resolved() = prepared.task.verpo();
   *detail->mutable_task_notes() = {prepared.notes.begin(), prepared.notes.end()};
   for (const std::string& completion : completions) {
     v1::CodeTurn* turn = detail->add_turns();
@@ -164,8 +163,9 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
 }
 
 absl::Status CodeVerifier::FinalizeGroup(const PreparedCodeTask& prepared,
-                                         absl::Span<const v1::Sample> samples,
-                                         absl::Span<v1::SampleResult> results) const {
+                                         const sdk::Samples& samples,
+                                         absl::Span<v1::SampleResult> results,
+                                         sdk::GroupFinal& group) const {
   (void)samples;
   const int num_tests = static_cast<int>(prepared.inputs.size());
   // The pass matrix over the samples that were verified (INFRA_ERROR ones are left out).
@@ -184,21 +184,24 @@ absl::Status CodeVerifier::FinalizeGroup(const PreparedCodeTask& prepared,
   }
   const v1::VerpoParams& params = prepared.task.verpo();
   const VerpoResult verpo = ComputeVerpo(pass, num_tests, params);
-  v1::VerpoParams used = params;
-  used.set_sigma(verpo.sigma);
   int turns_pooled = 0;
   for (const auto& traj : verpo.turn_rewards) turns_pooled += static_cast<int>(traj.size());
 
+  // The group's vectors, once (not copied into every sample).
+  v1::CodeGroupDetail vectors;
+  *vectors.mutable_pass_rates() = {verpo.pass_rates.begin(), verpo.pass_rates.end()};
+  *vectors.mutable_weights() = {verpo.weights.begin(), verpo.weights.end()};
+  *vectors.mutable_difficulty_weights() = {verpo.difficulty_weights.begin(),
+                                           verpo.difficulty_weights.end()};
+  *vectors.mutable_densities() = {verpo.densities.begin(), verpo.densities.end()};
+  *vectors.mutable_resolved() = params;
+  vectors.mutable_resolved()->set_sigma(verpo.sigma);
+  vectors.set_num_trajectories(static_cast<int>(members.size()));
+  vectors.set_num_turns_pooled(turns_pooled);
+  group.detail.PackFrom(vectors);
+  group.advantages_set = true;
+
   for (v1::SampleResult& result : results) {
-    v1::CodeDetail* detail = result.mutable_code();
-    *detail->mutable_pass_rates() = {verpo.pass_rates.begin(), verpo.pass_rates.end()};
-    *detail->mutable_weights() = {verpo.weights.begin(), verpo.weights.end()};
-    *detail->mutable_difficulty_weights() = {verpo.difficulty_weights.begin(),
-                                             verpo.difficulty_weights.end()};
-    *detail->mutable_densities() = {verpo.densities.begin(), verpo.densities.end()};
-    *detail->mutable_resolved() = used;
-    detail->set_num_trajectories(static_cast<int>(members.size()));
-    detail->set_num_turns_pooled(turns_pooled);
     result.set_score(0);
     result.set_advantage(0);
   }
@@ -215,11 +218,6 @@ absl::Status CodeVerifier::FinalizeGroup(const PreparedCodeTask& prepared,
     result.set_advantage(verpo.advantages[k].back());
   }
   return absl::OkStatus();
-}
-
-bool CodeVerifier::SetsAdvantageFor(const PreparedCodeTask& task) const {
-  (void)task;
-  return true;
 }
 
 }  // namespace arbiter::code

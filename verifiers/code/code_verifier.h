@@ -6,7 +6,8 @@
 // (ground_truth.h: every form read as its grader reads it; Task.mode names a comparison) and
 // resolves limits against the server caps; Check() takes each turn's language from its
 // completion unless the task pins one and never fails (sandbox failure → INFRA_ERROR, no program
-// → NO_ANSWER); Finalize() writes score, advantage and CodeDetail's VeRPO fields.
+// → NO_ANSWER); Finalize() writes each sample's score, advantage and per-sample VeRPO rewards,
+// and the group's VeRPO vectors once (CodeGroupDetail in GroupStats.verifier_detail).
 //
 // Thread-safety: stateless after construction; one instance serves every request.
 #pragma once
@@ -34,9 +35,9 @@ class CodeVerifier : public sdk::TypedVerifier<PreparedCodeTask> {
       const v1::Task& task) const override;
   v1::SampleResult CheckSample(const PreparedCodeTask& task, const v1::Sample& sample,
                                const sdk::VerifyContext& ctx) const override;
-  absl::Status FinalizeGroup(const PreparedCodeTask& task, absl::Span<const v1::Sample> samples,
-                             absl::Span<v1::SampleResult> results) const override;
-  bool SetsAdvantageFor(const PreparedCodeTask& task) const override;
+  absl::Status FinalizeGroup(const PreparedCodeTask& task, const sdk::Samples& samples,
+                             absl::Span<v1::SampleResult> results,
+                             sdk::GroupFinal& group) const override;
   void RegisterMetrics(prometheus::Registry& registry) const override {
     metrics_->Register(registry);
   }

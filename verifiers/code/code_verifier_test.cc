@@ -33,6 +33,21 @@ struct Fixture {
                                                       const sdk::VerifyContext& ctx = {}) {
     return sdk::ScoreGroup(*verifier, task, samples, ctx);
   }
+  // The group's VeRPO vectors (GroupStats.verifier_detail), checking they are sent once.
+  v1::CodeGroupDetail Vectors(const v1::Task& task, const std::vector<v1::Sample>& samples) {
+    absl::StatusOr<sdk::ScoredGroup> scored = sdk::ScoreWholeGroup(*verifier, task, samples);
+    EXPECT_TRUE(scored.ok()) << scored.status();
+    v1::CodeGroupDetail vectors;
+    if (!scored.ok()) return vectors;
+    EXPECT_TRUE(scored->group.advantages_set);
+    EXPECT_TRUE(scored->group.detail.UnpackTo(&vectors));
+    // Not copied into every sample any more (CodeDetail's deprecated fields stay empty).
+    const auto* copied = v1::CodeDetail::descriptor()->FindFieldByName("pass_rates");
+    for (const v1::SampleResult& r : scored->samples) {
+      EXPECT_EQ(r.code().GetReflection()->FieldSize(r.code(), copied), 0);
+    }
+    return vectors;
+  }
 };
 
 v1::Task StdinTask(int num_tests) {
@@ -185,8 +200,9 @@ TEST(CodeVerifier, RunnerFailureIsInfraErrorExcludedFromPassRates) {
   f.runner->SetInfraError(Prog("boom"), absl::UnavailableError("bwrap: cannot create namespace"));
   ScriptBits(*f.runner, Prog("good"), "11");
   ScriptBits(*f.runner, Prog("half"), "10");
-  auto results = f.Score(StdinTask(2), {Completion(Fenced("boom")), Completion(Fenced("good")),
-                                        Completion(Fenced("half"))});
+  const std::vector<v1::Sample> samples = {Completion(Fenced("boom")), Completion(Fenced("good")),
+                                           Completion(Fenced("half"))};
+  auto results = f.Score(StdinTask(2), samples);
   ASSERT_TRUE(results.ok());
   const v1::SampleResult& r = (*results)[0];
   EXPECT_EQ(r.outcome(), v1::INFRA_ERROR);
@@ -194,9 +210,11 @@ TEST(CodeVerifier, RunnerFailureIsInfraErrorExcludedFromPassRates) {
   EXPECT_EQ(r.score(), 0.0);
   EXPECT_EQ(r.advantage(), 0.0);
   EXPECT_EQ(Verdicts(r), (std::vector<v1::TestVerdict>{v1::SANDBOX_ERROR, v1::SANDBOX_ERROR}));
-  EXPECT_EQ(r.code().num_trajectories(), 2);
-  EXPECT_EQ((*results)[1].code().pass_rates(0), 1.0);  // ρ over "good" and "half" only
-  EXPECT_EQ((*results)[1].code().pass_rates(1), 0.5);
+  const v1::CodeGroupDetail vectors = f.Vectors(StdinTask(2), samples);
+  EXPECT_EQ(vectors.num_trajectories(), 2);
+  ASSERT_EQ(vectors.pass_rates_size(), 2);
+  EXPECT_EQ(vectors.pass_rates(0), 1.0);  // ρ over "good" and "half" only
+  EXPECT_EQ(vectors.pass_rates(1), 0.5);
 }
 
 TEST(CodeVerifier, PastDeadlineIsInfraErrorNotAZero) {
@@ -275,10 +293,11 @@ TEST(CodeVerifier, FinalizeProducesSpecSingleTurnAdvantagesAndDenseScore) {
     EXPECT_NEAR(r.score(), (i == 0 ? 1.0 : 0.0) + turn_rewards[i], 2e-6) << i;
   }
   EXPECT_EQ((*results)[0].outcome(), v1::CORRECT);
-  EXPECT_NEAR((*results)[2].code().weights(4), 0.575488, 2e-6);
-  EXPECT_EQ((*results)[2].code().pass_rates(2), 0.75);
-  EXPECT_EQ((*results)[2].code().resolved().sigma(), 0.1);
-  EXPECT_TRUE(f.verifier->SetsAdvantage(**f.verifier->Prepare(task)));
+  const v1::CodeGroupDetail vectors = f.Vectors(task, samples);
+  ASSERT_EQ(vectors.weights_size(), 5);
+  EXPECT_NEAR(vectors.weights(4), 0.575488, 2e-6);
+  EXPECT_EQ(vectors.pass_rates(2), 0.75);
+  EXPECT_EQ(vectors.resolved().sigma(), 0.1);
 }
 
 TEST(CodeVerifier, MultiTurnSamplesUseEveryTurnAndTheLastForTheOutcome) {
@@ -308,7 +327,7 @@ TEST(CodeVerifier, MultiTurnSamplesUseEveryTurnAndTheLastForTheOutcome) {
   EXPECT_NEAR(ra.advantage(), 0.908320, 2e-6);
   EXPECT_NEAR(ra.code().traj_reward_decayed(), 0.81, 1e-12);
   EXPECT_NEAR(ra.score(), 0.81 + 0.940643, 2e-6);
-  EXPECT_EQ(ra.code().num_turns_pooled(), 4);
+  EXPECT_EQ(f.Vectors(task, {a, b}).num_turns_pooled(), 4);
 }
 
 TEST(CodeVerifier, TaskLimitsReachTheRunnerAndCapsAreEnforced) {

@@ -36,7 +36,6 @@ arbiter::v1::SampleResult Finish(const MathConfig& config, arbiter::v1::Outcome 
   if (outcome == arbiter::v1::INCORRECT) score = config.incorrect_score;
   if (outcome == arbiter::v1::NO_ANSWER) score = config.no_answer_score;
   result.set_score(score);
-  result.set_reward(score);
   if (!message.empty()) result.set_message(std::move(message));
   detail.set_mode(config.mode_name);
   detail.set_extracted(Clip(detail.extracted()));

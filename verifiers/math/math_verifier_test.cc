@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "verifiers/math/math.pb.h"
+#include "verifiers/math/math_test_util.h"
 #include "verifiers/math/register.h"
 
 namespace arbiter::math {
@@ -12,17 +13,7 @@ namespace {
 
 arbiter::v1::SampleResult Score(const std::string& gold, const std::string& completion,
                                 const std::string& mode = "") {
-  MathVerifier verifier;
-  arbiter::v1::Task task;
-  task.set_verifier("math");
-  task.set_ground_truth(gold);
-  task.set_mode(mode);
-  auto prepared = verifier.Prepare(task);
-  EXPECT_TRUE(prepared.ok()) << prepared.status();
-  if (!prepared.ok()) return {};
-  arbiter::v1::Sample sample;
-  sample.set_completion(completion);
-  return verifier.Check(**prepared, sample, {});
+  return testing::ScoreOne(gold, completion, mode);
 }
 
 arbiter::math::v1::MathDetail Detail(const arbiter::v1::SampleResult& r) {

@@ -5,6 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "verifiers/math/math_test_util.h"
 #include "verifiers/math/math_verifier.h"
 
 namespace arbiter::math {
@@ -16,18 +17,8 @@ using arbiter::v1::NO_ANSWER;
 using arbiter::v1::Outcome;
 
 arbiter::v1::SampleResult Score(const std::string& gold, const std::string& completion,
-                                const std::string& mode) {
-  MathVerifier verifier;
-  arbiter::v1::Task task;
-  task.set_verifier("math");
-  task.set_ground_truth(gold);
-  task.set_mode(mode);
-  auto prepared = verifier.Prepare(task);
-  EXPECT_TRUE(prepared.ok()) << prepared.status();
-  if (!prepared.ok()) return {};
-  arbiter::v1::Sample sample;
-  sample.set_completion(completion);
-  return verifier.Check(**prepared, sample, {});
+                                const std::string& mode = "") {
+  return testing::ScoreOne(gold, completion, mode);
 }
 
 struct Hack {

@@ -75,7 +75,6 @@ v1::SampleResult Verdict(v1::Outcome outcome, double score) {
   v1::SampleResult result;
   result.set_outcome(outcome);
   result.set_score(score);
-  result.set_reward(score);
   return result;
 }
 

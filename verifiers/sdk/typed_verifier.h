@@ -1,7 +1,7 @@
 // TypedVerifier<P>: a Verifier whose prepared task is a P, so a verifier never downcasts.
 //
 // A verifier implements PrepareTask/CheckSample (and, for group-level scoring,
-// FinalizeGroup/SetsAdvantageFor) on its own type P; the Verifier methods the server calls are
+// FinalizeGroup) on its own type P; the Verifier methods the server calls are
 // final here. The server only ever hands Check and Finalize the PreparedTask that the same
 // verifier's Prepare made for that group, so the one cast below is the audited place that relies
 // on it.
@@ -31,20 +31,18 @@ class TypedVerifier : public Verifier {
   static_assert(std::is_base_of_v<PreparedTask, P>, "P must derive from sdk::PreparedTask");
 
  public:
-  // As Verifier::Prepare / Check / Finalize / SetsAdvantage, on P.
+  // As Verifier::Prepare / Check / Finalize, on P.
   virtual absl::StatusOr<std::unique_ptr<const P>> PrepareTask(const v1::Task& task) const = 0;
   virtual v1::SampleResult CheckSample(const P& task, const v1::Sample& sample,
                                        const VerifyContext& ctx) const = 0;
-  virtual absl::Status FinalizeGroup(const P& task, absl::Span<const v1::Sample> samples,
-                                     absl::Span<v1::SampleResult> results) const {
+  virtual absl::Status FinalizeGroup(const P& task, const Samples& samples,
+                                     absl::Span<v1::SampleResult> results,
+                                     GroupFinal& group) const {
     (void)task;
     (void)samples;
     (void)results;
+    (void)group;
     return absl::OkStatus();
-  }
-  virtual bool SetsAdvantageFor(const P& task) const {
-    (void)task;
-    return false;
   }
 
   absl::StatusOr<std::unique_ptr<const PreparedTask>> Prepare(const v1::Task& task) const final {
@@ -56,12 +54,9 @@ class TypedVerifier : public Verifier {
                          const VerifyContext& ctx) const final {
     return CheckSample(static_cast<const P&>(task), sample, ctx);
   }
-  absl::Status Finalize(const PreparedTask& task, absl::Span<const v1::Sample> samples,
-                        absl::Span<v1::SampleResult> results) const final {
-    return FinalizeGroup(static_cast<const P&>(task), samples, results);
-  }
-  bool SetsAdvantage(const PreparedTask& task) const final {
-    return SetsAdvantageFor(static_cast<const P&>(task));
+  absl::Status Finalize(const PreparedTask& task, const Samples& samples,
+                        absl::Span<v1::SampleResult> results, GroupFinal& group) const final {
+    return FinalizeGroup(static_cast<const P&>(task), samples, results, group);
   }
 };
 

@@ -12,11 +12,16 @@
 //                               model's fault is INFRA_ERROR with a message. Must be deterministic
 //                               in (verifier version, task, sample.completion, sample.turns): the
 //                               server caches on exactly that.
-//   3. Finalize(prepared, samples, results)   once, after every Check, with results in sample
-//                               order: group-level scoring. Default: nothing.
+//   3. Finalize(prepared, samples, results, group)   once, after every Check, with results in
+//                               sample order: group-level scoring. Default: nothing. It sees the
+//                               request's own samples (no copy) and may write each sample's
+//                               score, outcome, details and advantage, and the group's detail
+//                               and "advantages set" signal (GroupFinal).
 //
-// Contract: `score` is finite; outcome is never OUTCOME_UNSPECIFIED. Verifiers are stateless and
-// thread-safe: one instance serves every request.
+// Contract: `score` is finite; outcome is never OUTCOME_UNSPECIFIED. `reward` belongs to shaping
+// (shaping/): whatever a verifier writes there is discarded, as is an `advantage` written without
+// GroupFinal::advantages_set. Verifiers are stateless and thread-safe: one instance serves every
+// request.
 //
 // Implement it through TypedVerifier<P> (typed_verifier.h), which takes and gives your own
 // PreparedTask type P so that no verifier downcasts. Example (compiled as
@@ -60,6 +65,8 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "arbiter/v1/arbiter.pb.h"
+#include "google/protobuf/any.pb.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "verifiers/sdk/verify_context.h"
 
 namespace prometheus {
@@ -72,6 +79,20 @@ namespace arbiter::sdk {
 class PreparedTask {
  public:
   virtual ~PreparedTask() = default;
+};
+
+// A group's samples as the request holds them: Finalize reads them in place.
+using Samples = google::protobuf::RepeatedPtrField<v1::Sample>;
+
+// What Finalize says about the group as a whole.
+struct GroupFinal {
+  // Group-level detail (VeRPO's pass rates and weights), sent once per group in
+  // GroupStats.verifier_detail instead of being copied into every sample. Empty: none.
+  google::protobuf::Any detail;
+  // Finalize wrote every verified sample's `advantage` (VeRPO's fused advantages). Shaping keeps
+  // them when the group's shaping names no normaliser and no stage and the group is not paired,
+  // and otherwise replaces them (GroupStats.advantage_source reports which).
+  bool advantages_set = false;
 };
 
 class Verifier {
@@ -92,19 +113,15 @@ class Verifier {
   virtual v1::SampleResult Check(const PreparedTask& task, const v1::Sample& sample,
                                  const VerifyContext& ctx) const = 0;
   // Group-level step. `results[i]` belongs to `samples[i]`; the verifier may rewrite score,
-  // outcome and details, and may set `advantage` (then it should return true from
-  // SetsAdvantage() so the default normaliser keeps it). A non-OK status fails the group.
-  virtual absl::Status Finalize(const PreparedTask& task, absl::Span<const v1::Sample> samples,
-                                absl::Span<v1::SampleResult> results) const {
+  // outcome and details, write advantages (and say so in `group.advantages_set`) and a
+  // group-level detail (`group.detail`). A non-OK status fails the group.
+  virtual absl::Status Finalize(const PreparedTask& task, const Samples& samples,
+                                absl::Span<v1::SampleResult> results, GroupFinal& group) const {
     (void)task;
     (void)samples;
     (void)results;
+    (void)group;
     return absl::OkStatus();
-  }
-  // True when Finalize() writes advantages of its own (VeRPO's fused advantages).
-  virtual bool SetsAdvantage(const PreparedTask& task) const {
-    (void)task;
-    return false;
   }
   // Optional: adds this verifier's own metrics (prometheus-cpp) to the server's registry. Called
   // once per server before it serves; a verifier keeps what it registers and records into it
@@ -124,7 +141,16 @@ class Generator {
 };
 
 // Runs Prepare, Check for every sample in order, then Finalize, on the calling thread. For tests,
-// benchmarks and embedding; the server runs the same steps on its pools.
+// benchmarks and embedding; the server runs the same steps on its pools (and then shaping, which
+// this does not: `reward` is left unset). The samples are copied once into a group.
+struct ScoredGroup {
+  std::vector<v1::SampleResult> samples;
+  GroupFinal group;
+};
+absl::StatusOr<ScoredGroup> ScoreWholeGroup(const Verifier& verifier, const v1::Task& task,
+                                            absl::Span<const v1::Sample> samples,
+                                            const VerifyContext& ctx = {});
+// The same, the samples' results only.
 absl::StatusOr<std::vector<v1::SampleResult>> ScoreGroup(const Verifier& verifier,
                                                          const v1::Task& task,
                                                          absl::Span<const v1::Sample> samples,

@@ -44,7 +44,7 @@ def _export_package(prefix: str) -> dict:
     names = {}
     for file_name in ("arbiter/v1/arbiter.proto", "verifiers/sat/sat.proto",
                       "verifiers/code/code.proto", "verifiers/beam/beam.proto",
-                      "verifiers/shaping/shaping.proto", "grpc/health/v1/health.proto"):
+                      "shaping/shaping.proto", "grpc/health/v1/health.proto"):
         file_desc = POOL.FindFileByName(file_name)
         for name, desc in file_desc.message_types_by_name.items():
             if desc.full_name.startswith(prefix) or file_name.startswith("grpc/"):

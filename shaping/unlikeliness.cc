@@ -1,4 +1,4 @@
-#include "verifiers/shaping/unlikeliness.h"
+#include "shaping/unlikeliness.h"
 
 #include <algorithm>
 #include <numeric>

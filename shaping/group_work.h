@@ -11,7 +11,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "arbiter/v1/arbiter.pb.h"
-#include "verifiers/shaping/normalize.h"
+#include "shaping/normalize.h"
 
 namespace arbiter::shaping::internal {
 
@@ -23,7 +23,8 @@ struct GroupWork {
   const v1::Group* group = nullptr;
   int group_index = 0;
   v1::Shaping resolved;
-  bool keep_verifier_advantages = false;
+  bool verifier_advantages = false;       // the verifier's Finalize set advantages
+  bool keep_verifier_advantages = false;  // ... and this group's shaping keeps them
   bool paired = false;
   bool positive = false;  // pair role
 
@@ -55,7 +56,8 @@ void ApplyStages(GroupWork& work);
 void NormalizeGroup(GroupWork& work);
 
 // Writes rewards, advantages and stats. `ok` false: the group failed, rewards = scores,
-// advantages 0.
-void WriteGroup(const GroupWork& work, bool ok);
+// advantages 0. `failed_before` (the group's status was non-OK on entry, so it was never
+// prepared): only rewards = scores and advantages 0 are written; stats are left as they are.
+void WriteGroup(const GroupWork& work, bool ok, bool failed_before);
 
 }  // namespace arbiter::shaping::internal

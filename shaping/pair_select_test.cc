@@ -1,8 +1,8 @@
-#include "verifiers/shaping/pair_select.h"
+#include "shaping/pair_select.h"
 
 #include "gtest/gtest.h"
+#include "shaping/register.h"
 #include "verifiers/sdk/registry.h"
-#include "verifiers/shaping/register.h"
 
 namespace arbiter::shaping {
 namespace {

@@ -1,4 +1,4 @@
-#include "verifiers/shaping/pair_select.h"
+#include "shaping/pair_select.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "verifiers/shaping/normalize.h"
+#include "shaping/normalize.h"
 
 #include <cfloat>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "verifiers/shaping/length_budget.h"
+#include "shaping/length_budget.h"
 
 #include "gtest/gtest.h"
 

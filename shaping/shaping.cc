@@ -1,17 +1,17 @@
 // ShapeBatch: validates each group's effective shaping, gathers its unmasked samples
 // (group_work.cc), selects the GRPO-λ top groups across the batch, runs the reward stages in
 // order, computes advantages (per group, or per pair for pair-weighted GRPO) and writes back.
-#include "verifiers/shaping/shaping.h"
+#include "shaping/shaping.h"
 
 #include <algorithm>
 #include <map>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "verifiers/shaping/group_work.h"
-#include "verifiers/shaping/grpo_lambda.h"
-#include "verifiers/shaping/pair_grpo.h"
-#include "verifiers/shaping/resolve.h"
+#include "shaping/group_work.h"
+#include "shaping/grpo_lambda.h"
+#include "shaping/pair_grpo.h"
+#include "shaping/resolve.h"
 
 namespace arbiter::shaping {
 namespace {
@@ -47,8 +47,7 @@ std::map<std::string, std::string> CheckPairs(const v1::ScoreRequest& request) {
 }
 
 // Everything about one group decided before its rewards are shaped.
-absl::Status PrepareEntry(const v1::ScoreRequest& request,
-                          const std::map<std::string, std::string>& pair_problems,
+absl::Status PrepareEntry(const v1::ScoreRequest& request, const RequestPlan& plan,
                           GroupWork& work) {
   const int gi = work.result->group_index();
   if (gi < 0 || gi >= request.groups_size()) {
@@ -57,8 +56,10 @@ absl::Status PrepareEntry(const v1::ScoreRequest& request,
   work.group_index = gi;
   work.group = &request.groups(gi);
   const v1::Shaping& shaping = EffectiveShaping(request, *work.group);
-  if (auto status = ValidateShaping(shaping); !status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("group ", gi, ": ", status.message()));
+  if (!plan.validated) {
+    if (auto status = ValidateShaping(shaping); !status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("group ", gi, ": ", status.message()));
+    }
   }
   const std::string& pair_id = work.group->pair_id();
   if (pair_id.empty() && work.group->pair_role() != v1::PAIR_ROLE_UNSPECIFIED) {
@@ -66,7 +67,11 @@ absl::Status PrepareEntry(const v1::ScoreRequest& request,
         absl::StrCat("group ", gi, " has a pair_role but no pair_id"));
   }
   if (!pair_id.empty()) {
-    const std::string& problem = pair_problems.at(pair_id);
+    const auto problem_it = plan.pair_problems.find(pair_id);
+    if (problem_it == plan.pair_problems.end()) {
+      return absl::InternalError(absl::StrCat("pair '", pair_id, "' is not in the plan"));
+    }
+    const std::string& problem = problem_it->second;
     if (!problem.empty()) return absl::InvalidArgumentError(problem);
     work.positive = work.group->pair_role() == v1::PAIR_ROLE_POSITIVE;
   }
@@ -156,6 +161,13 @@ void ShapePairs(const std::vector<GroupWork*>& ready, std::vector<GroupWork>& wo
   }
 }
 
+RequestPlan PlanWithoutValidating(const v1::ScoreRequest& request) {
+  RequestPlan plan;
+  plan.whole_batch = NeedsWholeBatch(request);
+  if (plan.whole_batch) plan.pair_problems = CheckPairs(request);
+  return plan;
+}
+
 }  // namespace
 
 bool NeedsWholeBatch(const v1::ScoreRequest& request) {
@@ -166,28 +178,39 @@ bool NeedsWholeBatch(const v1::ScoreRequest& request) {
   return false;
 }
 
-BatchPlan PlanBatch(const v1::ScoreRequest& request) {
-  BatchPlan plan;
-  plan.whole_batch = NeedsWholeBatch(request);
-  if (plan.whole_batch) plan.pair_problems = CheckPairs(request);
+absl::StatusOr<RequestPlan> PlanRequest(const v1::ScoreRequest& request) {
+  if (request.has_shaping()) {
+    if (absl::Status status = ValidateShaping(request.shaping()); !status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("shaping: ", status.message()));
+    }
+  }
+  for (int i = 0; i < request.groups_size(); ++i) {
+    if (!request.groups(i).has_shaping()) continue;
+    if (absl::Status status = ValidateShaping(request.groups(i).shaping()); !status.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("groups[", i, "].shaping: ", status.message()));
+    }
+  }
+  RequestPlan plan = PlanWithoutValidating(request);
+  plan.validated = true;
   return plan;
 }
 
 std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request,
-                                     absl::Span<v1::GroupResult* const> results) {
-  return ShapeBatch(request, PlanBatch(request), results);
+                                     absl::Span<const GroupInput> groups) {
+  return ShapeBatch(request, PlanWithoutValidating(request), groups);
 }
 
-std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request, const BatchPlan& plan,
-                                     absl::Span<v1::GroupResult* const> results) {
-  std::vector<absl::Status> statuses(results.size());
-  std::vector<GroupWork> works(results.size());
+std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request, const RequestPlan& plan,
+                                     absl::Span<const GroupInput> groups) {
+  std::vector<absl::Status> statuses(groups.size());
+  std::vector<GroupWork> works(groups.size());
   std::vector<GroupWork*> ready;
-  const auto& pair_problems = plan.pair_problems;
-  for (size_t k = 0; k < results.size(); ++k) {
-    works[k].result = results[k];
-    if (results[k]->status().code() != 0) continue;
-    statuses[k] = PrepareEntry(request, pair_problems, works[k]);
+  for (size_t k = 0; k < groups.size(); ++k) {
+    works[k].result = groups[k].result;
+    works[k].verifier_advantages = groups[k].verifier_advantages;
+    if (groups[k].result->status().code() != 0) continue;
+    statuses[k] = PrepareEntry(request, plan, works[k]);
     if (statuses[k].ok()) ready.push_back(&works[k]);
   }
   SelectGrpoLambdaTop(ready);
@@ -196,9 +219,9 @@ std::vector<absl::Status> ShapeBatch(const v1::ScoreRequest& request, const Batc
     if (!w->paired) internal::NormalizeGroup(*w);
   }
   ShapePairs(ready, works, statuses);
-  for (size_t k = 0; k < results.size(); ++k) {
-    if (results[k]->status().code() != 0) continue;
-    internal::WriteGroup(works[k], statuses[k].ok());
+  for (size_t k = 0; k < groups.size(); ++k) {
+    const bool failed_before = groups[k].result->status().code() != 0;
+    internal::WriteGroup(works[k], !failed_before && statuses[k].ok(), failed_before);
   }
   return statuses;
 }

@@ -1,4 +1,4 @@
-#include "verifiers/shaping/pair_grpo.h"
+#include "shaping/pair_grpo.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "verifiers/shaping/grpo_lambda.h"
+#include "shaping/grpo_lambda.h"
 
 #include <cmath>
 #include <vector>

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "verifiers/shaping/shaping.h"
+#include "shaping/shaping.h"
 
 namespace arbiter::shaping {
 namespace {
@@ -33,10 +33,11 @@ void BM_ShapeBatch(benchmark::State& state) {
       s.set_score(correct ? 1 : 0);
     }
   }
-  std::vector<v1::GroupResult*> ptrs;
-  for (auto& r : results) ptrs.push_back(&r);
+  std::vector<GroupInput> inputs;
+  for (auto& r : results) inputs.push_back({&r});
+  const RequestPlan plan = *PlanRequest(request);
   for (auto _ : state) {
-    auto statuses = ShapeBatch(request, ptrs);
+    auto statuses = ShapeBatch(request, plan, inputs);
     benchmark::DoNotOptimize(statuses.data());
     benchmark::ClobberMemory();
   }

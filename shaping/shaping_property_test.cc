@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "verifiers/shaping/shaping.h"
+#include "shaping/shaping.h"
 
 namespace arbiter::shaping {
 namespace {
@@ -56,6 +56,7 @@ TEST(ShapeBatchProperty, OutputsFiniteForAnyInput) {
     v1::ScoreRequest request;
     *request.mutable_shaping() = RandomShaping(rng);
     std::vector<v1::GroupResult> results;
+    std::vector<bool> verifier_advantages;
     const int groups = 1 + static_cast<int>(rng() % 6);
     for (int g = 0; g < groups; ++g) {
       v1::Group& group = *request.add_groups();
@@ -66,7 +67,7 @@ TEST(ShapeBatchProperty, OutputsFiniteForAnyInput) {
       }
       v1::GroupResult& result = results.emplace_back();
       result.set_group_index(g);
-      if (rng() % 2) result.mutable_stats()->set_advantage_source("verifier");
+      verifier_advantages.push_back(rng() % 2 == 0);
       const int n = static_cast<int>(rng() % 70);
       for (int i = 0; i < n; ++i) {
         v1::Sample& sample = *group.add_samples();
@@ -79,9 +80,11 @@ TEST(ShapeBatchProperty, OutputsFiniteForAnyInput) {
         s.set_advantage(ExtremeDouble(rng));
       }
     }
-    std::vector<v1::GroupResult*> ptrs;
-    for (auto& r : results) ptrs.push_back(&r);
-    const auto statuses = ShapeBatch(request, ptrs);
+    std::vector<GroupInput> inputs;
+    for (size_t g = 0; g < results.size(); ++g) {
+      inputs.push_back({&results[g], verifier_advantages[g]});
+    }
+    const auto statuses = ShapeBatch(request, inputs);
     ASSERT_EQ(statuses.size(), results.size());
     for (size_t g = 0; g < results.size(); ++g) {
       const auto code = statuses[g].code();
@@ -121,8 +124,8 @@ TEST(ShapeBatchProperty, MeanOnlyAdvantagesSumToZero) {
       r.set_outcome(correct ? v1::CORRECT : (rng() % 5 == 0 ? v1::INFRA_ERROR : v1::INCORRECT));
       r.set_score(correct ? 1 : std::uniform_real_distribution<double>(-1, 0)(rng));
     }
-    std::vector<v1::GroupResult*> ptrs = {&result};
-    ASSERT_TRUE(ShapeBatch(request, ptrs)[0].ok()) << "seed " << seed;
+    const GroupInput input[] = {{&result}};
+    ASSERT_TRUE(ShapeBatch(request, input)[0].ok()) << "seed " << seed;
     double sum = 0;
     for (const auto& r : result.samples()) sum += r.advantage();
     EXPECT_NEAR(sum, 0, 1e-9) << "seed " << seed;

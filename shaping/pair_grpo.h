@@ -15,7 +15,7 @@
 #pragma once
 
 #include "absl/types/span.h"
-#include "verifiers/shaping/normalize.h"
+#include "shaping/normalize.h"
 
 namespace arbiter::shaping {
 

@@ -1,9 +1,9 @@
-#include "verifiers/shaping/unlikeliness.h"
+#include "shaping/unlikeliness.h"
 
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "verifiers/shaping/normalize.h"
+#include "shaping/normalize.h"
 
 namespace arbiter::shaping {
 namespace {

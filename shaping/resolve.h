@@ -9,9 +9,9 @@
 #pragma once
 
 #include "arbiter/v1/arbiter.pb.h"
-#include "verifiers/shaping/length_budget.h"
-#include "verifiers/shaping/normalize.h"
-#include "verifiers/shaping/pair_grpo.h"
+#include "shaping/length_budget.h"
+#include "shaping/normalize.h"
+#include "shaping/pair_grpo.h"
 
 namespace arbiter::shaping {
 

@@ -1,12 +1,12 @@
-#include "verifiers/shaping/group_work.h"
+#include "shaping/group_work.h"
 
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "verifiers/shaping/grpo_lambda.h"
-#include "verifiers/shaping/length_budget.h"
-#include "verifiers/shaping/resolve.h"
-#include "verifiers/shaping/unlikeliness.h"
+#include "shaping/grpo_lambda.h"
+#include "shaping/length_budget.h"
+#include "shaping/resolve.h"
+#include "shaping/unlikeliness.h"
 
 namespace arbiter::shaping::internal {
 namespace {
@@ -54,8 +54,7 @@ absl::Status PrepareGroup(const v1::Shaping& shaping, bool paired, GroupWork& wo
   const v1::GroupResult& result = *work.result;
   // Pairs always use a normaliser: the verifier's advantages know nothing of the partner.
   work.keep_verifier_advantages = !paired && shaping.normalizer() == v1::NORMALIZER_UNSPECIFIED &&
-                                  shaping.stages().empty() &&
-                                  result.stats().advantage_source() == "verifier";
+                                  shaping.stages().empty() && work.verifier_advantages;
   work.paired = paired;
   work.resolved = ResolveShaping(shaping, work.keep_verifier_advantages, paired);
   if (result.samples_size() != work.group->samples_size()) {
@@ -134,8 +133,15 @@ void NormalizeGroup(GroupWork& work) {
                         work.resolved.epsilon(), absl::MakeSpan(work.advantage));
 }
 
-void WriteGroup(const GroupWork& work, bool ok) {
+void WriteGroup(const GroupWork& work, bool ok, bool failed_before) {
   v1::GroupResult& result = *work.result;
+  if (failed_before) {
+    for (v1::SampleResult& s : *result.mutable_samples()) {
+      s.set_reward(Finite(s.score()));
+      s.set_advantage(0);
+    }
+    return;
+  }
   GroupVector<double> scores;
   int num_correct = 0;
   int num_infra = 0;

@@ -1,9 +1,9 @@
-#include "verifiers/shaping/register.h"
+#include "shaping/register.h"
 
 #include <memory>
 
+#include "shaping/pair_select.h"
 #include "verifiers/sdk/status_macros.h"
-#include "verifiers/shaping/pair_select.h"
 
 namespace arbiter::shaping {
 namespace {

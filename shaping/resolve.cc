@@ -1,13 +1,13 @@
-#include "verifiers/shaping/resolve.h"
+#include "shaping/resolve.h"
 
 #include <cmath>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "shaping/grpo_lambda.h"
+#include "shaping/shaping.h"
+#include "shaping/unlikeliness.h"
 #include "verifiers/sdk/status_macros.h"
-#include "verifiers/shaping/grpo_lambda.h"
-#include "verifiers/shaping/shaping.h"
-#include "verifiers/shaping/unlikeliness.h"
 
 namespace arbiter::shaping {
 namespace {

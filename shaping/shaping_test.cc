@@ -1,5 +1,5 @@
 // ShapeBatch on protos: composition, masking, skips, pairs, GRPO-λ, resolution, errors.
-#include "verifiers/shaping/shaping.h"
+#include "shaping/shaping.h"
 
 #include <cmath>
 #include <string>
@@ -45,10 +45,13 @@ struct Batch {
     return group;
   }
 
-  std::vector<absl::Status> Shape() {
-    std::vector<v1::GroupResult*> ptrs;
-    for (auto& r : results) ptrs.push_back(&r);
-    return ShapeBatch(request, ptrs);
+  // verifier_advantages[g]: group g's verifier set advantages (the typed Finalize signal).
+  std::vector<absl::Status> Shape(const std::vector<bool>& verifier_advantages = {}) {
+    std::vector<GroupInput> inputs;
+    for (size_t g = 0; g < results.size(); ++g) {
+      inputs.push_back({&results[g], g < verifier_advantages.size() && verifier_advantages[g]});
+    }
+    return ShapeBatch(request, inputs);
   }
 
   std::vector<double> Advantages(int g) const {
@@ -299,7 +302,7 @@ TEST(ShapeBatch, PairWithoutPartnerOrWithWrongRolesIsInvalid) {
 TEST(ShapeBatch, PairPartnerMissingFromResultsFails) {
   Batch b;
   MakePair(b, "p");
-  std::vector<v1::GroupResult*> only_first = {&b.results[0]};
+  const GroupInput only_first[] = {{&b.results[0]}};
   auto statuses = ShapeBatch(b.request, only_first);
   EXPECT_EQ(statuses[0].code(), absl::StatusCode::kFailedPrecondition);
 }
@@ -332,12 +335,11 @@ TEST(ShapeBatch, KeepsVerifierAdvantagesWhenNormalizerUnspecified) {
   b.Add({1, 0});
   b.Add({1, 0});
   for (auto& r : b.results) {
-    r.mutable_stats()->set_advantage_source("verifier");
     r.mutable_samples(0)->set_advantage(0.3);
     r.mutable_samples(1)->set_advantage(NAN);
   }
   b.request.mutable_groups(1)->mutable_shaping()->set_normalizer(v1::NORMALIZER_ZSCORE_POPULATION);
-  for (const auto& st : b.Shape()) ASSERT_TRUE(st.ok());
+  for (const auto& st : b.Shape({true, true})) ASSERT_TRUE(st.ok());
   EXPECT_EQ(b.Advantages(0), std::vector<double>({0.3, 0}));  // NaN made finite
   EXPECT_EQ(b.results[0].stats().advantage_source(), "verifier");
   EXPECT_EQ(b.results[0].stats().resolved_shaping().normalizer(), v1::NORMALIZER_UNSPECIFIED);
@@ -345,15 +347,49 @@ TEST(ShapeBatch, KeepsVerifierAdvantagesWhenNormalizerUnspecified) {
   EXPECT_EQ(b.results[1].stats().advantage_source(), "normalizer");
 }
 
-TEST(ShapeBatch, LeavesFailedGroupsUntouched) {
+TEST(ShapeBatch, FailedGroupsGetRewardEqualToScoreAndNoShaping) {
   Batch b;
   b.Add({1, 0});
   b.results[0].mutable_status()->set_code(3);
-  b.results[0].mutable_samples(0)->set_reward(42);
+  b.results[0].mutable_samples(0)->set_reward(42);  // shaping owns reward: overwritten
+  b.results[0].mutable_samples(0)->set_advantage(7);
+  b.results[0].mutable_samples(1)->set_score(NAN);
   auto statuses = b.Shape();
   EXPECT_TRUE(statuses[0].ok());
-  EXPECT_EQ(b.results[0].samples(0).reward(), 42);
+  EXPECT_EQ(b.Rewards(0), std::vector<double>({1, 0}));
+  EXPECT_EQ(b.Advantages(0), std::vector<double>({0, 0}));
   EXPECT_FALSE(b.results[0].stats().has_resolved_shaping());
+}
+
+TEST(ShapeBatch, VerifierAdvantagesNeedTheTypedSignalNotAWireString) {
+  Batch b;
+  b.Add({1, 0});
+  b.results[0].mutable_stats()->set_advantage_source("verifier");  // what a client could send
+  b.results[0].mutable_samples(0)->set_advantage(0.3);
+  for (const auto& st : b.Shape()) ASSERT_TRUE(st.ok());
+  ExpectNear(b.Advantages(0), {0.7071067, -0.7071067}, 1e-5);  // the default normaliser's
+  EXPECT_EQ(b.results[0].stats().advantage_source(), "normalizer");
+}
+
+TEST(PlanRequest, ValidatesEveryShapingOnceNamingTheGroup) {
+  Batch b;
+  b.Add({1, 0});
+  b.Add({1, 0});
+  b.request.mutable_groups(1)->mutable_shaping()->mutable_unlikeliness()->set_beta(-1);
+  absl::StatusOr<RequestPlan> plan = PlanRequest(b.request);
+  ASSERT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(plan.status().message().find("groups[1].shaping: shaping.unlikeliness.beta"),
+            std::string::npos)
+      << plan.status();
+  b.request.mutable_groups(1)->clear_shaping();
+  b.request.mutable_shaping()->set_epsilon(-1);
+  EXPECT_NE(PlanRequest(b.request).status().message().find("shaping: shaping.epsilon"),
+            std::string::npos);
+  b.request.clear_shaping();
+  plan = PlanRequest(b.request);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->validated);
+  EXPECT_FALSE(plan->whole_batch);
 }
 
 TEST(ShapeBatch, InvalidGroupShapingFailsOnlyThatGroup) {
