@@ -180,6 +180,18 @@ absl::StatusOr<v1::ListVerifiersResponse> Client::ListVerifiers() const {
   return response;
 }
 
+absl::StatusOr<v1::RegisterSuiteResponse> Client::RegisterSuite(std::string content) const {
+  v1::RegisterSuiteRequest request;
+  request.set_content(std::move(content));
+  v1::RegisterSuiteResponse response;
+  const absl::Status status = WithRetries([&](grpc::ClientContext& context) {
+    response.Clear();
+    return rpc::FromGrpcStatus(stub_->RegisterSuite(&context, request, &response));
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
 absl::StatusOr<ServingStatus> Client::Health(std::string_view service) const {
   grpc::GenericStub generic(channel_);
   grpc::ClientContext context;

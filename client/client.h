@@ -91,6 +91,9 @@ class Client {
                            absl::FunctionRef<void(v1::GroupResult)> on_result) const;
   absl::StatusOr<v1::GenerateResponse> Generate(const v1::GenerateRequest& request) const;
   absl::StatusOr<v1::ListVerifiersResponse> ListVerifiers() const;
+  // Stores `content` (a ground truth) on the replica the call reaches; later groups may name it by
+  // Task.ground_truth_ref = the returned suite_id (suite_references.h does this automatically).
+  absl::StatusOr<v1::RegisterSuiteResponse> RegisterSuite(std::string content) const;
   // grpc.health.v1.Health/Check for `service` ("" = the whole server). Not retried: a health
   // probe must report what it sees now.
   absl::StatusOr<ServingStatus> Health(std::string_view service = "") const;

@@ -124,6 +124,7 @@ Dispatcher::Dispatcher(const ServerOptions& options, const sdk::VerifierRegistry
       metrics_(std::move(metrics)),
       cache_(options.cache_entries, options.cache_max_bytes),
       sandbox_admission_(options.sandbox_concurrency, metrics_),
+      suites_(options.suite_store_bytes, metrics_ ? metrics_->registry().get() : nullptr),
       sandbox_pool_(std::make_unique<WorkPool>("arb-sandbox", options.sandbox_concurrency)),
       cpu_pool_(std::make_unique<WorkPool>("arb-cpu", options.cpu_threads)) {
   for (const std::string& name : registry_->Names()) {
@@ -280,8 +281,14 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
     *result.mutable_status() = ToRpcStatus(absl::InvalidArgumentError("group has no samples"));
     return FinishGroup(call, g);
   }
+  v1::Task resolved_storage;  // the task with its ground_truth_ref resolved, when it has one
+  absl::StatusOr<const v1::Task*> task = suites_.Resolve(group.task(), resolved_storage);
+  if (!task.ok()) {
+    *result.mutable_status() = ToRpcStatus(task.status());
+    return FinishGroup(call, g);
+  }
   absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> prepared =
-      state.verifier->verifier->Prepare(group.task());
+      state.verifier->verifier->Prepare(**task);
   if (!prepared.ok()) {
     *result.mutable_status() = ToRpcStatus(prepared.status());
     return FinishGroup(call, g);
@@ -289,8 +296,7 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
   state.prepared = *std::move(prepared);
 
   // Hashing and cache lookups happen outside the call's lock.
-  const ItemKey task_digest =
-      TaskDigest(state.verifier->name, state.verifier->version, group.task());
+  const ItemKey task_digest = TaskDigest(state.verifier->name, state.verifier->version, **task);
   const int n = group.samples_size();
   std::vector<ItemKey> keys(n);
   std::vector<std::optional<v1::SampleResult>> hits(n);

@@ -39,6 +39,7 @@
 #include "server/options.h"
 #include "server/result_cache.h"
 #include "server/sandbox_admission.h"
+#include "server/suite_store.h"
 #include "server/work_pool.h"
 #include "verifiers/sdk/registry.h"
 #include "verifiers/sdk/verify_context.h"
@@ -88,6 +89,9 @@ class Dispatcher {
   // shutdown (after StartDraining), never from a gRPC reaction.
   bool WaitUntilIdle(absl::Time deadline) const;
 
+  // Suites for Task.ground_truth_ref (RegisterSuite writes them; PrepareGroup resolves them).
+  SuiteStore& suites() { return suites_; }
+
  private:
   struct VerifierEntry;
   struct Call;
@@ -111,6 +115,7 @@ class Dispatcher {
   std::vector<std::unique_ptr<VerifierEntry>> verifiers_;
   ResultCache cache_;
   SandboxAdmission sandbox_admission_;  // refuses sandbox work that would expire queued
+  SuiteStore suites_;
 
   mutable absl::Mutex admission_mu_;
   int64_t in_flight_ ABSL_GUARDED_BY(admission_mu_) = 0;

@@ -38,6 +38,9 @@ ABSL_FLAG(int64_t, cache_entries, 100000, "Entries of the result cache; 0 disabl
 ABSL_FLAG(int64_t, cache_max_bytes, int64_t{256} << 20,
           "Bytes the result cache may hold (verdicts' encoded size plus ~128 B per entry); "
           "0 disables it. Whichever of this and --cache_entries is reached first evicts.");
+ABSL_FLAG(int64_t, suite_store_bytes, int64_t{1} << 30,
+          "Bytes of ground truths registered with RegisterSuite and named by "
+          "Task.ground_truth_ref, least recently used evicted first; 0 disables it.");
 ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(30),
           "On SIGTERM/SIGINT: time in-flight requests get to finish before being cancelled.");
 ABSL_FLAG(std::string, port_file, "",
@@ -89,7 +92,7 @@ namespace {
 
 constexpr char kUsage[] = R"(the arbiter verifiable-reward gRPC server.
 
-Serves arbiter.v1.Arbiter (Score, ScoreStream, Generate, ListVerifiers), grpc.health.v1 and
+Serves arbiter.v1.Arbiter (Score, ScoreStream, Generate, ListVerifiers, RegisterSuite), grpc.health.v1 and
 server reflection on --address, Prometheus metrics on --metrics_address, and, when
 --http_address is set, an HTTP/JSON gateway for OpenRLHF (POST /get_reward), slime
 (POST /slime/reward) and plain HTTP clients (POST /v1/score, GET /healthz).
@@ -116,6 +119,7 @@ arbiter::server::ServerOptions OptionsFromFlags() {
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.cache_entries = absl::GetFlag(FLAGS_cache_entries);
   options.cache_max_bytes = absl::GetFlag(FLAGS_cache_max_bytes);
+  options.suite_store_bytes = absl::GetFlag(FLAGS_suite_store_bytes);
   options.grace_period = absl::GetFlag(FLAGS_grace_period);
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.http_address = absl::GetFlag(FLAGS_http_address);

@@ -8,7 +8,8 @@
 namespace arbiter::server {
 namespace {
 
-constexpr const char* kRpcNames[kNumRpcs] = {"Score", "ScoreStream", "Generate", "ListVerifiers"};
+constexpr const char* kRpcNames[kNumRpcs] = {"Score", "ScoreStream", "Generate", "ListVerifiers",
+                                             "RegisterSuite"};
 constexpr const char* kRejectReasons[kNumRejectReasons] = {"capacity", "draining", "invalid",
                                                            "unauthenticated", "sandbox_saturated"};
 constexpr const char* kInfraCauses[kNumInfraCauses] = {"deadline", "cancelled", "sandbox",

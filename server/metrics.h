@@ -2,7 +2,7 @@
 //
 // Families are created in the constructor and every child (label combination) is resolved up
 // front, so recording is a pointer dereference and an atomic add. Labels are bounded: rpc (the
-// four RPCs), code (the 17 canonical codes), verifier (the registry's names), outcome (the four
+// five RPCs), code (the 17 canonical codes), verifier (the registry's names), outcome (the four
 // outcomes). Names follow Prometheus practice: `arbiter_` prefix, base units, `_total` counters,
 // `_seconds` histograms.
 //
@@ -26,6 +26,7 @@
 //   arbiter_queue_depth                            checks queued and not yet started
 //   arbiter_in_flight_items                        samples admitted and not yet answered
 //   arbiter_admission_limit_items                  --max_queued_items (saturation's denominator)
+//   arbiter_suite_*                                the suite store (suite_store.h)
 //
 // Thread-safety: every method may be called concurrently.
 #pragma once
@@ -46,8 +47,8 @@
 
 namespace arbiter::server {
 
-enum class Rpc { kScore = 0, kScoreStream, kGenerate, kListVerifiers };
-inline constexpr int kNumRpcs = 4;
+enum class Rpc { kScore = 0, kScoreStream, kGenerate, kListVerifiers, kRegisterSuite };
+inline constexpr int kNumRpcs = 5;
 
 enum class RejectReason { kCapacity = 0, kDraining, kInvalid, kUnauthenticated, kSandboxSaturated };
 inline constexpr int kNumRejectReasons = 5;

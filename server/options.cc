@@ -101,6 +101,9 @@ absl::StatusOr<ServerOptions> ResolveOptions(ServerOptions options) {
   }
   if (options.cache_entries < 0) return Invalid("cache_entries", "must be >= 0 (0 = off)");
   if (options.cache_max_bytes < 0) return Invalid("cache_max_bytes", "must be >= 0 (0 = off)");
+  if (options.suite_store_bytes < 0) {
+    return Invalid("suite_store_bytes", "must be >= 0 (0 = off)");
+  }
   if (options.grace_period < absl::ZeroDuration()) return Invalid("grace_period", "must be >= 0");
   if (absl::Status status = CheckConnectionOptions(options); !status.ok()) return status;
   return ResolveHttpOptions(std::move(options));
@@ -110,7 +113,7 @@ std::string ConfigString(const ServerOptions& o) {
   return absl::StrFormat(
       "address=%s\nmetrics_address=%s\ncpu_threads=%d\nsandbox_concurrency=%d\n"
       "max_queued_items=%d\ndefault_deadline=%s\nmax_deadline=%s\nmax_message_bytes=%d\n"
-      "cache_entries=%d\ncache_max_bytes=%d\ngrace_period=%s\nport_file=%s\n"
+      "cache_entries=%d\ncache_max_bytes=%d\nsuite_store_bytes=%d\ngrace_period=%s\nport_file=%s\n"
       "http_address=%s\nhttp_port_file=%s\nhttp_default_verifier=%s\nhttp_batch_window=%s\n"
       "http_batch_max_items=%d\nhttp_request_timeout=%s\nhttp_max_connections=%d\n"
       "http_threads=%d\nhttp_idle_timeout=%s\nmax_connection_age=%s\n"
@@ -119,9 +122,9 @@ std::string ConfigString(const ServerOptions& o) {
       "tls_client_ca_file=%s\ntls_reload_interval=%s\nauth_tokens_file=%s\n",
       o.address, o.metrics_address, o.cpu_threads, o.sandbox_concurrency, o.max_queued_items,
       absl::FormatDuration(o.default_deadline), absl::FormatDuration(o.max_deadline),
-      o.max_message_bytes, o.cache_entries, o.cache_max_bytes, absl::FormatDuration(o.grace_period),
-      o.port_file, o.http_address, o.http_port_file, o.http_default_verifier,
-      absl::FormatDuration(o.http_batch_window), o.http_batch_max_items,
+      o.max_message_bytes, o.cache_entries, o.cache_max_bytes, o.suite_store_bytes,
+      absl::FormatDuration(o.grace_period), o.port_file, o.http_address, o.http_port_file,
+      o.http_default_verifier, absl::FormatDuration(o.http_batch_window), o.http_batch_max_items,
       absl::FormatDuration(o.http_request_timeout), o.http_max_connections, o.http_threads,
       absl::FormatDuration(o.http_idle_timeout), absl::FormatDuration(o.max_connection_age),
       absl::FormatDuration(o.max_connection_age_grace), absl::FormatDuration(o.keepalive_time),

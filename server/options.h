@@ -38,6 +38,9 @@ struct ServerOptions {
   // Bytes the result cache may hold (verdicts' encoded size + a fixed per-entry overhead); 0
   // disables it. Whichever bound is reached first evicts.
   int64_t cache_max_bytes = int64_t{256} << 20;
+  // Bytes of ground truths held for Task.ground_truth_ref (RegisterSuite; suite_store.h), the
+  // least recently used evicted first; 0 disables the store (RegisterSuite fails).
+  int64_t suite_store_bytes = int64_t{1} << 30;
   // Shutdown: time in-flight calls get to finish before they are cancelled.
   absl::Duration grace_period = absl::Seconds(30);
   // When set, the bound gRPC port is written to this file (atomically) once serving.

@@ -60,9 +60,9 @@ TEST(ConfigString, ListsEveryKeyOnItsOwnLine) {
   for (const char* key :
        {"address=127.0.0.1:50051\n", "metrics_address=", "cpu_threads=", "sandbox_concurrency=",
         "max_queued_items=65536\n", "default_deadline=1m\n", "max_deadline=10m\n",
-        "max_message_bytes=", "cache_entries=", "cache_max_bytes=268435456\n", "grace_period=30s\n",
-        "port_file=/tmp/p\n", "http_address=\n", "http_batch_window=2ms\n",
-        "http_request_timeout=2m50s\n"}) {
+        "max_message_bytes=", "cache_entries=", "cache_max_bytes=268435456\n",
+        "suite_store_bytes=1073741824\n", "grace_period=30s\n", "port_file=/tmp/p\n",
+        "http_address=\n", "http_batch_window=2ms\n", "http_request_timeout=2m50s\n"}) {
     EXPECT_NE(text.find(key), std::string::npos) << key;
   }
 }

@@ -131,4 +131,32 @@ grpc::ServerUnaryReactor* ArbiterService::ListVerifiers(grpc::CallbackServerCont
   return reactor;
 }
 
+// Hashing a suite of up to max_message_bytes is CPU work: it runs on the CPU pool (one admitted
+// item), never on the reaction.
+grpc::ServerUnaryReactor* ArbiterService::RegisterSuite(grpc::CallbackServerContext* context,
+                                                        const v1::RegisterSuiteRequest* request,
+                                                        v1::RegisterSuiteResponse* response) {
+  const absl::Time start = absl::Now();
+  if (grpc::Status refused = Authorize(context, Rpc::kRegisterSuite, start); !refused.ok()) {
+    return Refuse(context, std::move(refused));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status admitted = dispatcher_->RunOnCpuPool([this, reactor, request, response, start] {
+    absl::StatusOr<std::string> id = dispatcher_->suites().Register(request->content());
+    grpc::Status status = rpc::ToGrpcStatus(id.status());
+    if (id.ok()) {
+      response->set_suite_id(*std::move(id));
+      response->set_bytes(static_cast<int64_t>(request->content().size()));
+      *response->mutable_server() = server_info_;
+    }
+    Record(metrics_, Rpc::kRegisterSuite, status, start);
+    reactor->Finish(status);
+  });
+  if (!admitted.ok()) {
+    Record(metrics_, Rpc::kRegisterSuite, rpc::ToGrpcStatus(admitted), start);
+    reactor->Finish(rpc::ToGrpcStatus(admitted));
+  }
+  return reactor;
+}
+
 }  // namespace arbiter::server

@@ -4,8 +4,8 @@
 // service parses the request itself, so a malformed one is INVALID_ARGUMENT naming the field
 // instead of gRPC's bare UNIMPLEMENTED, and it bounds the response it sends. Generate runs the
 // registered Generator on the CPU pool; ListVerifiers answers inline (it only copies the
-// registry's sorted lists). No reaction blocks. Every response carries ServerInfo{version,
-// config_hash}; clients see the ordinary typed service.
+// registry's sorted lists); RegisterSuite hashes and stores on the CPU pool. No reaction blocks.
+// Every response carries ServerInfo{version, config_hash}; clients see the ordinary typed service.
 //
 // Thread-safety: as required by gRPC; the service is shared by every call.
 #pragma once
@@ -44,6 +44,9 @@ class ArbiterService final
   grpc::ServerUnaryReactor* ListVerifiers(grpc::CallbackServerContext* context,
                                           const v1::ListVerifiersRequest* request,
                                           v1::ListVerifiersResponse* response) override;
+  grpc::ServerUnaryReactor* RegisterSuite(grpc::CallbackServerContext* context,
+                                          const v1::RegisterSuiteRequest* request,
+                                          v1::RegisterSuiteResponse* response) override;
 
   Dispatcher& dispatcher() const { return *dispatcher_; }
   Metrics* metrics() const { return metrics_; }

@@ -24,6 +24,7 @@
 #include "server/dispatcher.h"
 #include "server/metrics.h"
 #include "server/server.h"
+#include "server/suite_store.h"
 #include "server/testing/fake_verifier.h"
 
 namespace arbiter::server {
@@ -378,6 +379,58 @@ TEST(Service, MetricsCountRequestsItemsAndCacheHits) {
                          {{"verifier", "zeta"}, {"outcome", "INCORRECT"}}),
             1);
   EXPECT_EQ(CounterValue(registry, "arbiter_cache_hits_total", {}), 1);
+}
+
+// A suite registered once is named by id; a replica that does not hold an id fails only the
+// group naming it (NOT_FOUND), and the client may register again or send it inline.
+TEST(Service, RegisteredSuiteIsScoredByReferenceAndAnUnknownOneFailsItsGroupOnly) {
+  TestServer t;
+  const std::string suite(100000, 's');
+  v1::RegisterSuiteRequest registration;
+  registration.set_content(suite);
+  v1::RegisterSuiteResponse registered;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(t.stub->RegisterSuite(&context, registration, &registered).ok());
+  }
+  EXPECT_EQ(registered.suite_id(), SuiteStore::SuiteId(suite));
+  EXPECT_EQ(registered.bytes(), 100000);
+  EXPECT_EQ(registered.server().config_hash(), t.server->config_hash());
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("unused", {suite, "wrong"});
+  request.mutable_groups(0)->mutable_task()->clear_kind();
+  request.mutable_groups(0)->mutable_task()->set_ground_truth_ref(registered.suite_id());
+  *request.add_groups() = MakeGroup("unused", {"x"});
+  request.mutable_groups(1)->mutable_task()->clear_kind();
+  request.mutable_groups(1)->mutable_task()->set_ground_truth_ref(SuiteStore::SuiteId("other"));
+  *request.add_groups() = MakeGroup("c", {"c"});
+  grpc::ClientContext context;
+  v1::ScoreResponse response;
+  ASSERT_TRUE(t.stub->Score(&context, request, &response).ok());
+  ASSERT_EQ(response.groups_size(), 3);
+  EXPECT_EQ(response.groups(0).status().code(), 0) << response.groups(0).status().message();
+  EXPECT_EQ(response.groups(0).samples(0).outcome(), v1::CORRECT);
+  EXPECT_EQ(response.groups(0).samples(1).outcome(), v1::INCORRECT);
+  EXPECT_EQ(response.groups(1).status().code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(response.groups(2).samples(0).outcome(), v1::CORRECT);
+  const prometheus::Registry& metrics = *t.server->metrics().registry();
+  EXPECT_EQ(
+      CounterValue(metrics, "arbiter_requests_total", {{"rpc", "RegisterSuite"}, {"code", "OK"}}),
+      1);
+  EXPECT_EQ(CounterValue(metrics, "arbiter_suite_lookups_total", {{"result", "hit"}}), 1);
+  EXPECT_EQ(CounterValue(metrics, "arbiter_suite_lookups_total", {{"result", "miss"}}), 1);
+}
+
+TEST(Service, RegisterSuiteIsFailedPreconditionWhenTheStoreIsDisabled) {
+  ServerOptions options;
+  options.suite_store_bytes = 0;
+  TestServer t(options);
+  v1::RegisterSuiteRequest registration;
+  registration.set_content("tests");
+  v1::RegisterSuiteResponse registered;
+  grpc::ClientContext context;
+  EXPECT_EQ(t.stub->RegisterSuite(&context, registration, &registered).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 // A plain HTTP/1.0 GET over a socket; returns the whole response.

@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,7 @@
 #include "client/jsonl.h"
 #include "client/score_pipeline.h"
 #include "client/score_summary.h"
+#include "client/suite_references.h"
 
 namespace arbiter::client::cli {
 namespace {
@@ -100,13 +102,13 @@ class Progress {
 
 int RunScore(const std::vector<std::string>& args) {
   std::string server, input, output = "-", shaping_json, pass_at = "";
-  int64_t batch_groups = 64, concurrency = 4;
+  int64_t batch_groups = 64, concurrency = 4, suite_min_bytes = 0;
   absl::Duration deadline = absl::Seconds(60);
   bool progress = false;
   FlagSet flags("score",
                 "arbiter score --server=HOST:PORT --input=FILE|- --output=FILE|- "
                 "[--batch_groups=64] [--concurrency=4] [--shaping=JSON] [--deadline=60s] "
-                "[--pass_at=1,8]",
+                "[--pass_at=1,8] [--suite_min_bytes=65536]",
                 kDescription, kExample);
   AddServerFlag(&flags, &server);
   flags.String("input", &input, "JSON Lines of Groups; - for stdin (required)");
@@ -118,13 +120,17 @@ int RunScore(const std::vector<std::string>& args) {
   flags.Duration("deadline", &deadline, "deadline of each RPC, retries included");
   flags.Bool("progress", &progress, "print progress on stderr even when it is not a terminal");
   flags.String("pass_at", &pass_at, "comma-separated k's for the pass@k summary, e.g. 1,8");
+  flags.Int("suite_min_bytes", &suite_min_bytes,
+            "send ground truths of at least this many bytes by reference (RegisterSuite once, "
+            "then Task.ground_truth_ref); 0 = all inline");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   if (input.empty()) {
     std::cerr << "arbiter score: --input is required (use - for stdin)\n" << flags.Usage();
     return kExitUsage;
   }
-  if (batch_groups < 1 || concurrency < 1) {
-    std::cerr << "arbiter score: --batch_groups and --concurrency must be >= 1\n";
+  if (batch_groups < 1 || concurrency < 1 || suite_min_bytes < 0) {
+    std::cerr << "arbiter score: --batch_groups and --concurrency must be >= 1, "
+                 "--suite_min_bytes >= 0\n";
     return kExitUsage;
   }
   std::vector<int> ks;
@@ -169,9 +175,11 @@ int RunScore(const std::vector<std::string>& args) {
     meter = std::make_unique<Progress>(CountGroups(input));
     options.on_progress = [&meter](int64_t done) { meter->Update(done); };
   }
-  const auto stats =
-      ScoreJsonl(in, *out, options,
-                 MakeBatchScorer([c](const v1::ScoreRequest& r) { return c->Score(r); }, shaping));
+  std::unique_ptr<SuiteReferences> suites;
+  if (suite_min_bytes > 0) suites = std::make_unique<SuiteReferences>(c, suite_min_bytes);
+  ScoreRequestFn score = [c](const v1::ScoreRequest& r) { return c->Score(r); };
+  if (suites != nullptr) score = [&suites](const v1::ScoreRequest& r) { return suites->Score(r); };
+  const auto stats = ScoreJsonl(in, *out, options, MakeBatchScorer(std::move(score), shaping));
   if (meter != nullptr) meter->Finish(stats.ok() ? stats->groups_written : 0);
   if (!stats.ok()) {
     if (stats.status().code() == absl::StatusCode::kUnavailable) {
@@ -187,6 +195,11 @@ int RunScore(const std::vector<std::string>& args) {
   if (stats->rpc_failed_groups > 0) {
     std::cerr << "arbiter score: " << stats->rpc_failed_groups
               << " group(s) failed at the RPC level; their results carry the RPC status\n";
+  }
+  if (suites != nullptr) {
+    std::cerr << "arbiter score: " << suites->groups_by_reference()
+              << " group(s) sent their ground truth by reference, "
+              << suites->groups_resent_inline() << " re-sent inline\n";
   }
   if (stats->retried_groups > 0) {
     std::cerr << "arbiter score: " << stats->retried_groups

@@ -156,13 +156,14 @@ class AuthTest(unittest.TestCase):
                                            lambda: self.score(ch, token, method=method))
                     self.assertIn("bearer token", e.details())
             for name, request, reply in [("ListVerifiers", m.ListVerifiersRequest, m.ListVerifiersResponse),
-                                         ("Generate", m.GenerateRequest, m.GenerateResponse)]:
+                                         ("Generate", m.GenerateRequest, m.GenerateResponse),
+                                         ("RegisterSuite", m.RegisterSuiteRequest, m.RegisterSuiteResponse)]:
                 call = ch.unary_unary(f"/arbiter.v1.Arbiter/{name}",
                                       request_serializer=request.SerializeToString,
                                       response_deserializer=reply.FromString)
                 self.assertRefused(grpc.StatusCode.UNAUTHENTICATED, lambda: call(request(), timeout=10))
         self.assertEqual(self.samples_counted(), before, "a refused request was scored")
-        self.assertEqual(self.rejected_unauthenticated(), refusals + 10)
+        self.assertEqual(self.rejected_unauthenticated(), refusals + 11)
 
     def test_2_the_right_certificate_and_token_are_served(self):
         with self.channel() as ch:

@@ -128,6 +128,14 @@ class AsyncClient:
         return await self._call("Generate", "generate", make_generate_request(kind, params),
                                 timeout)
 
+    async def register_suite(self, content, *, timeout: float | None = None) -> str:
+        """As Client.register_suite: stores ``content``; returns its suite_id."""
+        if isinstance(content, bytes):
+            content = content.decode("utf-8")
+        response = await self._call("RegisterSuite", "register_suite",
+                                    messages.RegisterSuiteRequest(content=content), timeout)
+        return response.suite_id
+
     async def list_verifiers(self, *, timeout: float | None = None):
         return await self._call("ListVerifiers", "list_verifiers",
                                 messages.ListVerifiersRequest(), timeout)

@@ -22,6 +22,7 @@ from arbiter_client import batching, messages, results, retry
 from arbiter_client.coalesce import ThreadCoalescer
 from arbiter_client.config import Options, resolve_server
 from arbiter_client.credentials import credentials_from_environment
+from arbiter_client.suites import SuiteRefs, score_with_refs
 
 _SERVICE = "/arbiter.v1.Arbiter/"
 _LIVE = weakref.WeakSet()
@@ -52,6 +53,9 @@ class _ProcessState:
         self.generate = rpc("Generate", messages.GenerateRequest, messages.GenerateResponse)
         self.list_verifiers = rpc("ListVerifiers", messages.ListVerifiersRequest,
                                   messages.ListVerifiersResponse)
+        self.register_suite = rpc("RegisterSuite", messages.RegisterSuiteRequest,
+                                  messages.RegisterSuiteResponse)
+        self.suites = SuiteRefs()  # ids registered on this channel's server
         self.health = self.channel.unary_unary(
             "/grpc.health.v1.Health/Check",
             request_serializer=messages.HealthCheckRequest.SerializeToString,
@@ -134,9 +138,15 @@ class Client:
     def score(self, groups, shaping=None, *, request_id: str = "", timeout: float | None = None):
         """Scores ``groups`` (Group messages or proto3-JSON dicts); returns a ScoreResponse whose
         ``groups[i]`` is the result of ``groups[i]``. A malformed group fails alone (its
-        ``status``); RPC failures raise ArbiterError."""
+        ``status``); RPC failures raise ArbiterError. With Options.suite_min_bytes set, large
+        ground truths travel by reference (suites.py)."""
         groups = batching.coerce_groups(groups)
         shaping = batching.coerce_shaping(shaping)
+        if self.options.suite_min_bytes is not None:
+            return score_with_refs(self, groups, shaping, request_id, timeout)
+        return self._score_all(groups, shaping, request_id, timeout)
+
+    def _score_all(self, groups, shaping, request_id, timeout):
         chunks = batching.split(groups, self.options.max_message_bytes,
                                 self.options.max_groups_per_request)
         state = self._process()
@@ -170,6 +180,15 @@ class Client:
         ``kind``'s field of GenerateRequest.params."""
         return self._call("Generate", self._process().generate,
                           make_generate_request(kind, params), timeout)
+
+    def register_suite(self, content, *, timeout: float | None = None) -> str:
+        """Stores ``content`` (a ground truth, str) on the server the call reaches and returns its
+        suite_id (= suites.suite_id(content)), for ``Task.ground_truth_ref``. Idempotent."""
+        if isinstance(content, bytes):
+            content = content.decode("utf-8")
+        response = self._call("RegisterSuite", self._process().register_suite,
+                              messages.RegisterSuiteRequest(content=content), timeout)
+        return response.suite_id
 
     def list_verifiers(self, *, timeout: float | None = None):
         """Names, versions and defaults of the hosted verifiers (ListVerifiersResponse)."""

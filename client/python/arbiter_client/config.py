@@ -107,6 +107,9 @@ class Options:
         so a server cut off from the network fails its calls with UNAVAILABLE (retried on another
         replica) within seconds, not at the deadline. The server must allow pings this often
         (arbiterd --keepalive_min_client_interval, 5 s by default). None disables it.
+    suite_min_bytes: when set, the sync Client.score sends each inline ground_truth of at least this many
+        bytes by reference: registered once per process (RegisterSuite), then named by
+        Task.ground_truth_ref (suites.py; e.g. 65536 for code test suites). None: all inline.
     """
     timeout: float = 300.0
     max_in_flight: int = 4
@@ -118,6 +121,7 @@ class Options:
     lb_policy: str | None = "round_robin"
     keepalive_time: float | None = 10.0
     keepalive_timeout: float = 5.0
+    suite_min_bytes: int | None = None
 
     def channel_options(self) -> list:
         balancing = [("grpc.lb_policy_name", self.lb_policy)] if self.lb_policy else []
