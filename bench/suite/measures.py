@@ -221,13 +221,16 @@ def code(ctx):
     default = find(b, "BM_PerCompletionSession/100/real_time/threads:2")["items_per_second"]
     fresh_process = find(b, "BM_WarmSession/100/real_time/threads:2")["items_per_second"]
     fresh_bwrap = find(b, "BM_BwrapPython/real_time/threads:2")["items_per_second"]
-    return [row("code: ≥ 300 sandboxed trivial Python test executions/s on 2 cores",
-                f"{default:,.0f}/s default mode `per_completion` (one sandboxed process runs a "
-                f"completion's 100 tests); {fresh_process:,.0f}/s `fresh_process` mode (a new "
-                "process per test in a warm sandbox); 2 sessions at a time",
-                met(default >= 300), f"`{display(argv)}`",
-                f"a fresh bwrap+python per test, 2 at a time: {fresh_bwrap:.1f}/s",
-                default / fresh_bwrap),
+    base = f"a fresh bwrap+python per test, 2 at a time: {fresh_bwrap:.1f}/s"
+    # DESIGN §5 sets a target per execution mode; the default mode's row comes first.
+    return [row("code: sandboxed trivial Python test executions on 2 cores, default mode "
+                "`per_completion` (one fresh sandboxed process runs a completion's tests) "
+                "≥ 1,000/s", f"{default:,.0f}/s (2 sessions of 100 tests at a time)",
+                met(default >= 1000), f"`{display(argv)}`", base, default / fresh_bwrap),
+            row("code: the same in mode `fresh_process` (a new process per test in a warm "
+                "sandbox) ≥ 300/s", f"{fresh_process:,.0f}/s (2 sessions of 100 tests at a time)",
+                met(fresh_process >= 300), f"`{display(argv)}`", base,
+                fresh_process / fresh_bwrap),
             row("code: sandbox start overhead ≤ 10 ms over a bare interpreter",
                 f"{bwrap - bare:.1f} ms (bwrap+python {bwrap:.1f} ms vs python {bare:.1f} ms)",
                 met(bwrap - bare <= 10), f"`{display(argv)}`")]
