@@ -87,7 +87,8 @@ def formula_size(ctx, out_dir):
                "SAT over gRPC: server CPU per completion against formula size",
                "literals in the formula (clauses × literals per clause)",
                "server CPU µs per completion", [("server CPU per item", points)],
-               proportional=True, note="Saturn test files " + ", ".join(files))
+               note=f"{len(points)} Saturn test files (CSV); load average per point: "
+               + ", ".join(r.rsplit(",", 1)[1] for r in rows))
     shown = re.sub(r"(--input=\S+/)n\d+_k\d+_length\d+(_sample100\.jsonl)", r"\1${FILE}\2", cmd)
     return ("sat_cost_vs_formula_size",
             "SAT over gRPC: server CPU per completion against formula size (Saturn's test files)",
