@@ -126,8 +126,10 @@ def main():
         body += ["## Scaling curves (this run)", "",
                  "SVG charts drawn by `bench/suite/charts.py` (standard library only; bench/run "
                  "runs it with Debian's `/usr/bin/python3`); the CSV beside each chart is "
-                 "`arbiter bench --csv` output. Latency includes the fixed cost of one RPC, so "
-                 "a linear cost shows as a straight line that need not pass through the origin.",
+                 "`arbiter bench --csv` output (formula size: one `arbiter bench --json` run per "
+                 "Saturn test file, summarised). Latency and CPU per item include the fixed "
+                 "cost of one RPC or completion, so a linear cost shows as a straight line that "
+                 "need not pass through the origin.",
                  ""]
         for name, title, cmd in made:
             link = f"curves/{name}.svg" if out_dir else f"results/curves/{name}.svg"
