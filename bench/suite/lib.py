@@ -51,9 +51,8 @@ def run(argv, timeout, env=None, check=True):
 
 def display(argv):
     """A command as a reader would type it from the repository root."""
-    home = os.path.expanduser("~")
-    return shlex.join(str(a).replace(str(ROOT) + "/", "").replace(home + "/", "~/")
-                      for a in argv)
+    shown = shlex.join(str(a).replace(str(ROOT) + "/", "") for a in argv)
+    return shown.replace(os.path.expanduser("~") + "/", "~/")  # after quoting: ~ must not be
 
 
 def gbench(binary, pattern, min_time, timeout=600):
