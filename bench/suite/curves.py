@@ -1,9 +1,10 @@
 """Scaling curves for bench/run: `arbiter bench --sweep` runs against the suite's server, written
 as CSV and charted as SVG (charts.py)."""
 import os
+import re
 
 from charts import line_chart
-from lib import arbiter_sweep_csv
+from lib import arbiter_bench, arbiter_sweep_csv
 
 # (name, title, x label, y label, sweep, fixed flags, y of a row, quick sweep)
 CURVES = [
@@ -27,11 +28,18 @@ CURVES = [
 ]
 
 
+def _smoke_sweep(sweep):
+    key, values = sweep.split(":")
+    return key + ":" + ",".join(values.split(",")[:2])
+
+
 def run_curves(ctx, out_dir):
     """Runs every sweep; writes out_dir/<name>.csv and .svg. Returns [(name, title, command)]."""
     made = []
     for name, title, xlabel, ylabel, sweep, flags, y, quick in CURVES:
         sweep = quick if ctx.quick else sweep
+        if ctx.smoke:
+            sweep = _smoke_sweep(quick)
         bound = [f"--requests={ctx.scale(60)}", f"--duration={ctx.seconds}s", "--warmup=2",
                  f"--input={ctx.shared}/data/saturn/test"]
         rows, text, cmd = arbiter_sweep_csv(ctx.build, ctx.server,
@@ -43,7 +51,48 @@ def run_curves(ctx, out_dir):
         line_chart(os.path.join(out_dir, name + ".svg"), title, xlabel, ylabel,
                    [(y.replace("_", " "), points)], note=f"load average per point: {loads}")
         made.append((name, title, cmd))
+    made.append(formula_size(ctx, out_dir))
     return made
+
+
+# Saturn's test files (n literals per clause, k variables, length clauses), smallest first.
+SAT_FILES = ["n3_k5_length20", "n3_k5_length25", "n3_k6_length20", "n3_k7_length20",
+             "n4_k7_length20", "n3_k7_length40", "n4_k7_length40", "n4_k8_length40",
+             "n5_k8_length40", "n6_k7_length40"]
+SAT_FILES_QUICK = ["n3_k5_length20", "n3_k7_length40", "n4_k8_length40", "n6_k7_length40"]
+
+
+def formula_size(ctx, out_dir):
+    """SAT: the server's CPU per completion against the formula's size, one `arbiter bench` run
+    per Saturn test file (each file: 100 formulas of one shape). x = literals in the formula
+    (clauses × literals per clause), the size the verifier's evaluation walks."""
+    files = SAT_FILES_QUICK[:2] if ctx.smoke else SAT_FILES_QUICK if ctx.quick else SAT_FILES
+    rows, points, cmd = [], [], ""
+    for stem in files:
+        n, k, length = (int(v) for v in re.match(r"n(\d+)_k(\d+)_length(\d+)", stem).groups())
+        r, cmd = arbiter_bench(ctx.build, ctx.server, [
+            "--workload=sat", f"--input={ctx.shared}/data/saturn/test/{stem}_sample100.jsonl",
+            "--prompts=32", "--group_size=8", "--concurrency=1", "--warmup=2",
+            "--requests=1000000", f"--duration={ctx.seconds}s"])
+        per_cpu = r.get("items_per_server_cpu_s") or 0
+        us = 1e6 / per_cpu if per_cpu else float("nan")
+        rows.append(f"{stem},{n},{k},{length},{n * length},{r['items_per_s']:.0f},{us:.2f},"
+                    f"{r['latency_ms']['p50']:.3f},{r['load_average_start'][0]:.2f}")
+        if per_cpu:
+            points.append((n * length, us))
+    with open(os.path.join(out_dir, "sat_cost_vs_formula_size.csv"), "w") as f:
+        f.write("file,literals_per_clause,variables,clauses,literals,items_per_s,"
+                "server_cpu_us_per_item,p50_ms_per_256,load_1m\n" + "\n".join(rows) + "\n")
+    line_chart(os.path.join(out_dir, "sat_cost_vs_formula_size.svg"),
+               "SAT over gRPC: server CPU per completion against formula size",
+               "literals in the formula (clauses × literals per clause)",
+               "server CPU µs per completion", [("server CPU per item", points)],
+               note=f"{len(points)} Saturn test files (CSV); load average per point: "
+               + ", ".join(r.rsplit(",", 1)[1] for r in rows))
+    shown = re.sub(r"(--input=\S+/)n\d+_k\d+_length\d+(_sample100\.jsonl)", r"\1${FILE}\2", cmd)
+    return ("sat_cost_vs_formula_size",
+            "SAT over gRPC: server CPU per completion against formula size (Saturn's test files)",
+            shown + " for FILE in " + " ".join(files))
 
 
 def latency_chart(report, path):

@@ -51,7 +51,8 @@ def run(argv, timeout, env=None, check=True):
 
 def display(argv):
     """A command as a reader would type it from the repository root."""
-    return shlex.join(str(a).replace(str(ROOT) + "/", "") for a in argv)
+    shown = shlex.join(str(a).replace(str(ROOT) + "/", "") for a in argv)
+    return shown.replace(os.path.expanduser("~") + "/", "~/")  # after quoting: ~ must not be
 
 
 def gbench(binary, pattern, min_time, timeout=600):
@@ -147,3 +148,21 @@ def arbiter_sweep_csv(build, server, flags, timeout=1800):
     header = lines[0].split(",")
     rows = [dict(zip(header, line.split(","))) for line in lines[1:]]
     return rows, p.stdout, display([a for a in argv if not a.startswith("--server=")])
+
+
+def ensure_venv(path, requirements, timeout=900):
+    """A venv at `path` (made by Debian's /usr/bin/python3 -m venv) with `requirements`
+    pip-installed from the package index; made once and cached (built beside, then renamed, so an
+    interrupted install never leaves a half venv). Returns its python."""
+    python = os.path.join(path, "bin", "python")
+    if os.path.exists(python):
+        return python
+    staging = path + ".partial"
+    subprocess.run(["rm", "-rf", staging], check=True)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    run(["/usr/bin/python3", "-m", "venv", staging], timeout)
+    run([os.path.join(staging, "bin", "pip"), "install", "--quiet", *requirements], timeout)
+    # pip and the scripts carry the staging path in their shebangs; bin/python is a symlink and
+    # the package import paths are relative, so `bin/python` works after the rename.
+    os.rename(staging, path)
+    return python

@@ -5,7 +5,7 @@ import os
 import re
 import subprocess
 
-from lib import ROOT, arbiter_bench, display, gbench, load_average, run
+from lib import ROOT, arbiter_bench, display, ensure_venv, gbench, load_average, run
 
 PY = "/usr/bin/python3"
 VENVS = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
@@ -97,12 +97,16 @@ def http(ctx):
     """Per-sample slime traffic, one load generator (arbiter bench), gateway vs FastAPI/uvicorn
     wrapping Saturn's Python reward."""
     venv_python = os.path.join(VENVS, "bench", "bin", "python")
-    if not os.path.exists(venv_python):
-        return [row("per-sample HTTP ≥ 10× FastAPI/uvicorn wrapping Saturn's reward", "not run",
-                    "not measured", "needs the venv of bench/trainer_traffic/run")]
     flags = ["--transport=slime", "--workload=sat", f"--input={ctx.shared}/data/saturn/test",
              "--concurrency=64", "--requests=1000000", f"--duration={ctx.seconds}s"]
     ours, cmd = arbiter_bench(ctx.build, ctx.server, flags, http=ctx.server.http)
+    if ctx.smoke or not os.path.exists(venv_python):
+        return [row("per-sample HTTP (slime protocol) ≥ 10× a FastAPI/uvicorn server wrapping "
+                    "Saturn's Python reward, same load generator",
+                    f"{ours['rpc_per_s']:,.0f} req/s (p99 {ours['latency_ms']['p99']:.1f} ms)",
+                    "not measured", f"`{cmd}`",
+                    "FastAPI baseline not run (%s)" % (
+                        "smoke run" if ctx.smoke else "needs the venv of bench/trainer_traffic/run"))]
     import tempfile
     import time
     port_file = os.path.join(tempfile.mkdtemp(prefix="arbiter-fastapi-"), "port")
@@ -134,7 +138,7 @@ def math(ctx):
     p50, p99 = lat["p50_us"], lat["p99_us"]
     venv_python = os.path.join(VENVS, "mathverify", "bin", "python")
     base, cmd = None, ""
-    if os.path.exists(venv_python):
+    if os.path.exists(venv_python) and not ctx.smoke:
         cmd_argv = [venv_python, str(ROOT / "bench/math_mathverify_timing.py")]
         out = run(cmd_argv, 900)
         m = re.search(r"wall us: median (\d+)", out)
@@ -146,21 +150,57 @@ def math(ctx):
                 base / p50 if base else None)]
 
 
+SYMBEAM = "symbeam==2.1.2"  # MIT licence; uses SymPy
+
+
+def symbeam(seconds):
+    """SymBeam on beam_benchmark's beams (bench/symbeam_timing.py) in the cached venv `symbeam`
+    (made here from the package index when missing). Returns ({(case, scope): cpu µs}, command)."""
+    python = ensure_venv(os.path.join(VENVS, "symbeam"), [SYMBEAM])
+    argv = [python, str(ROOT / "bench/symbeam_timing.py"), f"--seconds={seconds}"]
+    out = run(argv, 900)
+    times = {}
+    for line in out.splitlines():
+        f = dict(kv.split("=") for kv in line.split())
+        times[(f["case"], f["scope"])] = float(f["cpu_us_mean"])
+    return times, display(argv)
+
+
 def beam(ctx):
     b, argv = gbench(ctx.bin("verifiers/beam/beam_benchmark"),
                      "BM_SymbolicSolveAndVerify|BM_CompatScore", ctx.min_time)
-    solve = max(x["cpu_time"] for x in b if x["name"].startswith("BM_SymbolicSolveAndVerify"))
-    unit = next(x["time_unit"] for x in b if x["name"].startswith("BM_SymbolicSolveAndVerify"))
-    solve_us = solve / 1000 if unit == "ns" else solve
+    ours = {}
+    for x in b:
+        if x["name"].startswith("BM_SymbolicSolveAndVerify/"):
+            scale = {"ns": 1e-3, "us": 1, "ms": 1e3}[x["time_unit"]]
+            ours[x["name"].split("/")[1]] = x["cpu_time"] * scale
+    case = max(ours, key=ours.get)  # the slowest case
+    solve_us = ours[case]
     compat = find(b, "BM_CompatScore")["items_per_second"]
+    try:
+        if ctx.smoke:
+            raise RuntimeError("smoke run")
+        sb, sb_cmd = symbeam(ctx.seconds)
+        full, react = sb[(case, "solve")], sb[(case, "reactions")]
+        baseline = (f"SymBeam {SYMBEAM.split('==')[1]} on the same beam ({case}), CPU per beam: "
+                    f"`solve()` {full / 1e3:,.1f} ms ({full / solve_us:,.0f}×), its reactions "
+                    f"step alone {react / 1e3:,.1f} ms; " + "; ".join(
+                        f"{c}: `solve()` {sb[(c, 'solve')] / 1e3:,.1f} ms, reactions "
+                        f"{sb[(c, 'reactions')] / 1e3:,.1f} ms, ours {ours[c]:.1f} µs"
+                        for c in ours if c != case))
+        ratio, cmd = react / solve_us, f"`{display(argv)}`; `{sb_cmd}` (ratio: reactions step)"
+    except Exception as e:  # noqa: BLE001 - no package index: fall back to DESIGN's figure
+        baseline = (f"SymBeam not re-measured ({str(e).splitlines()[0][:120]}): "
+                    "DESIGN's ≈ 100 ms")
+        ratio, cmd = 100000 / solve_us, f"`{display(argv)}`"
     return [row("beam symbolic solve + verify ≤ 0.1 ms (1000× SymBeam's ≈ 100 ms)",
-                f"{solve_us:.1f} µs (slowest case)", met(solve_us <= 100), f"`{display(argv)}`",
-                "SymBeam not re-measured (sympy not installed): DESIGN's ≈ 100 ms",
-                100000 / solve_us),
+                f"{solve_us:.1f} µs CPU ({case}, the slowest case)", met(solve_us <= 100), cmd,
+                baseline, ratio),
             row("beam compat verify ≥ 10× BeamPERL's Python reward (≈ 47 k/s)",
                 f"{compat / 1e6:.2f} M/s per CPU", met(compat >= 470000), f"`{display(argv)}`",
-                "BeamPERL not re-measured (no port in bench/): DESIGN's ≈ 47 k/s",
-                compat / 47000)]
+                "BeamPERL not re-measured: its reward function is only in its GitHub repository "
+                "(`pip download beamperl` / `beam-perl`: no such package on PyPI), and bench/ has "
+                "no port; DESIGN's ≈ 47 k/s", compat / 47000)]
 
 
 def shaping(ctx):
@@ -173,15 +213,24 @@ def shaping(ctx):
 
 def code(ctx):
     b, argv = gbench(ctx.bin("verifiers/code/sandbox/sandbox_benchmark"),
-                     "BM_BarePython|BM_BwrapPython|BM_WarmSession/100", ctx.min_time)
+                     "BM_BarePython|BM_BwrapPython|BM_WarmSession/100|BM_PerCompletionSession/100",
+                     ctx.min_time)
     bare = find(b, "BM_BarePython/real_time")["real_time"]
     bwrap = find(b, "BM_BwrapPython/real_time")["real_time"]
-    warm = max(x["items_per_second"] for x in b if x["name"].startswith("BM_WarmSession/100"))
-    fresh = 1000 / bwrap  # a fresh bwrap + python per test, one at a time
-    return [row("code: ≥ 300 sandboxed trivial Python test executions/s on 2 cores, fresh "
-                "process per test", f"{warm:,.0f}/s (warm session)", met(warm >= 300),
-                f"`{display(argv)}`", f"fresh bwrap+python per test {fresh:.0f}/s",
-                warm / fresh),
+    # 2 cores: two sessions (or two spawns) at a time.
+    default = find(b, "BM_PerCompletionSession/100/real_time/threads:2")["items_per_second"]
+    fresh_process = find(b, "BM_WarmSession/100/real_time/threads:2")["items_per_second"]
+    fresh_bwrap = find(b, "BM_BwrapPython/real_time/threads:2")["items_per_second"]
+    base = f"a fresh bwrap+python per test, 2 at a time: {fresh_bwrap:.1f}/s"
+    # DESIGN §5 sets a target per execution mode; the default mode's row comes first.
+    return [row("code: sandboxed trivial Python test executions on 2 cores, default mode "
+                "`per_completion` (one fresh sandboxed process runs a completion's tests) "
+                "≥ 1,000/s", f"{default:,.0f}/s (2 sessions of 100 tests at a time)",
+                met(default >= 1000), f"`{display(argv)}`", base, default / fresh_bwrap),
+            row("code: the same in mode `fresh_process` (a new process per test in a warm "
+                "sandbox) ≥ 300/s", f"{fresh_process:,.0f}/s (2 sessions of 100 tests at a time)",
+                met(fresh_process >= 300), f"`{display(argv)}`", base,
+                fresh_process / fresh_bwrap),
             row("code: sandbox start overhead ≤ 10 ms over a bare interpreter",
                 f"{bwrap - bare:.1f} ms (bwrap+python {bwrap:.1f} ms vs python {bare:.1f} ms)",
                 met(bwrap - bare <= 10), f"`{display(argv)}`")]

@@ -5,7 +5,7 @@
 //   BM_WarmSession/N         one RunSession of N trivial tests, fresh-process mode (warm harness
 //                            forks per test); ->Threads(2) is the 2-core figure
 //   BM_PerCompletionSession/N  the same in per-completion mode (one process runs the N tests)
-// BM_BwrapPython is the baseline: a fresh bwrap + python per test.
+// BM_BwrapPython is the baseline: a fresh bwrap + python per test (->Threads(2): on 2 cores).
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -72,6 +72,8 @@ void BM_BwrapPython(benchmark::State& state) {
                true);
 }
 BENCHMARK(BM_BwrapPython)->Unit(benchmark::kMillisecond)->UseRealTime();
+// Two at a time: the baseline's 2-core figure (each thread spawns with its own seccomp memfd).
+BENCHMARK(BM_BwrapPython)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(2);
 
 SessionRequest Trivial(int tests, ExecutionMode mode) {
   SessionRequest request;
