@@ -45,6 +45,19 @@ TEST(Compare, StructuresCompareByKind) {
       Same(R"(\begin{pmatrix} 1 \\ 2 \end{pmatrix})", R"(\begin{pmatrix} 1 & 2 \end{pmatrix})"));
 }
 
+// Zero to a non-positive power never reaches GiNaC, which would throw from inside an ex
+// constructor and leak the power it allocated (LeakSanitizer; issue 14).
+TEST(Compare, UndefinedValuesAreNeverEqualAndNeverReachGinac) {
+  for (const char* pred : {"1/0", R"(\log_1 2)", "0^{-2}", R"(\sqrt[0]{2})", R"(\cot 0)", "0^{-x}",
+                           R"(2 + \frac{x}{0})"}) {
+    Budget budget(absl::Seconds(1), nullptr);
+    const Comparison c = Compare(*ParseAnswer("2"), *ParseAnswer(pred), {}, budget);
+    EXPECT_FALSE(c.equal) << pred;
+    EXPECT_EQ(c.method.rfind("undefined: ", 0), 0u) << pred << ": " << c.method;
+  }
+  EXPECT_TRUE(Same("0^0", "1"));
+}
+
 TEST(Compare, TextIsCaseInsensitive) { EXPECT_TRUE(Same(R"(\text{Evelyn})", R"(\text{EVELYN})")); }
 
 }  // namespace
