@@ -213,16 +213,16 @@ std::optional<Candidate> NumberAt(absl::string_view text, size_t i) {
   }
   size_t q = p;
   static constexpr absl::string_view kExprChars = "0123456789.+-*/^() ,";
-  while (q < text.size() && kExprChars.find(text[q]) != absl::string_view::npos) ++q;
+  while (q < text.size() && absl::StrContains(kExprChars, text[q])) ++q;
   // Trim trailing separators and unbalanced closers.
-  while (q > p && absl::string_view(" .,+-*/^(").find(text[q - 1]) != absl::string_view::npos) --q;
+  while (q > p && absl::StrContains(" .,+-*/^(", text[q - 1])) --q;
   std::string s(text.substr(i, q - i));
   int balance = 0;
   for (char c : s) balance += c == '(' ? 1 : c == ')' ? -1 : 0;
   while (balance < 0 && !s.empty() && s.back() == ')') s.pop_back(), ++balance;
   if (balance != 0) return std::nullopt;
   // A comma list of numbers is not one answer unless it is thousands separators.
-  if (s.find(", ") != std::string::npos) s = s.substr(s.rfind(", ") + 2);
+  if (absl::StrContains(s, ", ")) s = s.substr(s.rfind(", ") + 2);
   Candidate c{s, 300, q};
   size_t r = q;
   while (r < text.size() && text[r] == ' ') ++r;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "verifiers/math/compare.h"
 #include "verifiers/math/latex_parser.h"
 
@@ -18,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       new arbiter::math::Expr(*arbiter::math::ParseAnswer(R"(x^2 - 1)"));
   arbiter::math::Budget budget(absl::Seconds(1), nullptr);
   const arbiter::math::Comparison self = arbiter::math::Compare(*e, *e, {}, budget);
-  if (!self.equal && !self.capped && self.method.find("GiNaC") == std::string::npos &&
-      self.method.rfind("undefined", 0) != 0 && self.method != "undecided" &&
+  if (!self.equal && !self.capped && !absl::StrContains(self.method, "GiNaC") &&
+      !absl::StartsWith(self.method, "undefined") && self.method != "undecided" &&
       self.method != "numeric" && self.method != "structure") {
     std::abort();
   }

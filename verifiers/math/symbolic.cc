@@ -86,7 +86,7 @@ struct Converter {
   // log2 of |value| of a constant subtree, roughly; 0 when not constant or unknown.
   static double MagnitudeBits(const ex& v) {
     if (!GiNaC::is_a<GiNaC::numeric>(v)) return 0;
-    const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(v);
+    const auto& n = GiNaC::ex_to<GiNaC::numeric>(v);
     if (n.is_zero()) return 0;
     if (n.is_rational()) {
       const double bits = std::max(GiNaC::numer(n).int_length(), GiNaC::denom(n).int_length());
@@ -100,7 +100,7 @@ struct Converter {
     ex exponent = Convert(e.args[1]);
     if (Stopped()) return 0;
     if (GiNaC::is_a<GiNaC::numeric>(exponent)) {
-      const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(exponent);
+      const auto& n = GiNaC::ex_to<GiNaC::numeric>(exponent);
       if (!n.is_rational()) return SafePow(base, exponent);
       const GiNaC::numeric num = GiNaC::abs(GiNaC::numer(n));
       if (num > limits.max_exponent) return Fail("exponent height");
@@ -263,11 +263,11 @@ SymbolicResult Undefined(const std::string& what) {
 bool VanishesAtPoints(const ex& diff, const ex& scale,
                       const std::map<std::string, GiNaC::symbol>& s) {
   static const int kNumerators[3][4] = {{13, 17, 19, 23}, {29, 31, 37, 41}, {43, 47, 53, 59}};
-  for (int p = 0; p < 3; ++p) {
+  for (const auto& numerators : kNumerators) {
     GiNaC::exmap at;
     int k = 0;
     for (const auto& [name, sym] : s) {
-      at[sym] = GiNaC::numeric(kNumerators[p][k % 4] + 6 * (k / 4), 11);
+      at[sym] = GiNaC::numeric(numerators[k % 4] + 6 * (k / 4), 11);
       ++k;
     }
     const ex d = diff.subs(at).evalf();
