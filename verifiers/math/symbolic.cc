@@ -41,7 +41,8 @@ struct Converter {
   // is not positive. GiNaC throws from inside the constructor of the ex (power::eval()), after
   // allocating the power object, and never frees that object (ex::construct_from_basic deletes
   // a refcount-0 heap object only when eval() returns): ~100 bytes leaked per such answer
-  // (`1/0`, `\log_1 2`, `0^{-2}`, `\sqrt[0]{2}`, `\cot 0`). So such a power never reaches GiNaC.
+  // (`1/0`, `\log_1 2`, `0^{-2}`, `\sqrt[0]{2}`, `\cot 0`, and 0^0, found by the extract fuzz
+  // target). So such a power never reaches GiNaC.
   ex SafePow(const ex& base, const ex& exponent) {
     if (base.is_zero()) {
       if (!GiNaC::is_a<GiNaC::numeric>(exponent)) {
@@ -49,7 +50,8 @@ struct Converter {
         // (VanishesAtPoints) could produce inside GiNaC: refused here.
         return Undefined("zero to a symbolic power");
       }
-      if (!exponent.is_zero() && !GiNaC::ex_to<GiNaC::numeric>(exponent).real().is_positive()) {
+      if (exponent.is_zero()) return Undefined("0^0");  // GiNaC: "pow(0,0) is undefined"
+      if (!GiNaC::ex_to<GiNaC::numeric>(exponent).real().is_positive()) {
         return Undefined("division by zero");
       }
     }
@@ -207,6 +209,26 @@ class TimedGinacLock {
   std::chrono::steady_clock::time_point start_;
 };
 
+// The value Converter::Number gives a number's text, as a double: digits with anything else
+// skipped, as Converter::Number reads it (strtod stopped at the first non-digit).
+double NumberValue(const std::string& text) {
+  double value = 0;
+  double scale = 1;
+  bool after_point = false;
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.') after_point = true;
+    if (c == 'e' || c == 'E') break;
+    if (c < '0' || c > '9') continue;
+    value = value * 10 + (c - '0');
+    if (after_point) scale *= 10;
+  }
+  value /= scale;
+  if (i < text.size()) value *= std::pow(10.0, std::strtod(text.c_str() + i + 1, nullptr));
+  return value;
+}
+
 // An upper estimate of the degree of the expanded polynomial (symbols count 1, functions of a
 // non-constant argument count 1, integer powers multiply). Sums raised to powers and products of
 // sums are what make expand() explode.
@@ -232,10 +254,17 @@ double Degree(const Expr& e) {
       if (e.args[1].op == Op::kNumber ||
           (e.args[1].op == Op::kNeg && e.args[1].args[0].op == Op::kNumber)) {
         const Expr& n = e.args[1].op == Op::kNeg ? e.args[1].args[0] : e.args[1];
-        const double v = std::strtod(n.text.c_str(), nullptr);
+        const double v = NumberValue(n.text);
         // Powers of a bare symbol do not expand.
         if (e.args[0].op == Op::kSymbol) return 1;
         return base * std::max(1.0, std::fabs(v));
+      }
+      if (IsConstant(e.args[1])) {
+        // A constant exponent that is not a literal (`99 \cdot 999`, `10^5`): its value.
+        if (e.args[0].op == Op::kSymbol) return 1;
+        Budget budget(absl::Milliseconds(50), nullptr);
+        const double v = std::abs(NumericValue(e.args[1], Point{0}, budget));
+        return std::isfinite(v) ? base * std::max(1.0, v) : HUGE_VAL;
       }
       return base + Degree(e.args[1]);
     }
