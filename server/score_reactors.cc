@@ -75,7 +75,7 @@ class ScoreStreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffe
     if (admitted.ok()) {
       ScoreCallbacks callbacks;
       callbacks.on_group = [this](const v1::GroupResult& group) { Enqueue(group); };
-      callbacks.on_done = [this](std::vector<v1::GroupResult>) { AllEnqueued(); };
+      callbacks.on_done = [this](const std::vector<v1::GroupResult>&) { AllEnqueued(); };
       admitted =
           call_.dispatcher->Score(request_, ClientDeadline(context), token_, std::move(callbacks));
     }

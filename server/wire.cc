@@ -119,7 +119,7 @@ absl::Status SerializeMessage(const google::protobuf::Message& message, grpc::By
 }
 
 int64_t EncodedGroupSize(const v1::GroupResult& group) {
-  const int64_t size = static_cast<int64_t>(group.ByteSizeLong());
+  const auto size = static_cast<int64_t>(group.ByteSizeLong());
   return 1 + WireFormatLite::UInt64Size(static_cast<uint64_t>(size)) + size;
 }
 

@@ -26,6 +26,7 @@
 #include "absl/base/options.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace {
@@ -131,16 +132,11 @@ void Mutex::Await(const Condition& cond) {
   __tsan_mutex_post_lock(this, 0, 0);
 }
 
+// Debian's Abseil implements the *WithTimeout variants by calling the exported *WithDeadline
+// ones, which this file interposes too: wrapping both annotated the unlock twice ("unlock of an
+// unlocked mutex"). The timeouts are therefore the deadline wrappers, as in Abseil.
 bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
-  static const auto real =
-      Real<CondTimeout>("_ZN", "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  Annotated a{&cond, this};
-  __tsan_mutex_pre_unlock(this, 0);
-  __tsan_mutex_post_unlock(this, 0);
-  const bool result = real(this, Condition(&EvalAnnotated, &a), timeout);
-  __tsan_mutex_pre_lock(this, 0);
-  __tsan_mutex_post_lock(this, 0, 0);
-  return result;
+  return AwaitWithDeadline(cond, Now() + timeout);
 }
 
 bool Mutex::AwaitWithDeadline(const Condition& cond, Time deadline) {
@@ -173,13 +169,7 @@ void Mutex::ReaderLockWhen(const Condition& cond) {
 
 // LockWhenWith*: the mutex is held on return whether or not the condition became true.
 bool Mutex::LockWhenWithTimeout(const Condition& cond, Duration timeout) {
-  static const auto real =
-      Real<CondTimeout>("_ZN", "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  Annotated a{&cond, this};
-  __tsan_mutex_pre_lock(this, 0);
-  const bool result = real(this, Condition(&EvalAnnotated, &a), timeout);
-  __tsan_mutex_post_lock(this, 0, 0);
-  return result;
+  return LockWhenWithDeadline(cond, Now() + timeout);
 }
 
 bool Mutex::LockWhenWithDeadline(const Condition& cond, Time deadline) {

@@ -12,20 +12,24 @@ const std::string kPrompt =
     "<|im_start|>user\nFind a satisfying assignment.\n<|im_end|>\n<|im_start|>assistant\n";
 
 TEST(SplitCompletion, StripsThePromptPrefix) {
-  const SplitQuery split = SplitCompletion(kPrompt + "answer<|im_end|>", kPrompt);
+  // `completion` views the query: the query must outlive the split.
+  const std::string query = kPrompt + "answer<|im_end|>";
+  const SplitQuery split = SplitCompletion(query, kPrompt);
   EXPECT_EQ(split.match, PromptMatch::kPrefix);
   EXPECT_EQ(split.completion, "answer<|im_end|>");
 }
 
 TEST(SplitCompletion, FindsThePromptAfterALeadingSpecialToken) {
-  const SplitQuery split = SplitCompletion("<s>" + kPrompt + "answer", kPrompt);
+  const std::string query = "<s>" + kPrompt + "answer";
+  const SplitQuery split = SplitCompletion(query, kPrompt);
   EXPECT_EQ(split.match, PromptMatch::kContained);
   EXPECT_EQ(split.completion, "answer");
 }
 
 TEST(SplitCompletion, StripsTheSuffixOfALeftTruncatedPrompt) {
   const std::string kept = kPrompt.substr(20);  // OpenRLHF keeps the prompt's last tokens
-  const SplitQuery split = SplitCompletion(kept + "answer", kPrompt);
+  const std::string query = kept + "answer";
+  const SplitQuery split = SplitCompletion(query, kPrompt);
   EXPECT_EQ(split.match, PromptMatch::kTruncated);
   EXPECT_EQ(split.completion, "answer");
 }

@@ -87,7 +87,7 @@ class IntegrationTest : public CliFixture {
  protected:
   std::string SharedSaturnDir() {
     const std::string shared = EnvOrEmpty("ARBITER_SHARED_DIR");
-    const std::string dir = shared + "/data/saturn";
+    std::string dir = shared + "/data/saturn";
     if (shared.empty() || !std::filesystem::is_directory(dir)) {
       ADD_FAILURE() << "Saturn conformance data missing: expected $ARBITER_SHARED_DIR/data/saturn"
                     << " (ARBITER_SHARED_DIR=\"" << shared << "\")";

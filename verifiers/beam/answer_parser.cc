@@ -234,7 +234,9 @@ class Parser {
     const int n = GiNaC::ex_to<GiNaC::numeric>(exponent).to_int();
     if (IsNumber(base)) {
       const double magnitude = std::fabs(GiNaC::ex_to<GiNaC::numeric>(base).to_double());
+      // GiNaC throws for these from inside the ex constructor and leaks the power it allocated.
       if (base.is_zero() && n < 0) return Error("division by zero");
+      if (base.is_zero() && n == 0) return Error("0^0 is undefined");
       if (magnitude > 0 && std::fabs(std::log10(magnitude) * n) > 100) {
         return Error("number too large");
       }

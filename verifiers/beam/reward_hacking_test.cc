@@ -70,7 +70,7 @@ const Hack kHacks[] = {
     {"every candidate boxed, compat strict_count", Kind::kCompatStrictCount, Answer(Candidates()), v1::INCORRECT, 0.333},
     {"every candidate boxed, symbolic", Kind::kSymbolic, Answer(Candidates()), v1::INCORRECT, 0.333},
     {"every candidate boxed, symbolic strict_count", Kind::kSymbolicStrictCount, Answer(Candidates()), v1::INCORRECT, 0.333},
-    {"wrong pair then right pair, symbolic", Kind::kSymbolic, Answer("\\boxed{0.9P} \\boxed{2.1P} \\boxed{2.1P} \\boxed{0.9P}"), v1::INCORRECT, 0.333},
+    {"wrong pair then right pair, symbolic", Kind::kSymbolic, Answer(R"(\boxed{0.9P} \boxed{2.1P} \boxed{2.1P} \boxed{0.9P})"), v1::INCORRECT, 0.333},
     {"candidates in one box, symbolic", Kind::kSymbolic, Answer("\\boxed{R_A = 0.9P \\text{ or } 2.1P, R_B = 0.9P}"), v1::INCORRECT, 0.333},
     {"one label answered twice, symbolic", Kind::kSymbolic, Answer("\\boxed{R_A = 0.9P, R_A = 2.1P, R_B = 0.9P}"), v1::INCORRECT, 0.333},
     // Empty and blank boxes: no format point, no accuracy.

@@ -122,7 +122,7 @@ std::optional<json> ElementsAsLists(const json& got) {
       out.push_back(json::array({"list", std::move(elements)}));
     } else if (x.is_string()) {
       json chars = json::array();  // list("ab") == ["a", "b"]: code points
-      const std::string& s = x.get_ref<const std::string&>();
+      const auto& s = x.get_ref<const std::string&>();
       for (size_t i = 0; i < s.size();) {
         size_t n = 1;
         while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;

@@ -45,6 +45,29 @@ TEST(Compare, StructuresCompareByKind) {
       Same(R"(\begin{pmatrix} 1 \\ 2 \end{pmatrix})", R"(\begin{pmatrix} 1 & 2 \end{pmatrix})"));
 }
 
+// Zero to a non-positive power never reaches GiNaC, which would throw from inside an ex
+// constructor and leak the power it allocated (LeakSanitizer; issue 14).
+TEST(Compare, UndefinedValuesAreNeverEqualAndNeverReachGinac) {
+  for (const char* pred : {"1/0", R"(\log_1 2)", "0^{-2}", R"(\sqrt[0]{2})", R"(\cot 0)", "0^{-x}",
+                           R"(2 + \frac{x}{0})", R"(\sin^2 1 + \cos^2 1 + 0^{0})"}) {
+    Budget budget(absl::Seconds(1), nullptr);
+    const Comparison c = Compare(*ParseAnswer("2"), *ParseAnswer(pred), {}, budget);
+    EXPECT_FALSE(c.equal) << pred;
+    EXPECT_EQ(c.method.rfind("undefined: ", 0), 0u) << pred << ": " << c.method;
+  }
+  EXPECT_TRUE(Same("0^0", "1"));
+}
+
+// The degree cap sees constant exponents that are not literals: `(x+1)^{99~999}` (99 * 999)
+// reached expand() and ran for minutes (latex fuzz target: a timeout).
+TEST(Compare, DegreeCapSeesComputedExponents) {
+  for (const char* pred : {"(x+1)^{99~999}", R"((x+1)^{99 \cdot 999})", "(x+1)^{10^5}"}) {
+    Budget budget(absl::Seconds(1), nullptr);
+    const Comparison c = Compare(*ParseAnswer("x^2 - 1"), *ParseAnswer(pred), {}, budget);
+    EXPECT_TRUE(c.capped) << pred << ": " << c.method;
+  }
+}
+
 TEST(Compare, TextIsCaseInsensitive) { EXPECT_TRUE(Same(R"(\text{Evelyn})", R"(\text{EVELYN})")); }
 
 }  // namespace

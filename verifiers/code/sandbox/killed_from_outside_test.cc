@@ -2,9 +2,9 @@
 // the server's trouble: RunSession fails UNAVAILABLE "sandbox process killed from outside: ...",
 // which the verifier reports as INFRA_ERROR, never a verdict on the program. What a program does
 // to itself keeps its verdict, and it cannot bring about the "outside" kill.
-#include <signal.h>
 #include <sys/types.h>
 
+#include <csignal>
 #include <string>
 #include <thread>
 #include <vector>

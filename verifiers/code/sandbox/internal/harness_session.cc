@@ -1,9 +1,9 @@
 #include "verifiers/code/sandbox/internal/harness_session.h"
 
-#include <signal.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <csignal>
 #include <string>
 #include <utility>
 #include <vector>

@@ -1,6 +1,5 @@
 #include "verifiers/code/sandbox/internal/seccomp_filter.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -10,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 
 #include "absl/status/status.h"
