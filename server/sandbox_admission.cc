@@ -31,7 +31,7 @@ SandboxAdmission::ItemRun::ItemRun(ItemRun&& other) noexcept
 void SandboxAdmission::ItemRun::End(bool ran) {
   if (owner_ == nullptr) return;
   SandboxAdmission& owner = *std::exchange(owner_, nullptr);
-  const absl::Time now = owner.options_.now();
+  const absl::Time now = owner.options_.clock->Now();
   absl::MutexLock lock(&owner.mu_);
   auto it = owner.running_.find(id_);
   if (it != owner.running_.end()) {
@@ -75,7 +75,7 @@ void SandboxAdmission::Ticket::Release() {
 
 SandboxAdmission::ItemRun SandboxAdmission::Ticket::StartItem(bool sandboxed) {
   if (!sandboxed || owner_ == nullptr) return ItemRun();
-  const absl::Time now = owner_->options_.now();
+  const absl::Time now = owner_->options_.clock->Now();
   absl::MutexLock lock(&owner_->mu_);
   const uint64_t id = owner_->next_run_id_++;
   owner_->running_.emplace(id, now);
@@ -98,7 +98,7 @@ absl::Duration SandboxAdmission::ItemTimeLocked(absl::Time now) const {
 }
 
 absl::Duration SandboxAdmission::ItemTime() const {
-  const absl::Time now = options_.now();
+  const absl::Time now = options_.clock->Now();
   absl::MutexLock lock(&mu_);
   return ItemTimeLocked(now);
 }
@@ -111,7 +111,7 @@ int64_t SandboxAdmission::items_ahead() const {
 absl::StatusOr<SandboxAdmission::Ticket> SandboxAdmission::AdmitItems(int64_t items,
                                                                       absl::Time deadline) {
   if (items <= 0) return Ticket();
-  const absl::Time now = options_.now();
+  const absl::Time now = options_.clock->Now();
   absl::MutexLock lock(&mu_);
   if (ahead_ > 0) {
     const double per_item = absl::ToDoubleSeconds(ItemTimeLocked(now));

@@ -30,7 +30,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <utility>
 
@@ -40,6 +39,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/metrics.h"
+#include "verifiers/sdk/clock.h"
 
 namespace arbiter::server {
 
@@ -54,8 +54,8 @@ class SandboxAdmission {
     int concurrency = 1;  // the sandbox pool's size (ServerOptions::sandbox_concurrency), >= 1
     double headroom = 0.7;
     absl::Duration initial_item_time = absl::Seconds(1);
-    double ewma_weight = 0.2;  // weight of the newest check time
-    std::function<absl::Time()> now = [] { return absl::Now(); };
+    double ewma_weight = 0.2;               // weight of the newest check time
+    sdk::Clock* clock = &sdk::RealClock();  // a sdk::FakeClock in tests
   };
 
   class Ticket;

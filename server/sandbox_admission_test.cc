@@ -12,20 +12,17 @@
 #include "gtest/gtest.h"
 #include "server/dispatcher.h"
 #include "server/testing/fake_verifier.h"
+#include "verifiers/sdk/testing/fake_clock.h"
 
 namespace arbiter::server {
 namespace {
 
 using testing::FakeVerifier;
 
-struct Clock {
-  absl::Time now = absl::FromUnixSeconds(1000);
-};
-
-SandboxAdmission::Options TwoLanes(Clock* clock) {
+SandboxAdmission::Options TwoLanes(sdk::FakeClock* clock) {
   SandboxAdmission::Options options;
   options.concurrency = 2;
-  options.now = [clock] { return clock->now; };
+  options.clock = clock;
   return options;
 }
 
@@ -42,32 +39,32 @@ double RejectedSandboxSaturated(const Metrics& metrics) {
 }
 
 TEST(SandboxAdmission, AdmitsAnyRequestWhenNothingIsAhead) {
-  Clock clock;
+  sdk::FakeClock clock;
   SandboxAdmission admission(TwoLanes(&clock), nullptr);
   // Waiting could not help it: 1000 items of an unknown time against a 1 s deadline go in.
   absl::StatusOr<SandboxAdmission::Ticket> ticket =
-      admission.AdmitItems(1000, clock.now + absl::Seconds(1));
+      admission.AdmitItems(1000, clock.Now() + absl::Seconds(1));
   ASSERT_TRUE(ticket.ok()) << ticket.status();
   EXPECT_EQ(admission.items_ahead(), 1000);
 }
 
 TEST(SandboxAdmission, RefusesWithRetryHintWhenWorkAheadOutlastsTheDeadline) {
-  Clock clock;
+  sdk::FakeClock clock;
   auto metrics = std::make_shared<Metrics>(std::vector<std::string>{});
   SandboxAdmission admission(TwoLanes(&clock), metrics);
   absl::StatusOr<SandboxAdmission::Ticket> flood =
-      admission.AdmitItems(10, clock.now + absl::Seconds(100));
+      admission.AdmitItems(10, clock.Now() + absl::Seconds(100));
   ASSERT_TRUE(flood.ok());
   {
     SandboxAdmission::ItemRun run = flood->StartItem(true);
-    clock.now += absl::Seconds(5);
+    clock.Advance(absl::Seconds(5));
     run.Finish();
   }
   EXPECT_EQ(admission.ItemTime(), absl::Seconds(5));
   EXPECT_EQ(admission.items_ahead(), 9);
   // (9 + 2) x 5 s / 2 = 27.5 s > 0.7 x 20 s.
   absl::StatusOr<SandboxAdmission::Ticket> refused =
-      admission.AdmitItems(2, clock.now + absl::Seconds(20));
+      admission.AdmitItems(2, clock.Now() + absl::Seconds(20));
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(absl::StartsWith(refused.status().message(), "sandbox saturated: ~9 items queued"))
       << refused.status();
@@ -78,51 +75,51 @@ TEST(SandboxAdmission, RefusesWithRetryHintWhenWorkAheadOutlastsTheDeadline) {
   EXPECT_EQ(RejectedSandboxSaturated(*metrics), 1);
   EXPECT_EQ(admission.items_ahead(), 9);
   // 27.5 s < 0.7 x 40 s: admitted.
-  EXPECT_TRUE(admission.AdmitItems(2, clock.now + absl::Seconds(40)).ok());
+  EXPECT_TRUE(admission.AdmitItems(2, clock.Now() + absl::Seconds(40)).ok());
 }
 
 TEST(SandboxAdmission, HeadroomRefusesAnEstimateJustUnderTheDeadline) {
-  Clock clock;
+  sdk::FakeClock clock;
   SandboxAdmission admission(TwoLanes(&clock), nullptr);
   absl::StatusOr<SandboxAdmission::Ticket> ahead =
-      admission.AdmitItems(8, clock.now + absl::Seconds(100));
+      admission.AdmitItems(8, clock.Now() + absl::Seconds(100));
   ASSERT_TRUE(ahead.ok());
   // Unmeasured: 1 s per item; (8 + 2) x 1 s / 2 = 5 s, under a 6 s deadline but over 70 % of it.
-  EXPECT_EQ(admission.AdmitItems(2, clock.now + absl::Seconds(6)).status().code(),
+  EXPECT_EQ(admission.AdmitItems(2, clock.Now() + absl::Seconds(6)).status().code(),
             absl::StatusCode::kResourceExhausted);
-  EXPECT_TRUE(admission.AdmitItems(2, clock.now + absl::Seconds(7.5)).ok());
+  EXPECT_TRUE(admission.AdmitItems(2, clock.Now() + absl::Seconds(7.5)).ok());
 }
 
 TEST(SandboxAdmission, RunningChecksRaiseAStaleEstimate) {
-  Clock clock;
+  sdk::FakeClock clock;
   SandboxAdmission admission(TwoLanes(&clock), nullptr);
   absl::StatusOr<SandboxAdmission::Ticket> ticket =
-      admission.AdmitItems(4, clock.now + absl::Seconds(100));
+      admission.AdmitItems(4, clock.Now() + absl::Seconds(100));
   ASSERT_TRUE(ticket.ok());
   {
     SandboxAdmission::ItemRun fast = ticket->StartItem(true);
-    clock.now += absl::Milliseconds(100);
+    clock.Advance(absl::Milliseconds(100));
     fast.Finish();
   }
   EXPECT_EQ(admission.ItemTime(), absl::Milliseconds(100));
   SandboxAdmission::ItemRun slow1 = ticket->StartItem(true);
   SandboxAdmission::ItemRun slow2 = ticket->StartItem(true);
-  clock.now += absl::Seconds(10);
+  clock.Advance(absl::Seconds(10));
   EXPECT_EQ(admission.ItemTime(), absl::Seconds(10));
   // 3 ahead x 10 s / 2 > 0.7 x 20 s.
-  EXPECT_FALSE(admission.AdmitItems(1, clock.now + absl::Seconds(20)).ok());
+  EXPECT_FALSE(admission.AdmitItems(1, clock.Now() + absl::Seconds(20)).ok());
 }
 
 TEST(SandboxAdmission, SkippedItemsReleaseWithoutTeachingTheEstimate) {
-  Clock clock;
+  sdk::FakeClock clock;
   SandboxAdmission admission(TwoLanes(&clock), nullptr);
   {
     absl::StatusOr<SandboxAdmission::Ticket> ticket =
-        admission.AdmitItems(5, clock.now + absl::Seconds(100));
+        admission.AdmitItems(5, clock.Now() + absl::Seconds(100));
     ASSERT_TRUE(ticket.ok());
     {
       SandboxAdmission::ItemRun skipped = ticket->StartItem(true);
-      clock.now += absl::Seconds(30);
+      clock.Advance(absl::Seconds(30));
     }  // destroyed unfinished: a check skipped at its deadline
     EXPECT_EQ(admission.items_ahead(), 4);
     EXPECT_EQ(admission.ItemTime(), absl::Seconds(1));         // still the initial estimate
@@ -159,11 +156,10 @@ struct Pending {
 };
 
 TEST(SandboxAdmission, DispatcherRefusesOnlySandboxWorkWhileTheSandboxIsFull) {
-  sdk::VerifierRegistry registry;
-  ASSERT_TRUE(registry.Register(std::make_unique<FakeVerifier>("fake")).ok());
-  auto boxed_owned = std::make_unique<FakeVerifier>("boxed", sdk::Verifier::Work::kSandbox);
-  FakeVerifier* boxed = boxed_owned.get();
-  ASSERT_TRUE(registry.Register(std::move(boxed_owned)).ok());
+  testing::CpuAndSandboxFakes fakes;
+  sdk::VerifierRegistry& registry = fakes.registry;
+  FakeVerifier* boxed = fakes.boxed();
+  ASSERT_EQ(registry.Names().size(), 2u);
   ServerOptions options;
   options.sandbox_concurrency = 1;
   options.cpu_threads = 2;

@@ -107,11 +107,10 @@ TEST(Coalescer, PassesAdmissionRefusalsOn) {
 }
 
 TEST(Coalescer, ASaturatedSandboxRefusesOnlyTheSubmissionsWithSandboxWork) {
-  sdk::VerifierRegistry registry;
-  ASSERT_TRUE(registry.Register(std::make_unique<FakeVerifier>("fake")).ok());
-  auto boxed_owned = std::make_unique<FakeVerifier>("boxed", sdk::Verifier::Work::kSandbox);
-  FakeVerifier* boxed = boxed_owned.get();
-  ASSERT_TRUE(registry.Register(std::move(boxed_owned)).ok());
+  testing::CpuAndSandboxFakes fakes;
+  sdk::VerifierRegistry& registry = fakes.registry;
+  FakeVerifier* boxed = fakes.boxed();
+  ASSERT_EQ(registry.Names().size(), 2u);
   ServerOptions options;
   options.sandbox_concurrency = 1;
   auto dispatcher = Dispatcher::Create(options, &registry, nullptr);

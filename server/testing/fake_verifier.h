@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "verifiers/sdk/registry.h"
 #include "verifiers/sdk/verifier.h"
 
 namespace arbiter::server::testing {
@@ -97,6 +98,22 @@ class FakeVerifier : public sdk::Verifier {
   mutable absl::Mutex mu_;
   mutable int blocked_ ABSL_GUARDED_BY(mu_) = 0;
   mutable bool released_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// A registry with a CPU fake ("fake") and a sandbox fake ("boxed"), the pair the admission and
+// coalescer tests use; `boxed()` stays owned by `registry`.
+struct CpuAndSandboxFakes {
+  CpuAndSandboxFakes() {
+    auto owned = std::make_unique<FakeVerifier>("boxed", sdk::Verifier::Work::kSandbox);
+    boxed_ = owned.get();
+    (void)registry.Register(std::make_unique<FakeVerifier>("fake"));
+    (void)registry.Register(std::move(owned));
+  }
+  FakeVerifier* boxed() const { return boxed_; }
+  sdk::VerifierRegistry registry;
+
+ private:
+  FakeVerifier* boxed_ = nullptr;
 };
 
 }  // namespace arbiter::server::testing
