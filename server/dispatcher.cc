@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <deque>
+#include <exception>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -100,6 +102,26 @@ void FailGroupAsInfra(const v1::Group& group, const absl::Status& status,
     v1::SampleResult* out = result.add_samples();
     *out = InfraError(sample_message);
     out->set_sample_id(sample.sample_id());
+  }
+}
+
+// For a catch block: what a verifier threw while `doing`, and the group status it becomes. A
+// verifier that throws (GiNaC or CaDiCaL when an allocation fails, a plugin's bug) fails only what
+// it was working on, as INFRA_ERROR (masked, never a reward): an exception leaving a worker
+// thread would end the process and every batch in it. Out of memory is RESOURCE_EXHAUSTED (worth
+// retrying), anything else INTERNAL.
+absl::Status CurrentVerifierException(absl::string_view verifier, absl::string_view doing) {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("verifier '", verifier, "' ran out of memory ", doing));
+  } catch (const std::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("verifier '", verifier, "' threw ", doing, ": ", e.what()));
+  } catch (...) {
+    return absl::InternalError(
+        absl::StrCat("verifier '", verifier, "' threw a non-standard exception ", doing));
   }
 }
 
@@ -287,8 +309,20 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
     *result.mutable_status() = ToRpcStatus(task.status());
     return FinishGroup(call, g);
   }
-  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> prepared =
-      state.verifier->verifier->Prepare(**task);
+  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> prepared;
+  try {
+    prepared = state.verifier->verifier->Prepare(**task);
+  } catch (...) {
+    const absl::Status thrown =
+        CurrentVerifierException(state.verifier->name, "preparing the task");
+    FailGroupAsInfra(group, thrown, thrown.message(), result);
+    if (metrics_) {
+      for (int i = 0; i < group.samples_size(); ++i) {
+        metrics_->InfraError(state.verifier->metrics_index, InfraCause::kVerifier);
+      }
+    }
+    return FinishGroup(call, g);
+  }
   if (!prepared.ok()) {
     *result.mutable_status() = ToRpcStatus(prepared.status());
     return FinishGroup(call, g);
@@ -398,8 +432,13 @@ void Dispatcher::CheckItem(const std::shared_ptr<Call>& call, int item_index, ab
     if (metrics_) metrics_->InfraError(metrics_index, InfraCause::kDeadline);
   } else {
     const absl::Time start = absl::Now();
-    result = owner.verifier->verifier->Check(*owner.prepared, call->request->groups(g).samples(i),
-                                             call->ctx);
+    try {
+      result = owner.verifier->verifier->Check(*owner.prepared, call->request->groups(g).samples(i),
+                                               call->ctx);
+    } catch (...) {
+      result =
+          InfraError(CurrentVerifierException(owner.verifier->name, "checking a sample").message());
+    }
     sandbox_run.Finish();
     if (metrics_) {
       metrics_->CheckDone(metrics_index, start - queued, absl::Now() - start);
@@ -445,17 +484,33 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
       state.samples[i].set_sample_id(group.samples(i).sample_id());
     }
     sdk::GroupFinal final;
-    absl::Status finalized = state.verifier->verifier->Finalize(
-        *state.prepared, group.samples(), absl::MakeSpan(state.samples), final);
-    if (!finalized.ok()) *result.mutable_status() = ToRpcStatus(finalized);
-    state.verifier_advantages = finalized.ok() && final.advantages_set;
-    if (finalized.ok() && !final.detail.type_url().empty()) {
-      *result.mutable_stats()->mutable_verifier_detail() = std::move(final.detail);
+    absl::Status finalized;
+    bool threw = false;
+    try {
+      finalized = state.verifier->verifier->Finalize(*state.prepared, group.samples(),
+                                                     absl::MakeSpan(state.samples), final);
+    } catch (...) {
+      const absl::Status thrown =
+          CurrentVerifierException(state.verifier->name, "finalizing the group");
+      FailGroupAsInfra(group, thrown, thrown.message(), result);
+      if (metrics_) {
+        for (int i = 0; i < group.samples_size(); ++i) {
+          metrics_->InfraError(state.verifier->metrics_index, InfraCause::kVerifier);
+        }
+      }
+      threw = true;
     }
-    result.mutable_samples()->Reserve(static_cast<int>(state.samples.size()));
-    for (v1::SampleResult& sample : state.samples) {
-      Sanitize(sample, state.verifier_advantages);
-      *result.add_samples() = std::move(sample);
+    if (!threw) {
+      if (!finalized.ok()) *result.mutable_status() = ToRpcStatus(finalized);
+      state.verifier_advantages = finalized.ok() && final.advantages_set;
+      if (finalized.ok() && !final.detail.type_url().empty()) {
+        *result.mutable_stats()->mutable_verifier_detail() = std::move(final.detail);
+      }
+      result.mutable_samples()->Reserve(static_cast<int>(state.samples.size()));
+      for (v1::SampleResult& sample : state.samples) {
+        Sanitize(sample, state.verifier_advantages);
+        *result.add_samples() = std::move(sample);
+      }
     }
     state.samples.clear();
   }

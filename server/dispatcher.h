@@ -13,6 +13,11 @@
 //      group is handed to `on_group`. When shaping needs the whole batch
 //      (shaping::NeedsWholeBatch) every group is shaped and handed over once all are verified.
 //
+// A verifier that throws from Prepare, Check or Finalize (GiNaC or CaDiCaL when an allocation
+// fails, a plugin's bug) fails only what it was working on: that sample, or that group's samples,
+// become INFRA_ERROR naming the verifier and what it threw (group status RESOURCE_EXHAUSTED for
+// std::bad_alloc, INTERNAL otherwise); neighbours are scored and the server serves on.
+//
 // Admission: at most `max_queued_items` samples are in flight over all requests; a request that
 // would exceed that is RESOURCE_EXHAUSTED at once, never queued; so is a request with sandbox
 // work that the queued sandbox work would keep from finishing in time (sandbox_admission.h).

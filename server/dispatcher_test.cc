@@ -2,6 +2,8 @@
 #include "server/dispatcher.h"
 
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -68,7 +70,35 @@ class OverreachingVerifier : public FakeVerifier {
   }
 };
 
-// A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed"), "adv" and "overreach".
+// Throws where a verifier built on GiNaC or CaDiCaL can: from Prepare (ground truth
+// "throw-prepare": std::runtime_error), Check (completion "throw": std::bad_alloc; "throw-int": a
+// non-standard exception) and Finalize (ground truth "throw-finalize": std::bad_alloc).
+class ThrowingVerifier : public FakeVerifier {
+ public:
+  ThrowingVerifier() : FakeVerifier("thrower") {}
+  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> Prepare(
+      const v1::Task& task) const override {
+    if (task.ground_truth() == "throw-prepare") throw std::runtime_error("parser gave up");
+    return FakeVerifier::Prepare(task);
+  }
+  v1::SampleResult Check(const sdk::PreparedTask& prepared, const v1::Sample& sample,
+                         const sdk::VerifyContext& ctx) const override {
+    if (sample.completion() == "throw") throw std::bad_alloc();
+    if (sample.completion() == "throw-int") throw 42;
+    return FakeVerifier::Check(prepared, sample, ctx);
+  }
+  absl::Status Finalize(const sdk::PreparedTask& prepared, const sdk::Samples& samples,
+                        absl::Span<v1::SampleResult> results,
+                        sdk::GroupFinal& group) const override {
+    for (const v1::Sample& sample : samples) {
+      if (sample.completion() == "throw-finalize") throw std::bad_alloc();
+    }
+    return FakeVerifier::Finalize(prepared, samples, results, group);
+  }
+};
+
+// A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed"), "adv", "overreach" and
+// "thrower".
 struct Fixture {
   explicit Fixture(ServerOptions options = {}) {
     auto owned = std::make_unique<FakeVerifier>("fake");
@@ -79,6 +109,7 @@ struct Fixture {
     EXPECT_TRUE(registry.Register(std::move(boxed_owned)).ok());
     EXPECT_TRUE(registry.Register(std::make_unique<AdvantageVerifier>()).ok());
     EXPECT_TRUE(registry.Register(std::make_unique<OverreachingVerifier>()).ok());
+    EXPECT_TRUE(registry.Register(std::make_unique<ThrowingVerifier>()).ok());
     auto created =
         Dispatcher::Create(options, &registry, std::make_shared<Metrics>(registry.Names()));
     EXPECT_TRUE(created.ok()) << created.status();
@@ -170,7 +201,7 @@ TEST(Dispatcher, UnknownVerifierFailsOnlyItsGroup) {
   EXPECT_EQ(results[0].samples(0).outcome(), v1::CORRECT);
   EXPECT_EQ(results[1].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(results[1].status().message(),
-            "unknown verifier 'nope'; known verifiers: adv, boxed, fake, overreach");
+            "unknown verifier 'nope'; known verifiers: adv, boxed, fake, overreach, thrower");
   EXPECT_EQ(f.fake->checks(), 1);
 }
 
@@ -449,5 +480,63 @@ TEST(Dispatcher, EffectiveDeadlineIsCappedAndDefaulted) {
   EXPECT_EQ(f.dispatcher->EffectiveDeadline(before + absl::Seconds(1)), before + absl::Seconds(1));
 }
 
+TEST(Dispatcher, AVerifierThatThrowsFailsOnlyWhatItWasWorkingOnAsInfraError) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a"});
+  *request.add_groups() = MakeGroup("throw-prepare", {"x", "y"}, "thrower");
+  *request.add_groups() = MakeGroup("x", {"x", "throw", "throw-int", "z"}, "thrower");
+  *request.add_groups() = MakeGroup("x", {"x", "throw-finalize"}, "thrower");
+  *request.add_groups() = MakeGroup("c", {"c", "d"});
+  PendingScore call(*f.dispatcher, request);
+  ASSERT_TRUE(call.admitted.ok()) << call.admitted;
+  const auto& results = call.Wait();
+  ASSERT_EQ(results.size(), 5u);
+
+  EXPECT_EQ(results[0].samples(0).outcome(), v1::CORRECT);
+  EXPECT_EQ(results[4].samples(0).outcome(), v1::CORRECT);
+  EXPECT_EQ(results[4].samples(1).outcome(), v1::INCORRECT);
+
+  // Prepare threw: the group fails, every sample masked, and the message says who threw what.
+  EXPECT_EQ(results[1].status().code(), static_cast<int>(absl::StatusCode::kInternal));
+  EXPECT_EQ(results[1].status().message(),
+            "verifier 'thrower' threw preparing the task: parser gave up");
+  ASSERT_EQ(results[1].samples_size(), 2);
+  for (const v1::SampleResult& sample : results[1].samples()) {
+    EXPECT_EQ(sample.outcome(), v1::INFRA_ERROR);
+    EXPECT_EQ(sample.reward(), 0.0);
+    EXPECT_EQ(sample.advantage(), 0.0);
+  }
+  EXPECT_EQ(results[1].samples(1).sample_id(), "s1");
+
+  // Check threw: only those samples; the group is scored and shaped around them.
+  EXPECT_EQ(results[2].status().code(), 0);
+  ASSERT_EQ(results[2].samples_size(), 4);
+  EXPECT_EQ(results[2].samples(0).outcome(), v1::CORRECT);
+  EXPECT_GT(results[2].samples(0).advantage(), 0.0);
+  EXPECT_EQ(results[2].samples(1).outcome(), v1::INFRA_ERROR);
+  EXPECT_EQ(results[2].samples(1).message(),
+            "verifier 'thrower' ran out of memory checking a sample");
+  EXPECT_EQ(results[2].samples(1).advantage(), 0.0);
+  EXPECT_EQ(results[2].samples(2).outcome(), v1::INFRA_ERROR);
+  EXPECT_EQ(results[2].samples(2).message(),
+            "verifier 'thrower' threw a non-standard exception checking a sample");
+  EXPECT_EQ(results[2].samples(3).outcome(), v1::INCORRECT);
+  EXPECT_LT(results[2].samples(3).advantage(), 0.0);
+
+  // Finalize threw: the whole group is masked (its group-level results never came).
+  EXPECT_EQ(results[3].status().code(), static_cast<int>(absl::StatusCode::kResourceExhausted));
+  ASSERT_EQ(results[3].samples_size(), 2);
+  EXPECT_EQ(results[3].samples(0).outcome(), v1::INFRA_ERROR);
+  EXPECT_EQ(results[3].samples(0).message(),
+            "verifier 'thrower' ran out of memory finalizing the group");
+  EXPECT_EQ(results[3].samples(1).sample_id(), "s1");
+
+  // Nothing thrown was cached, and the dispatcher serves on.
+  PendingScore again(*f.dispatcher, request);
+  ASSERT_TRUE(again.admitted.ok());
+  EXPECT_EQ(again.Wait()[2].samples(1).outcome(), v1::INFRA_ERROR);
+  EXPECT_EQ(f.dispatcher->in_flight_items(), 0);
+}
 }  // namespace
 }  // namespace arbiter::server

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -362,6 +363,8 @@ absl::StatusOr<ex> ParseAnswerExpr(std::string_view text) {
   try {
     Parser parser(text);
     return parser.ParseAll();
+  } catch (const std::bad_alloc&) {
+    throw;  // the server's trouble, never a verdict: the dispatcher masks it
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("answer: ", e.what()));
   }

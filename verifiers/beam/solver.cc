@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <new>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -190,6 +191,8 @@ absl::StatusOr<BeamSolution> SolveBeamLocked(const v1::Beam& beam, const SolveOp
     ARBITER_ASSIGN_OR_RETURN(BeamModel model, ParseBeam(beam));
     ARBITER_RETURN_IF_ERROR(CheckDeterminacy(model));
     return internal::SolveModel(model, options.diagrams);
+  } catch (const std::bad_alloc&) {
+    throw;  // the server's trouble, never a verdict: the dispatcher masks it
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("beam: cannot solve: ", e.what()));
   }

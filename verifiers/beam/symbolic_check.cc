@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <exception>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -216,6 +217,8 @@ SymbolicVerdict SymbolicChecker::Check(std::string_view completion) const {
       if (!equal) {
         try {
           equal = (*values[j] - slot.value).expand().normal().is_zero();
+        } catch (const std::bad_alloc&) {
+          throw;  // the server's trouble, never a verdict: the dispatcher masks it
         } catch (const std::exception&) {
           equal = false;
         }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <utility>
 
@@ -351,6 +352,8 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
     }
     return vanishes ? SymbolicResult{SymbolicResult::Kind::kEqual, "symbolic-50-digits"}
                     : SymbolicResult{SymbolicResult::Kind::kDifferent, "symbolic"};
+  } catch (const std::bad_alloc&) {
+    throw;  // the server's trouble, never a verdict: the dispatcher masks it
   } catch (const std::exception& e) {
     return {SymbolicResult::Kind::kUnknown, absl::StrCat("GiNaC: ", e.what())};
   }
@@ -379,6 +382,8 @@ SymbolicResult SymbolicProportional(const Expr& a, const Expr& b, int* sign, Bud
       return {SymbolicResult::Kind::kEqual, "symbolic"};
     }
     return {SymbolicResult::Kind::kDifferent, "symbolic"};
+  } catch (const std::bad_alloc&) {
+    throw;  // the server's trouble, never a verdict: the dispatcher masks it
   } catch (const std::exception& e) {
     return {SymbolicResult::Kind::kUnknown, absl::StrCat("GiNaC: ", e.what())};
   }
