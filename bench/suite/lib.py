@@ -124,10 +124,11 @@ class Server:
         self.dir.cleanup()
 
 
-def arbiter_bench(build, server, flags, timeout=900, http=None):
-    """`arbiter bench ... --json` against `server`; returns (report, argv as displayed)."""
+def arbiter_bench(build, server, flags, timeout=900, http=None, server_pid=None):
+    """`arbiter bench ... --json` against `server` (its HTTP side at `http` when given; server CPU
+    read from `server_pid`, default arbiterd's); returns (report, argv as displayed)."""
     argv = [str(pathlib.Path(build) / "client/arbiter"), "bench", f"--server={server.address}",
-            f"--server_pid={server.pid}", *flags, "--json"]
+            f"--server_pid={server_pid or server.pid}", *flags, "--json"]
     if http:
         argv.insert(3, f"--http={http}")
     p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)

@@ -115,6 +115,7 @@ def http(ctx):
         venv_python, why_not = None, str(e).splitlines()[0][:120]
     ours, cmd = arbiter_bench(ctx.build, ctx.server, flags, http=ctx.server.http)
     measured = f"{ours['rpc_per_s']:,.0f} req/s (p99 {ours['latency_ms']['p99']:.1f} ms)"
+    measured += server_cpu_per_request(ours)
     if venv_python is None:
         return [row(target, measured, "not measured", f"`{cmd}`",
                     f"FastAPI baseline not run ({why_not})")]
@@ -135,7 +136,8 @@ def http(ctx):
             time.sleep(0.1)
         if not port:
             raise RuntimeError("FastAPI server wrote no port in 30 s")
-        base, _ = arbiter_bench(ctx.build, ctx.server, flags, http=f"127.0.0.1:{port}")
+        base, _ = arbiter_bench(ctx.build, ctx.server, flags, http=f"127.0.0.1:{port}",
+                                server_pid=proc.pid)
     finally:
         proc.terminate()
         try:
@@ -146,7 +148,14 @@ def http(ctx):
     ratio = ours["rpc_per_s"] / max(1e-9, base["rpc_per_s"])
     return [row(target, measured, met(ratio >= 10),
                 f"`{cmd}` against arbiterd, then `{display(base_argv)}`",
-                f"{base['rpc_per_s']:,.0f} req/s (p99 {base['latency_ms']['p99']:.1f} ms)", ratio)]
+                f"{base['rpc_per_s']:,.0f} req/s (p99 {base['latency_ms']['p99']:.1f} ms)"
+                + server_cpu_per_request(base), ratio)]
+
+
+def server_cpu_per_request(report):
+    """'; server N µs CPU per request' from an `arbiter bench` report ('' when not measured)."""
+    cpu, calls = report.get("server_cpu_s"), report.get("calls_ok") or 0
+    return f"; server {cpu / calls * 1e6:,.0f} µs CPU per request" if cpu and calls else ""
 
 
 def math(ctx):
