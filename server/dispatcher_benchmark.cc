@@ -1,7 +1,7 @@
 // The dispatcher alone (no gRPC, no serialisation): cost per group of one request of N one-sample
-// groups, N = 1k, 10k, 64k. Admission (validation, item count, shaping plan) and shaping run once
-// per request, so the cost per group should stay flat as N grows; before shaping was planned per
-// request every group rescanned the whole request (O(N²)).
+// groups, N = 1k, 10k, 32k, 64k. Admission (validation, item count, shaping plan) and shaping run
+// once per request, so the cost per group should stay flat as N grows; before shaping was planned
+// per request every group rescanned the whole request (O(N²)).
 //
 //   build/server/server_dispatcher_benchmark --benchmark_min_time=1
 #include <chrono>
@@ -73,6 +73,7 @@ BENCHMARK(BM_DispatcherGroupsPerRequest)
     ->Unit(benchmark::kMillisecond)
     ->Arg(1024)
     ->Arg(10240)
+    ->Arg(32768)
     ->Arg(65536);
 
 }  // namespace

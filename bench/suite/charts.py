@@ -1,7 +1,7 @@
 """Line charts as standalone SVG, standard library only (any python3 ≥ 3.8; bench/run uses
 Debian's /usr/bin/python3). Linear axes from 0, so a linear relation shows as a straight line
 through the origin, and a dashed line through the origin and the first point shows what exact
-proportionality would look like."""
+proportionality would look like; or a logarithmic x axis for sizes spanning decades."""
 import html
 import math
 
@@ -27,14 +27,22 @@ def _fmt(v):
     return f"{v:g}"
 
 
-def line_chart(path, title, xlabel, ylabel, series, proportional=False, note=""):
-    """series: [(name, [(x, y), ...])]. Writes an SVG file to `path`."""
+def line_chart(path, title, xlabel, ylabel, series, proportional=False, note="", logx=False):
+    """series: [(name, [(x, y), ...])]. Writes an SVG file to `path`. logx: a logarithmic x axis
+    over whole decades (x > 0), for sizes spanning several orders of magnitude."""
     xs = [x for _, pts in series for x, _ in pts] or [1]
     ys = [y for _, pts in series for _, y in pts] or [1]
     xmax, ymax = _nice(max(xs)), _nice(max(ys) * 1.05)
     pw, ph = W - L - R, H - T - B
+    lo, hi = 0, 1
+    if logx:
+        lo = math.floor(math.log10(min(xs)))
+        hi = max(lo + 1, math.ceil(math.log10(max(xs))))
+        xmax = 10 ** hi
 
     def px(x):
+        if logx:
+            return L + pw * (math.log10(x) - lo) / (hi - lo)
         return L + pw * x / xmax
 
     def py(y):
@@ -46,9 +54,11 @@ def line_chart(path, title, xlabel, ylabel, series, proportional=False, note="")
            f'<text x="{W / 2}" y="22" text-anchor="middle" font-size="15">'
            f'{html.escape(title)}</text>']
     for i in range(6):
-        yv, xv = ymax * i / 5, xmax * i / 5
+        yv = ymax * i / 5
         out.append(f'<line x1="{L}" x2="{L + pw}" y1="{py(yv)}" y2="{py(yv)}" stroke="#ddd"/>')
         out.append(f'<text x="{L - 6}" y="{py(yv) + 4}" text-anchor="end">{_fmt(yv)}</text>')
+    xticks = [10 ** e for e in range(lo, hi + 1)] if logx else [xmax * i / 5 for i in range(6)]
+    for xv in xticks:
         out.append(f'<text x="{px(xv)}" y="{T + ph + 18}" text-anchor="middle">{_fmt(xv)}</text>')
     out.append(f'<rect x="{L}" y="{T}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>')
     out.append(f'<text x="{L + pw / 2}" y="{H - 18}" text-anchor="middle">'
@@ -58,7 +68,7 @@ def line_chart(path, title, xlabel, ylabel, series, proportional=False, note="")
     for i, (name, pts) in enumerate(series):
         colour = COLOURS[i % len(COLOURS)]
         pts = sorted(pts)
-        if proportional and pts and pts[0][0] > 0:
+        if proportional and not logx and pts and pts[0][0] > 0:
             slope = pts[0][1] / pts[0][0]
             x_end = min(xmax, ymax / slope) if slope > 0 else xmax
             out.append(f'<line x1="{px(0)}" y1="{py(0)}" x2="{px(x_end)}" y2="{py(slope * x_end)}" '
@@ -71,7 +81,7 @@ def line_chart(path, title, xlabel, ylabel, series, proportional=False, note="")
         out.append(f'<line x1="{L + pw + 10}" x2="{L + pw + 30}" y1="{ly}" y2="{ly}" '
                    f'stroke="{colour}" stroke-width="2"/>')
         out.append(f'<text x="{L + pw + 34}" y="{ly + 4}">{html.escape(name)}</text>')
-    if proportional:
+    if proportional and not logx:
         ly = T + 16 + 18 * len(series)
         out.append(f'<text x="{L + pw + 10}" y="{ly + 4}" fill="#666">dashed: proportional</text>')
     if note:

@@ -4,7 +4,7 @@ import os
 import re
 
 from charts import line_chart
-from lib import arbiter_bench, arbiter_sweep_csv
+from lib import arbiter_bench, arbiter_sweep_csv, display, gbench, load_average
 
 # (name, title, x label, y label, sweep, fixed flags, y of a row, quick sweep)
 CURVES = [
@@ -52,6 +52,7 @@ def run_curves(ctx, out_dir):
                    [(y.replace("_", " "), points)], note=f"load average per point: {loads}")
         made.append((name, title, cmd))
     made.append(formula_size(ctx, out_dir))
+    made.append(sat_per_literal(ctx, out_dir))
     return made
 
 
@@ -93,6 +94,54 @@ def formula_size(ctx, out_dir):
     return ("sat_cost_vs_formula_size",
             "SAT over gRPC: server CPU per completion against formula size (Saturn's test files)",
             shown + " for FILE in " + " ".join(files))
+
+
+def sat_per_literal(ctx, out_dir):
+    """SAT in process: Check()'s CPU per literal against formula size, both encodings
+    (verifiers/sat/formula_size_benchmark.cc: synthetic 3-CNF, 8 to 8192 clauses)."""
+    b, argv = gbench(ctx.bin("verifiers/sat/sat_formula_size_benchmark"), "BM_Check",
+                     ctx.min_time)
+    load = load_average()[0]
+    rows, series = [], {}
+    for x in b:
+        encoding = "saturn" if x["name"].startswith("BM_CheckSaturn") else "dimacs"
+        clauses, literals = int(x["name"].split("/")[1]), int(x["literals"])
+        ns = x["cpu_time"] * {"ns": 1, "us": 1e3, "ms": 1e6}[x["time_unit"]]
+        rows.append(f"{encoding},{clauses},{literals},{ns:.1f},{ns / literals:.3f},{load:.2f}")
+        series.setdefault(encoding, []).append((literals, ns / literals))
+    with open(os.path.join(out_dir, "sat_cost_per_literal.csv"), "w") as f:
+        f.write("encoding,clauses,literals,cpu_ns_per_check,cpu_ns_per_literal,load_1m\n"
+                + "\n".join(rows) + "\n")
+    names = {"saturn": "Saturn encoding (26 vars)", "dimacs": "DIMACS (64 vars)"}
+    line_chart(os.path.join(out_dir, "sat_cost_per_literal.svg"),
+               "SAT in process: Check() CPU per literal against formula size",
+               "literals in the formula (3 per clause; log scale)", "CPU ns per literal",
+               [(names[k], pts) for k, pts in series.items()], logx=True,
+               note=f"16 planted 3-CNF formulas per size, answered in turn; load average {load:.1f}")
+    return ("sat_cost_per_literal",
+            "SAT in process: Check() CPU per literal against formula size (synthetic 3-CNF)",
+            display(argv))
+
+
+def groups_chart(growth, out_dir):
+    """A request's time against its number of one-sample groups, from the `growth` measure's
+    two benchmarks (the dispatcher alone; over gRPC). Returns (name, title, command)."""
+    rows, series = [], []
+    for key, name in (("dispatcher", "dispatcher alone"), ("grpc", "over gRPC")):
+        points = [(n, n * us / 1e3) for n, us in growth[key]["per_group"]]
+        series.append((name, points))
+        rows += [f"{key},{n},{ms:.3f},{ms * 1e3 / n:.3f},{growth[key]['load']:.2f}"
+                 for n, ms in points]
+    with open(os.path.join(out_dir, "cost_vs_groups_per_request.csv"), "w") as f:
+        f.write("path,groups,ms_per_request,us_per_group,load_1m\n" + "\n".join(rows) + "\n")
+    line_chart(os.path.join(out_dir, "cost_vs_groups_per_request.svg"),
+               "A request's time against its number of groups (one sample each)",
+               "groups in the request", "ms per request", series, proportional=True,
+               note="load average " + ", ".join(f"{growth[k]['load']:.1f}"
+                                                for k in ("dispatcher", "grpc")))
+    return ("cost_vs_groups_per_request",
+            "a request's time against its number of groups (dispatcher alone, over gRPC)",
+            "; ".join(growth[k]["command"] for k in ("dispatcher", "grpc")))
 
 
 def latency_chart(report, path):

@@ -124,10 +124,11 @@ class Server:
         self.dir.cleanup()
 
 
-def arbiter_bench(build, server, flags, timeout=900, http=None):
-    """`arbiter bench ... --json` against `server`; returns (report, argv as displayed)."""
+def arbiter_bench(build, server, flags, timeout=900, http=None, server_pid=None):
+    """`arbiter bench ... --json` against `server` (its HTTP side at `http` when given; server CPU
+    read from `server_pid`, default arbiterd's); returns (report, argv as displayed)."""
     argv = [str(pathlib.Path(build) / "client/arbiter"), "bench", f"--server={server.address}",
-            f"--server_pid={server.pid}", *flags, "--json"]
+            f"--server_pid={server_pid or server.pid}", *flags, "--json"]
     if http:
         argv.insert(3, f"--http={http}")
     p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
@@ -150,19 +151,32 @@ def arbiter_sweep_csv(build, server, flags, timeout=1800):
     return rows, p.stdout, display([a for a in argv if not a.startswith("--server=")])
 
 
-def ensure_venv(path, requirements, timeout=900):
+def ensure_venv(path, requirements, timeout=600):
     """A venv at `path` (made by Debian's /usr/bin/python3 -m venv) with `requirements`
-    pip-installed from the package index; made once and cached (built beside, then renamed, so an
-    interrupted install never leaves a half venv). Returns its python."""
+    pip-installed from the package index; made once and cached, and made again when its
+    `.spec` (the requirements, space-separated, as bench/trainer_traffic/run writes it) differs.
+    Built beside, then renamed, so an interrupted install never leaves a half venv. pip keeps its
+    downloads in its shared cache ($PIP_CACHE_DIR, else ~/.cache/pip), so a remade venv
+    downloads nothing again. Each step is bounded by `timeout` seconds. Returns its python."""
     python = os.path.join(path, "bin", "python")
-    if os.path.exists(python):
-        return python
+    spec = " ".join(requirements)
+    try:
+        with open(os.path.join(path, ".spec")) as f:
+            current = f.read().strip()
+    except OSError:
+        current = None
+    if os.path.exists(python) and current in (None, spec):
+        return python  # None: made before .spec existed (bench/run's symbeam venv)
     staging = path + ".partial"
     subprocess.run(["rm", "-rf", staging], check=True)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     run(["/usr/bin/python3", "-m", "venv", staging], timeout)
-    run([os.path.join(staging, "bin", "pip"), "install", "--quiet", *requirements], timeout)
+    run([os.path.join(staging, "bin", "python"), "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", *requirements], timeout)
+    with open(os.path.join(staging, ".spec"), "w") as f:
+        f.write(spec + "\n")
     # pip and the scripts carry the staging path in their shebangs; bin/python is a symlink and
     # the package import paths are relative, so `bin/python` works after the rename.
+    subprocess.run(["rm", "-rf", path], check=True)
     os.rename(staging, path)
     return python

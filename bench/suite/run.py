@@ -116,6 +116,12 @@ def main():
         curves.latency_chart(ctx.kept["sat_e2e"], str(curve_dir / "latency_distribution.svg"))
         made.append(("latency_distribution", "latency distribution of the SAT end-to-end row",
                      "the SAT end-to-end row's command"))
+    if "growth" in ctx.kept:
+        try:
+            made.append(curves.groups_chart(ctx.kept["growth"], str(curve_dir)))
+        except Exception as e:  # noqa: BLE001
+            failures.append(f"- groups chart failed: {str(e).splitlines()[0]}")
+            traceback.print_exc()
     body = ["## Targets (this run)", "", table(rows), "",
             "What limits the missed targets, with measurements: [results/limits.md]"
             "(results/limits.md) (dated; written by hand, not regenerated).", ""]

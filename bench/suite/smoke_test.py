@@ -21,6 +21,9 @@ import xml.etree.ElementTree as ET
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 VERDICTS = {"met", "**not met**", "not measured"}
 COLUMNS = 7
+REQUIRED_CHARTS = ["throughput_vs_concurrency", "cost_vs_batch", "cost_vs_group_size",
+                   "cost_vs_completion_bytes", "cost_vs_tests", "sat_cost_vs_formula_size",
+                   "sat_cost_per_literal", "cost_vs_groups_per_request", "latency_distribution"]
 
 
 def table_rows(text):
@@ -65,8 +68,9 @@ def check(out_dir, errors):
         fail("last_run.json: not a smoke run or rows differ from RESULTS.md")
 
     links = re.findall(r"\]\((curves/[\w]+\.svg)\)", md)
-    if len(links) < 6:
-        fail(f"RESULTS.md links {len(links)} charts, expected at least 6")
+    for name in REQUIRED_CHARTS:
+        if f"curves/{name}.svg" not in links:
+            fail(f"RESULTS.md does not link the chart {name}")
     for link in links:
         svg = out_dir / link
         try:
