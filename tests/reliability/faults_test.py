@@ -109,6 +109,43 @@ class ScratchFaultTest(unittest.TestCase):
                     self.assertEqual(a.outcome(again.groups[0].samples[0]), "CORRECT", again)
                 still_serves(self, server)
 
+    def test_read_only_scratch_is_infra_error_naming_directory_then_recovers(self):
+        """The scratch directory turned read-only under a running server: a fresh read-only bind
+        mount over it in the server's mount namespace (the server's own open lock file keeps the
+        tmpfs itself from being remounted read-only), removed afterwards."""
+        reason = can_mount_namespaces()
+        if reason:
+            self.skipTest(reason)
+        if shutil.which("nsenter") is None:
+            self.skipTest("util-linux nsenter is not installed")
+        with tempfile.TemporaryDirectory(prefix="arbiter-scratch-") as mountpoint:
+            os.chmod(mountpoint, 0o755)
+            wrapper = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                       f"mount -t tmpfs -o size=16m,mode=1777 tmpfs {mountpoint} "
+                       '&& exec "$@"', "sh"]
+            with a.Arbiterd(ARBITERD, f"--code_cache_dir={mountpoint}",
+                            "--sandbox_concurrency=1", wrapper=wrapper) as server:
+                def in_server_namespace(command):
+                    subprocess.run(["nsenter", "-t", str(server.pid), "-m", "sh", "-c", command],
+                                   check=True, capture_output=True, text=True)
+                in_server_namespace(f"mount --bind {mountpoint} {mountpoint} && "
+                                    f"mount -o remount,bind,ro {mountpoint}")
+                both = ["LANGUAGE_CPP", "LANGUAGE_PYTHON"]
+                r = server.score([code_group("read-only", [
+                    cpp_block("ro"), a.python_block(f"{DOUBLE}\n# ro")], languages=both)],
+                    timeout=60).groups[0]
+                cpp, python = r.samples
+                self.assertEqual(a.outcome(cpp), "INFRA_ERROR", cpp)
+                self.assertIn(mountpoint, cpp.message)
+                self.assertIn("Read-only file system", cpp.message)
+                self.assertEqual(a.outcome(python), "CORRECT", python)
+                self.assertIn("Read-only file system", server.log())
+                in_server_namespace(f"umount {mountpoint}")  # the writable tmpfs again
+                again = server.score([code_group("writable-again", [cpp_block("ro 2")],
+                                                 languages=both)], timeout=60)
+                self.assertEqual(a.outcome(again.groups[0].samples[0]), "CORRECT", again)
+                still_serves(self, server)
+
 
 def fill(directory, fault):
     """Fills `directory` (its bytes, or its inodes) until the kernel says ENOSPC."""
