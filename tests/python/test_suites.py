@@ -84,3 +84,23 @@ def test_a_disabled_store_refuses_registration_and_scores_go_inline(sat_cases):
         assert client._process().suites.by_reference == 0
     finally:
         stop_daemon(proc)
+
+
+def test_async_client_sends_large_ground_truths_by_reference_too(server, sat_cases):
+    import asyncio
+
+    from arbiter_client import AsyncClient
+
+    groups = [group(c, f"g{i}") for i, c in enumerate(sat_cases[:3])] * 2
+    expected = verdicts(Client(server).score(groups))
+
+    async def run():
+        client = AsyncClient(server, suite_min_bytes=1)
+        first = await client.score(groups)
+        second = await client.score(groups)
+        return client, first, second
+
+    client, first, second = asyncio.run(run())
+    assert verdicts(first) == expected and verdicts(second) == expected
+    refs = client._sync._process().suites
+    assert refs.by_reference == 12 and refs.resent_inline == 0

@@ -93,9 +93,15 @@ class AsyncClient:
 
     async def score(self, groups, shaping=None, *, request_id: str = "",
                     timeout: float | None = None):
-        """See Client.score."""
+        """See Client.score (Options.suite_min_bytes included)."""
         groups = batching.coerce_groups(groups)
         shaping = batching.coerce_shaping(shaping)
+        if self.options.suite_min_bytes is not None:
+            from arbiter_client.suites import score_with_refs_async
+            return await score_with_refs_async(self, groups, shaping, request_id, timeout)
+        return await self._score_all(groups, shaping, request_id, timeout)
+
+    async def _score_all(self, groups, shaping, request_id, timeout):
         chunks = batching.split(groups, self.options.max_message_bytes,
                                 self.options.max_groups_per_request)
         slots = self._loop_slots()

@@ -107,9 +107,10 @@ class Options:
         so a server cut off from the network fails its calls with UNAVAILABLE (retried on another
         replica) within seconds, not at the deadline. The server must allow pings this often
         (arbiterd --keepalive_min_client_interval, 5 s by default). None disables it.
-    suite_min_bytes: when set, the sync Client.score sends each inline ground_truth of at least this many
-        bytes by reference: registered once per process (RegisterSuite), then named by
-        Task.ground_truth_ref (suites.py; e.g. 65536 for code test suites). None: all inline.
+    suite_min_bytes: when set, Client.score and AsyncClient.score send each inline ground_truth
+        of at least this many bytes by reference: registered once per process (RegisterSuite),
+        then named by Task.ground_truth_ref (suites.py; e.g. 65536 for code test suites).
+        None: all inline.
     """
     timeout: float = 300.0
     max_in_flight: int = 4
