@@ -18,7 +18,7 @@
 // flat_hash_map whose growth threw (raw_hash_set::resize sets the capacity before allocating), so
 // a failure inside arbiter's own containers would crash the process in the container's
 // destructor, and the test would measure Abseil, not the fault this is about. Not run under ASan
-// (it brings its own operator new); TSan runs it (.ci/tsan): real verifiers on both pools.
+// or TSan (their runtimes define operator new).
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
