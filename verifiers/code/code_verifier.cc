@@ -97,7 +97,23 @@ v1::VerifierInfo CodeVerifier::Info() const {
   return info;
 }
 
-absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::PrepareTask(
+absl::StatusOr<std::unique_ptr<const SharedCodeTask>> CodeVerifier::PrepareTask(
+    const v1::Task& task) const {
+  // Only ground_truth labels are cached: a typed CodeTask is parsed already (Task.code).
+  const bool cacheable =
+      task.kind_case() == v1::Task::kGroundTruth && prepared_cache_->Caches(task.ground_truth());
+  if (cacheable) {
+    if (std::shared_ptr<const PreparedCodeTask> hit =
+            prepared_cache_->Find(task.mode(), task.ground_truth())) {
+      return std::make_unique<const SharedCodeTask>(std::move(hit));
+    }
+  }
+  ARBITER_ASSIGN_OR_RETURN(std::shared_ptr<const PreparedCodeTask> prepared, Parse(task));
+  if (cacheable) prepared_cache_->Insert(task.mode(), task.ground_truth(), prepared);
+  return std::make_unique<const SharedCodeTask>(std::move(prepared));
+}
+
+absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::Parse(
     const v1::Task& task) const {
   ARBITER_ASSIGN_OR_RETURN(const v1::CodeTest::Compare mode_compare, CompareFromMode(task.mode()));
   ARBITER_ASSIGN_OR_RETURN(
@@ -111,9 +127,9 @@ absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::PrepareTas
   return prepared;
 }
 
-v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
-                                           const v1::Sample& sample,
+v1::SampleResult CodeVerifier::CheckSample(const SharedCodeTask& shared, const v1::Sample& sample,
                                            const sdk::VerifyContext& ctx) const {
+  const PreparedCodeTask& prepared = *shared.prepared;
   const size_t num_tests = prepared.inputs.size();
   std::vector<std::string> completions(sample.turns().begin(), sample.turns().end());
   if (completions.empty()) completions.push_back(sample.completion());
@@ -162,10 +178,10 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
   return result;
 }
 
-absl::Status CodeVerifier::FinalizeGroup(const PreparedCodeTask& prepared,
-                                         const sdk::Samples& samples,
+absl::Status CodeVerifier::FinalizeGroup(const SharedCodeTask& shared, const sdk::Samples& samples,
                                          absl::Span<v1::SampleResult> results,
                                          sdk::GroupFinal& group) const {
+  const PreparedCodeTask& prepared = *shared.prepared;
   (void)samples;
   const int num_tests = static_cast<int>(prepared.inputs.size());
   // The pass matrix over the samples that were verified (INFRA_ERROR ones are left out).

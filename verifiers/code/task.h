@@ -43,6 +43,13 @@ struct PreparedCodeTask : sdk::PreparedTask {
   std::vector<std::string> notes;
 };
 
+// What the verifier hands the server for one group: the prepared task, shared with the
+// verifier's PreparedTaskCache and every other group whose task carries the same label.
+struct SharedCodeTask : sdk::PreparedTask {
+  explicit SharedCodeTask(std::shared_ptr<const PreparedCodeTask> p) : prepared(std::move(p)) {}
+  std::shared_ptr<const PreparedCodeTask> prepared;  // never null
+};
+
 // The comparison a Task.mode names ("livecodebench", "apps", "codecontests", "sandboxfusion",
 // "open_r1", "exact", "whitespace", "float"); COMPARE_UNSPECIFIED for "". INVALID_ARGUMENT
 // listing the names otherwise.
