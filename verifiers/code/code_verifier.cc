@@ -19,14 +19,22 @@
 namespace arbiter::code {
 namespace {
 
-void Summarise(v1::CodeTurn& turn) {
+void Summarise(v1::CodeTurn& turn, size_t num_tests) {
+  turn.set_num_tests(static_cast<int32_t>(num_tests));
   int passed = 0;
   for (const v1::TestResult& test : turn.tests()) passed += test.verdict() == v1::OK ? 1 : 0;
   turn.set_num_passed(passed);
-  turn.set_passed_all(passed == turn.tests_size() && passed > 0);
+  turn.set_passed_all(turn.turn_verdict() == v1::TEST_VERDICT_UNSPECIFIED &&
+                      passed == turn.num_tests() && passed > 0);
 }
 
 std::string FirstFailure(const v1::CodeTurn& turn) {
+  if (turn.turn_verdict() != v1::TEST_VERDICT_UNSPECIFIED) {
+    const std::string& message = turn.tests(0).message();
+    return absl::StrCat("0/", turn.num_tests(), " tests passed; all ",
+                        v1::TestVerdict_Name(turn.turn_verdict()),
+                        message.empty() ? "" : " (" + message + ")");
+  }
   for (int i = 0; i < turn.tests_size(); ++i) {
     const v1::TestResult& test = turn.tests(i);
     if (test.verdict() == v1::OK) continue;
@@ -50,7 +58,7 @@ absl::StatusOr<std::unique_ptr<CodeVerifier>> CodeVerifier::Create(CodeVerifierO
 v1::VerifierInfo CodeVerifier::Info() const {
   v1::VerifierInfo info;
   info.set_name("code");
-  info.set_version("2");
+  info.set_version("3");
   info.set_description(
       "Runs the completion's program (last fenced block) against unit tests in a sandbox; "
       "per-test verdicts; VeRPO dense reward and fused advantages over the group");
@@ -157,7 +165,7 @@ v1::SampleResult CodeVerifier::CheckSample(const SharedCodeTask& shared, const v
       metrics_->RecordSample(*detail);
       return result;
     }
-    Summarise(*turn);
+    Summarise(*turn, num_tests);
   }
   const v1::CodeTurn& last = detail->turns(detail->turns_size() - 1);
   if (!last.program_found()) {
