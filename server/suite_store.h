@@ -8,7 +8,9 @@
 // evicted first. An id the store does not hold (never registered on this replica, or evicted)
 // makes the group that names it fail with NOT_FOUND, and the client registers it again or sends it
 // inline. Resolution substitutes the content for the reference, so the task a verifier sees, its
-// cache key and its verdicts are exactly those of the inline form.
+// cache key and its verdicts are exactly those of the inline form; a verifier that parses large
+// labels keeps its parse by content (the code verifier's PreparedTaskCache), so the groups naming
+// one suite parse it once.
 //
 // Metrics (when given a registry): arbiter_suite_store_entries, arbiter_suite_store_bytes,
 // arbiter_suite_lookups_total{result="hit"|"miss"}, arbiter_suite_evictions_total.

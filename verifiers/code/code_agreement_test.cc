@@ -1,5 +1,6 @@
 // Agreement with the datasets' own graders: every case under testdata/graded/ (a dataset label
-// in its own format, a completion, and the decision its grader made, with source and licence)
+// in its own format, a completion, and the decision its grader made, with source and licence;
+// one case per `.json` file, or one per line of a `.jsonl` file)
 // scored through the real sandbox; the test fails on any disagreement and prints
 // agreeing/total per dataset (the table in README.md "Grader agreement"). Skips (with the
 // reason) where bubblewrap cannot create namespaces.
@@ -11,9 +12,9 @@
 #include <map>
 #include <sstream>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/code/code_verifier.h"
@@ -33,11 +34,21 @@ std::vector<GradedCase> LoadCases() {
       std::filesystem::path(root != nullptr ? root : ".") / "verifiers/code/testdata/graded";
   std::vector<GradedCase> cases;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".json") continue;
+    const std::string name = entry.path().filename().string();
     std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    cases.push_back({entry.path().filename().string(), nlohmann::json::parse(text.str())});
+    if (entry.path().extension() == ".json") {
+      std::stringstream text;
+      text << in.rdbuf();
+      cases.push_back({name, nlohmann::json::parse(text.str())});
+    } else if (entry.path().extension() == ".jsonl") {  // one case per line
+      int line_number = 0;
+      for (std::string line; std::getline(in, line);) {
+        ++line_number;
+        if (!line.empty()) {
+          cases.push_back({absl::StrCat(name, ":", line_number), nlohmann::json::parse(line)});
+        }
+      }
+    }
   }
   std::sort(cases.begin(), cases.end(),
             [](const GradedCase& a, const GradedCase& b) { return a.file < b.file; });
@@ -49,8 +60,11 @@ TEST(GraderAgreement, EveryGradedCaseScoresAsItsGraderDecided) {
   auto verifier = CodeVerifier::Create({std::move(runner), RunLimits(), RunLimits()});
   ASSERT_TRUE(verifier.ok()) << verifier.status();
   const std::vector<GradedCase> cases = LoadCases();
-  ASSERT_GE(cases.size(), 7u) << "testdata/graded/ is missing cases";
-  std::map<std::string, std::pair<int, int>> agreement;  // dataset → (agreeing, total)
+  ASSERT_GE(cases.size(), 35u) << "testdata/graded/ is missing cases";
+  struct Counts {
+    int agreeing = 0, total = 0, rejected = 0;  // rejected: by the dataset's grader
+  };
+  std::map<std::string, Counts> agreement;  // "dataset (grader)" → counts
   for (const GradedCase& c : cases) {
     v1::Task task;
     task.set_verifier("code");
@@ -65,12 +79,15 @@ TEST(GraderAgreement, EveryGradedCaseScoresAsItsGraderDecided) {
     const bool grader_accepts = c.json.at("grader_accepts").get<bool>();
     EXPECT_EQ(accepted, grader_accepts)
         << c.file << ": " << v1::Outcome_Name(result.outcome()) << " " << result.message();
-    auto& [agree, total] = agreement[c.json.at("dataset").get<std::string>()];
-    agree += accepted == grader_accepts ? 1 : 0;
-    ++total;
+    Counts& counts = agreement[absl::StrCat(c.json.at("dataset").get<std::string>(), " (",
+                                            c.json.at("grader").get<std::string>(), ")")];
+    counts.agreeing += accepted == grader_accepts ? 1 : 0;
+    counts.rejected += grader_accepts ? 0 : 1;
+    ++counts.total;
   }
   for (const auto& [dataset, counts] : agreement) {
-    std::cout << "agreement " << dataset << ": " << counts.first << "/" << counts.second << "\n";
+    std::cout << "agreement " << dataset << ": " << counts.agreeing << "/" << counts.total
+              << ", rejected by the grader " << counts.rejected << "\n";
   }
 }
 

@@ -5,12 +5,17 @@
 //   BM_RealSandboxGroup/tests:T/threads:N   groups of 8 completions × T tests; N groups in flight
 //                                           (T = 1: one sandbox per test, "cold"; T = 10: warm)
 //   BM_VerifierOverheadFake                 8 × 10 with a fake runner: parsing, judging, VeRPO
+//   BM_PrepareLargeSuite/cache:C            Prepare of one APPS-form ground_truth of 4,173 tests
+//                                           (1.4 MB), as each of 64 groups naming one suite
+//                                           does; C = 0: parsed every time (the cache off),
+//                                           C = 1: PreparedTaskCache; items = groups prepared
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "nlohmann/json.hpp"
 #include "verifiers/code/code_verifier.h"
 #include "verifiers/code/sandbox/bwrap_runner.h"
 #include "verifiers/code/sandbox/fake_runner.h"
@@ -92,6 +97,44 @@ void BM_VerifierOverheadFake(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kSamples * 10);
 }
 BENCHMARK(BM_VerifierOverheadFake);
+
+// An APPS-style label the size of a large CodeContests suite: 4,173 stdin tests of ~200 bytes in
+// and ~150 bytes out.
+v1::Task LargeSuiteTask() {
+  nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
+  for (int t = 0; t < 4173; ++t) {
+    std::string in = absl::StrCat(t, "\n");
+    std::string out;
+    for (int k = 0; k < 30; ++k) absl::StrAppend(&in, t * 31 + k, k % 10 == 9 ? "\n" : " ");
+    for (int k = 0; k < 20; ++k) absl::StrAppend(&out, t * 62 + 2 * k, k % 10 == 9 ? "\n" : " ");
+    inputs.push_back(std::move(in));
+    outputs.push_back(std::move(out));
+  }
+  v1::Task task;
+  task.set_verifier("code");
+  task.set_ground_truth(nlohmann::json{{"inputs", inputs}, {"outputs", outputs}}.dump());
+  return task;
+}
+
+void BM_PrepareLargeSuite(benchmark::State& state) {
+  auto runner = std::make_shared<FakeRunner>(
+      [](const SessionRequest&, size_t) { return FakeRunner::Exited(0, ""); });
+  CodeVerifierOptions options{runner, RunLimits(), RunLimits()};
+  if (state.range(0) == 0) options.prepared_cache_bytes = 0;
+  auto verifier = *CodeVerifier::Create(std::move(options));
+  const v1::Task task = LargeSuiteTask();
+  for (auto _ : state) {
+    auto prepared = verifier->Prepare(task);
+    if (!prepared.ok()) {
+      state.SkipWithError(std::string(prepared.status().message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(prepared);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["suite_bytes"] = static_cast<double>(task.ground_truth().size());
+}
+BENCHMARK(BM_PrepareLargeSuite)->ArgName("cache")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace arbiter::code

@@ -195,6 +195,9 @@ TEST(CodeEndToEnd, AssertStyleTestsPassOnlyWhenTheAssertsRan) {
       Python("def add(a, b):\n    return a - b"),
       Python("import sys\nsys.exit(0)"),  // the exit(0) cheat
       Python("def add(a, b):\n    return a + b\nprint('ok')"),
+      // HumanEval's grader adds no imports: `sqrt` unimported is a NameError there and here
+      // (function-call tests' LeetCode prelude does not apply to assert-style tests).
+      Python("def add(a, b):\n    return int(sqrt((a + b) ** 2))"),
   };
   auto results = sdk::ScoreGroup(*verifier, task, samples, {});
   ASSERT_TRUE(results.ok()) << results.status();
@@ -202,6 +205,7 @@ TEST(CodeEndToEnd, AssertStyleTestsPassOnlyWhenTheAssertsRan) {
   EXPECT_EQ(Only((*results)[1]), v1::RUNTIME_ERROR);  // AssertionError
   EXPECT_EQ(Only((*results)[2]), v1::RUNTIME_ERROR);  // no return from the entry
   EXPECT_EQ((*results)[3].outcome(), v1::CORRECT) << (*results)[3].DebugString();
+  EXPECT_EQ(Only((*results)[4]), v1::RUNTIME_ERROR) << (*results)[4].DebugString();
 }
 
 }  // namespace

@@ -19,14 +19,22 @@
 namespace arbiter::code {
 namespace {
 
-void Summarise(v1::CodeTurn& turn) {
+void Summarise(v1::CodeTurn& turn, size_t num_tests) {
+  turn.set_num_tests(static_cast<int32_t>(num_tests));
   int passed = 0;
   for (const v1::TestResult& test : turn.tests()) passed += test.verdict() == v1::OK ? 1 : 0;
   turn.set_num_passed(passed);
-  turn.set_passed_all(passed == turn.tests_size() && passed > 0);
+  turn.set_passed_all(turn.turn_verdict() == v1::TEST_VERDICT_UNSPECIFIED &&
+                      passed == turn.num_tests() && passed > 0);
 }
 
 std::string FirstFailure(const v1::CodeTurn& turn) {
+  if (turn.turn_verdict() != v1::TEST_VERDICT_UNSPECIFIED) {
+    const std::string& message = turn.tests(0).message();
+    return absl::StrCat("0/", turn.num_tests(), " tests passed; all ",
+                        v1::TestVerdict_Name(turn.turn_verdict()),
+                        message.empty() ? "" : " (" + message + ")");
+  }
   for (int i = 0; i < turn.tests_size(); ++i) {
     const v1::TestResult& test = turn.tests(i);
     if (test.verdict() == v1::OK) continue;
@@ -50,7 +58,7 @@ absl::StatusOr<std::unique_ptr<CodeVerifier>> CodeVerifier::Create(CodeVerifierO
 v1::VerifierInfo CodeVerifier::Info() const {
   v1::VerifierInfo info;
   info.set_name("code");
-  info.set_version("2");
+  info.set_version("3");
   info.set_description(
       "Runs the completion's program (last fenced block) against unit tests in a sandbox; "
       "per-test verdicts; VeRPO dense reward and fused advantages over the group");
@@ -97,7 +105,23 @@ v1::VerifierInfo CodeVerifier::Info() const {
   return info;
 }
 
-absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::PrepareTask(
+absl::StatusOr<std::unique_ptr<const SharedCodeTask>> CodeVerifier::PrepareTask(
+    const v1::Task& task) const {
+  // Only ground_truth labels are cached: a typed CodeTask is parsed already (Task.code).
+  const bool cacheable =
+      task.kind_case() == v1::Task::kGroundTruth && prepared_cache_->Caches(task.ground_truth());
+  if (cacheable) {
+    if (std::shared_ptr<const PreparedCodeTask> hit =
+            prepared_cache_->Find(task.mode(), task.ground_truth())) {
+      return std::make_unique<const SharedCodeTask>(std::move(hit));
+    }
+  }
+  ARBITER_ASSIGN_OR_RETURN(std::shared_ptr<const PreparedCodeTask> prepared, Parse(task));
+  if (cacheable) prepared_cache_->Insert(task.mode(), task.ground_truth(), prepared);
+  return std::make_unique<const SharedCodeTask>(std::move(prepared));
+}
+
+absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::Parse(
     const v1::Task& task) const {
   ARBITER_ASSIGN_OR_RETURN(const v1::CodeTest::Compare mode_compare, CompareFromMode(task.mode()));
   ARBITER_ASSIGN_OR_RETURN(
@@ -111,9 +135,9 @@ absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> CodeVerifier::PrepareTas
   return prepared;
 }
 
-v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
-                                           const v1::Sample& sample,
+v1::SampleResult CodeVerifier::CheckSample(const SharedCodeTask& shared, const v1::Sample& sample,
                                            const sdk::VerifyContext& ctx) const {
+  const PreparedCodeTask& prepared = *shared.prepared;
   const size_t num_tests = prepared.inputs.size();
   std::vector<std::string> completions(sample.turns().begin(), sample.turns().end());
   if (completions.empty()) completions.push_back(sample.completion());
@@ -141,7 +165,7 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
       metrics_->RecordSample(*detail);
       return result;
     }
-    Summarise(*turn);
+    Summarise(*turn, num_tests);
   }
   const v1::CodeTurn& last = detail->turns(detail->turns_size() - 1);
   if (!last.program_found()) {
@@ -162,10 +186,10 @@ v1::SampleResult CodeVerifier::CheckSample(const PreparedCodeTask& prepared,
   return result;
 }
 
-absl::Status CodeVerifier::FinalizeGroup(const PreparedCodeTask& prepared,
-                                         const sdk::Samples& samples,
+absl::Status CodeVerifier::FinalizeGroup(const SharedCodeTask& shared, const sdk::Samples& samples,
                                          absl::Span<v1::SampleResult> results,
                                          sdk::GroupFinal& group) const {
+  const PreparedCodeTask& prepared = *shared.prepared;
   (void)samples;
   const int num_tests = static_cast<int>(prepared.inputs.size());
   // The pass matrix over the samples that were verified (INFRA_ERROR ones are left out).

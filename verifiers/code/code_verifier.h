@@ -9,7 +9,9 @@
 // → NO_ANSWER); Finalize() writes each sample's score, advantage and per-sample VeRPO rewards,
 // and the group's VeRPO vectors once (CodeGroupDetail in GroupStats.verifier_detail).
 //
-// Thread-safety: stateless after construction; one instance serves every request.
+// Thread-safety: one instance serves every request concurrently; its only state is the
+// thread-safe PreparedTaskCache of parsed labels (a group naming a label another group already
+// prepared shares that preparation).
 #pragma once
 
 #include <memory>
@@ -18,34 +20,44 @@
 #include "absl/types/span.h"
 #include "arbiter/v1/arbiter.pb.h"
 #include "verifiers/code/metrics.h"
+#include "verifiers/code/prepared_task_cache.h"
 #include "verifiers/code/register.h"
 #include "verifiers/code/task.h"
 #include "verifiers/sdk/typed_verifier.h"
 
 namespace arbiter::code {
 
-class CodeVerifier : public sdk::TypedVerifier<PreparedCodeTask> {
+class CodeVerifier : public sdk::TypedVerifier<SharedCodeTask> {
  public:
   // INVALID_ARGUMENT when the runner is null or a default limit exceeds its cap.
   static absl::StatusOr<std::unique_ptr<CodeVerifier>> Create(CodeVerifierOptions options);
 
   v1::VerifierInfo Info() const override;
   Work work() const override { return Work::kSandbox; }
-  absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> PrepareTask(
+  absl::StatusOr<std::unique_ptr<const SharedCodeTask>> PrepareTask(
       const v1::Task& task) const override;
-  v1::SampleResult CheckSample(const PreparedCodeTask& task, const v1::Sample& sample,
+  v1::SampleResult CheckSample(const SharedCodeTask& task, const v1::Sample& sample,
                                const sdk::VerifyContext& ctx) const override;
-  absl::Status FinalizeGroup(const PreparedCodeTask& task, const sdk::Samples& samples,
+  absl::Status FinalizeGroup(const SharedCodeTask& task, const sdk::Samples& samples,
                              absl::Span<v1::SampleResult> results,
                              sdk::GroupFinal& group) const override;
+  // Parsed labels held for reuse (hits, misses, bytes).
+  const PreparedTaskCache& prepared_cache() const { return *prepared_cache_; }
   void RegisterMetrics(prometheus::Registry& registry) const override {
     metrics_->Register(registry);
   }
 
  private:
-  explicit CodeVerifier(CodeVerifierOptions options) : options_(std::move(options)) {}
+  explicit CodeVerifier(CodeVerifierOptions options)
+      : options_(std::move(options)),
+        prepared_cache_(std::make_unique<PreparedTaskCache>(options_.prepared_cache_bytes)) {}
+
+  // Parses the task (no cache).
+  absl::StatusOr<std::unique_ptr<const PreparedCodeTask>> Parse(const v1::Task& task) const;
 
   CodeVerifierOptions options_;
+  // Internally synchronised; a pointer so the const Prepare can fill it.
+  std::unique_ptr<PreparedTaskCache> prepared_cache_;
   // Shared so that the const RegisterMetrics() can fill it in once, before serving.
   std::shared_ptr<SandboxMetrics> metrics_ = std::make_shared<SandboxMetrics>();
 };

@@ -75,6 +75,18 @@ std::vector<v1::TestVerdict> Verdicts(const v1::SampleResult& result, int turn =
   return out;
 }
 
+// A turn decided as a whole is in the compact form (code.proto CodeTurn.tests): one result
+// standing for all `num_tests` tests.
+void ExpectWholeTurn(const v1::SampleResult& result, v1::TestVerdict verdict, int num_tests) {
+  const v1::CodeTurn& turn = result.code().turns(result.code().turns_size() - 1);
+  EXPECT_EQ(turn.turn_verdict(), verdict);
+  EXPECT_EQ(turn.num_tests(), num_tests);
+  EXPECT_EQ(Verdicts(result), std::vector<v1::TestVerdict>{verdict});
+  EXPECT_FALSE(turn.tests(0).message().empty());
+  EXPECT_EQ(turn.num_passed(), 0);
+  EXPECT_FALSE(turn.passed_all());
+}
+
 // Scripts `program` to pass exactly the tests marked '1' in `bits` (stdin task of StdinTask).
 void ScriptBits(FakeRunner& runner, const std::string& program, const std::string& bits) {
   for (size_t i = 0; i < bits.size(); ++i) {
@@ -191,8 +203,33 @@ TEST(CodeVerifier, NoProgramIsNoAnswerWithZeroScore) {
   EXPECT_EQ(r.score(), 0.0);
   EXPECT_LT(r.advantage(), 0.0);
   EXPECT_FALSE(r.code().turns(0).program_found());
-  EXPECT_EQ(Verdicts(r), (std::vector<v1::TestVerdict>{v1::NO_PROGRAM, v1::NO_PROGRAM}));
+  ExpectWholeTurn(r, v1::NO_PROGRAM, 2);
   EXPECT_EQ(f.runner->sessions(), 1);  // nothing was run for the empty sample
+}
+
+// A large suite and completions without a program: the response stays small (it was one
+// verdict per test, 2.4 MB per group of 8 against 4,173 tests), and VeRPO still sees every test
+// failed by those samples.
+TEST(CodeVerifier, WholeTurnVerdictsStaySmallForLargeSuites) {
+  Fixture f;
+  ScriptBits(*f.runner, Prog("good"), std::string(4173, '1'));
+  std::vector<v1::Sample> samples(7, Completion("no code here, sorry"));
+  samples.push_back(Completion(Fenced("good")));
+  auto results = f.Score(StdinTask(4173), samples);
+  ASSERT_TRUE(results.ok()) << results.status();
+  for (int i = 0; i < 7; ++i) {
+    const v1::SampleResult& r = (*results)[i];
+    EXPECT_EQ(r.outcome(), v1::NO_ANSWER);
+    ExpectWholeTurn(r, v1::NO_PROGRAM, 4173);
+    EXPECT_LT(r.ByteSizeLong(), 512u) << r.DebugString();
+  }
+  EXPECT_EQ((*results)[7].outcome(), v1::CORRECT);
+  EXPECT_EQ((*results)[7].code().turns(0).tests_size(), 4173);
+  EXPECT_EQ((*results)[7].code().turns(0).num_tests(), 4173);
+  EXPECT_EQ((*results)[7].code().turns(0).turn_verdict(), v1::TEST_VERDICT_UNSPECIFIED);
+  const v1::CodeGroupDetail vectors = f.Vectors(StdinTask(4173), samples);
+  ASSERT_EQ(vectors.pass_rates_size(), 4173);
+  EXPECT_DOUBLE_EQ(vectors.pass_rates(4172), 1.0 / 8);  // only "good" passes any test
 }
 
 TEST(CodeVerifier, RunnerFailureIsInfraErrorExcludedFromPassRates) {
@@ -209,7 +246,7 @@ TEST(CodeVerifier, RunnerFailureIsInfraErrorExcludedFromPassRates) {
   EXPECT_NE(r.message().find("cannot create namespace"), std::string::npos) << r.message();
   EXPECT_EQ(r.score(), 0.0);
   EXPECT_EQ(r.advantage(), 0.0);
-  EXPECT_EQ(Verdicts(r), (std::vector<v1::TestVerdict>{v1::SANDBOX_ERROR, v1::SANDBOX_ERROR}));
+  ExpectWholeTurn(r, v1::SANDBOX_ERROR, 2);
   const v1::CodeGroupDetail vectors = f.Vectors(StdinTask(2), samples);
   EXPECT_EQ(vectors.num_trajectories(), 2);
   ASSERT_EQ(vectors.pass_rates_size(), 2);
@@ -236,7 +273,7 @@ TEST(CodeVerifier, CompileFailureMarksEveryTest) {
   ASSERT_TRUE(results.ok());
   const v1::SampleResult& r = (*results)[0];
   EXPECT_EQ(r.outcome(), v1::INCORRECT);
-  EXPECT_EQ(Verdicts(r), (std::vector<v1::TestVerdict>{v1::COMPILE_ERROR, v1::COMPILE_ERROR}));
+  ExpectWholeTurn(r, v1::COMPILE_ERROR, 2);
   EXPECT_EQ(r.code().turns(0).compile_output(), "error: expected ')'");
 }
 

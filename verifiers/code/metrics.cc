@@ -45,6 +45,12 @@ void SandboxMetrics::Register(prometheus::Registry& registry) {
 void SandboxMetrics::RecordSample(const v1::CodeDetail& detail) const {
   if (test_duration_ == nullptr) return;
   for (const v1::CodeTurn& turn : detail.turns()) {
+    if (turn.turn_verdict() != v1::TEST_VERDICT_UNSPECIFIED) {  // compact: one for all tests
+      const int v = static_cast<int>(turn.turn_verdict());
+      if (v >= 0 && v < kNumVerdicts && tests_[v] != nullptr)
+        tests_[v]->Increment(turn.num_tests());
+      continue;
+    }
     for (const v1::TestResult& test : turn.tests()) {
       const int v = static_cast<int>(test.verdict());
       if (v >= 0 && v < kNumVerdicts && tests_[v] != nullptr) tests_[v]->Increment();

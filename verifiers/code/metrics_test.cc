@@ -46,5 +46,19 @@ TEST(SandboxMetrics, CountsVerdictsAndTimesOnlyTestsThatRan) {
   EXPECT_EQ(Value(registry, "arbiter_sandbox_startup_seconds"), 1);
 }
 
+TEST(SandboxMetrics, CountsEveryTestOfACompactTurn) {
+  v1::CodeDetail detail;
+  v1::CodeTurn* turn = detail.add_turns();  // the compact form of 40 tests without a program
+  turn->set_turn_verdict(v1::NO_PROGRAM);
+  turn->set_num_tests(40);
+  turn->add_tests()->set_verdict(v1::NO_PROGRAM);
+  SandboxMetrics metrics;
+  prometheus::Registry registry;
+  metrics.Register(registry);
+  metrics.RecordSample(detail);
+  EXPECT_EQ(Value(registry, "arbiter_sandbox_tests_total", "NO_PROGRAM"), 40);
+  EXPECT_EQ(Value(registry, "arbiter_sandbox_test_duration_seconds"), 0);
+}
+
 }  // namespace
 }  // namespace arbiter::code

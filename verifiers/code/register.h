@@ -27,6 +27,9 @@ struct CodeVerifierOptions {
   RunLimits default_limits;
   // Execution mode of tasks that leave CodeTask.execution_mode unset.
   ExecutionMode default_mode = ExecutionMode::kPerCompletion;
+  // Bound of the parsed-label cache shared by groups with the same ground_truth
+  // (prepared_task_cache.h); 0 disables it.
+  int64_t prepared_cache_bytes = int64_t{256} << 20;
 };
 
 // Registers verifier "code" (work() == kSandbox). INVALID_ARGUMENT when the runner is null or a

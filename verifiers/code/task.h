@@ -22,7 +22,10 @@ namespace arbiter::code {
 // Assert-style tests (CodeTest.test_code) run as a call of this function, which the turn runner
 // appends to the program and which executes the test code and returns True: the verdict needs
 // its return value, which a program that exits early never produces.
+// Its name carries kPlainCallPrefix (runner.h), so the program runs without the call prelude.
 inline constexpr char kAssertEntry[] = "__arbiter_run_asserts";
+static_assert(absl::string_view(kAssertEntry).substr(0, sizeof(kPlainCallPrefix) - 1) ==
+              kPlainCallPrefix);
 
 struct PreparedCodeTask : sdk::PreparedTask {
   // Policy, extract rule and VerpoParams resolved; limits as used. `task.language()` stays
@@ -38,6 +41,13 @@ struct PreparedCodeTask : sdk::PreparedTask {
   std::vector<nlohmann::json> expected_json;
   // Notes from reading ground_truth (CodeDetail.task_notes).
   std::vector<std::string> notes;
+};
+
+// What the verifier hands the server for one group: the prepared task, shared with the
+// verifier's PreparedTaskCache and every other group whose task carries the same label.
+struct SharedCodeTask : sdk::PreparedTask {
+  explicit SharedCodeTask(std::shared_ptr<const PreparedCodeTask> p) : prepared(std::move(p)) {}
+  std::shared_ptr<const PreparedCodeTask> prepared;  // never null
 };
 
 // The comparison a Task.mode names ("livecodebench", "apps", "codecontests", "sandboxfusion",

@@ -74,11 +74,11 @@ std::string WithAssertEntry(const std::string& program, const v1::CodeTest& test
 void FillTurn(v1::CodeTurn& turn, size_t num_tests, v1::TestVerdict verdict,
               const std::string& message) {
   turn.clear_tests();
-  for (size_t i = 0; i < num_tests; ++i) {
-    v1::TestResult* test = turn.add_tests();
-    test->set_verdict(verdict);
-    test->set_message(message);
-  }
+  turn.set_turn_verdict(verdict);
+  turn.set_num_tests(static_cast<int32_t>(num_tests));
+  v1::TestResult* test = turn.add_tests();
+  test->set_verdict(verdict);
+  test->set_message(message);
 }
 
 absl::Status RunTurn(const SandboxRunner& runner, const SandboxMetrics& metrics,

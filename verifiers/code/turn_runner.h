@@ -21,16 +21,18 @@
 
 namespace arbiter::code {
 
-// Appends one TestResult per test to `turn` (COMPILE_ERROR for all when the program does not
-// compile, with the diagnostics in turn.compile_output). A non-OK status is an infrastructure
-// failure (the caller reports INFRA_ERROR); `turn` is then incomplete.
-// A language `runner` cannot run (CanRun) is such a failure too: the server lacks the toolchain.
+// Appends one TestResult per test to `turn` (COMPILE_ERROR for the whole turn, FillTurn, when
+// the program does not compile, with the diagnostics in turn.compile_output). A non-OK status is an
+// infrastructure failure (the caller reports INFRA_ERROR); `turn` is then incomplete. A language
+// `runner` cannot run (CanRun) is such a failure too: the server lacks the toolchain.
 absl::Status RunTurn(const SandboxRunner& runner, const SandboxMetrics& metrics,
                      const PreparedCodeTask& prepared, const ExtractedProgram& program,
                      const sdk::VerifyContext& ctx, v1::CodeTurn& turn,
                      ExecutionMode default_mode = ExecutionMode::kPerCompletion);
 
-// Replaces the tests of `turn` with `num_tests` results of one verdict and message.
+// Decides `turn` as a whole: every one of its `num_tests` tests gets `verdict`, written in the
+// compact form (turn_verdict, num_tests, and one TestResult with the verdict and `message`;
+// code.proto CodeTurn.tests).
 void FillTurn(v1::CodeTurn& turn, size_t num_tests, v1::TestVerdict verdict,
               const std::string& message);
 

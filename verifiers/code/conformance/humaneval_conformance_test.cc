@@ -14,9 +14,7 @@
 // cannot create namespaces; an unreachable package index fails the test.
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -30,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/code/code_verifier.h"
+#include "verifiers/code/conformance/dataset_rows.h"
 #include "verifiers/code/sandbox/sandbox_test_util.h"
 
 namespace arbiter::code {
@@ -54,34 +53,6 @@ _arbiter_original = ENTRY
 def ENTRY(*args, **kwargs):
     return _arbiter_perturb(_arbiter_original(*args, **kwargs))
 )py";
-
-// The rows file: $ARBITER_HUMANEVAL_JSONL, else the last line fetch_dataset prints.
-std::string RowsPath(std::string& error) {
-  if (const char* path = std::getenv("ARBITER_HUMANEVAL_JSONL"); path != nullptr && *path) {
-    return path;
-  }
-  const char* root = std::getenv("ARBITER_SOURCE_DIR");
-  const std::string command = absl::StrCat(root != nullptr ? root : ".",
-                                           "/verifiers/code/conformance/fetch_dataset humaneval");
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    char buf[4096];
-    while (fgets(buf, sizeof buf, pipe) != nullptr) out = buf;
-    if (pclose(pipe) != 0) out.clear();
-  }
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  if (out.empty()) error = absl::StrCat("`", command, "` failed (package index unreachable?)");
-  return out;
-}
-
-std::vector<nlohmann::json> LoadRows(const std::string& path) {
-  std::vector<nlohmann::json> rows;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
-  }
-  return rows;
-}
 
 v1::Sample Python(const std::string& program) {
   v1::Sample sample;
@@ -136,9 +107,9 @@ void ScoreRow(const CodeVerifier& verifier, const nlohmann::json& row, Tally& ta
 TEST(HumanEvalConformance, CanonicalSolutionsPassAndMutantsFail) {
   ARBITER_REQUIRE_SANDBOX(runner);
   std::string error;
-  const std::string path = RowsPath(error);
+  const std::string path = conformance::DatasetPath("humaneval", "ARBITER_HUMANEVAL_JSONL", error);
   ASSERT_FALSE(path.empty()) << error;
-  std::vector<nlohmann::json> rows = LoadRows(path);
+  std::vector<nlohmann::json> rows = conformance::LoadJsonl(path);
   ASSERT_EQ(rows.size(), 164u) << path;
   if (const char* cap = std::getenv("ARBITER_CONFORMANCE_ROWS"); cap != nullptr && *cap) {
     rows.resize(std::min(rows.size(), static_cast<size_t>(std::atoi(cap))));

@@ -71,6 +71,13 @@ inline bool SupportsFunctionCalls(Language language) {
          language == Language::kJavaScript;
 }
 
+// Python function-call tests run with the imports LeetCode-style solutions assume (`List`,
+// `sqrt`, `Counter`, ...; harness/program.py PRELUDE), except functions whose name starts with
+// this prefix: the verifier's own entries (assert-style tests, HumanEval/MBPP), which must see the
+// program exactly as written, as those datasets' graders run it (a program that uses `sqrt`
+// without importing it fails there, so it must fail here).
+inline constexpr char kPlainCallPrefix[] = "__arbiter_";
+
 struct TestInput {
   // stdin of the test (stdin/stdout tests).
   std::string stdin_data;

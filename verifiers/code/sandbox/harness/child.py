@@ -96,7 +96,7 @@ def run_to_completion(ns, code):
 
 def call_function(ns, fn_name, args_json):
     # Call-based test: `fn_name` at the top level, or a method of `Solution()`.
-    exec(program.compiled(True), ns)
+    exec(program.compiled(not fn_name.startswith(program.PLAIN_CALL_PREFIX)), ns)
     fn = ns.get(fn_name)
     if not callable(fn) and isinstance(ns.get("Solution"), type):
         fn = getattr(ns["Solution"](), fn_name, None)

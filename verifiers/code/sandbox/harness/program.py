@@ -4,7 +4,10 @@
 # where the candidate's failures are reported, exactly as if the child had compiled it.
 # Nothing of the candidate is executed here.
 
-# Call-based tests run with the imports LeetCode-style solutions assume (`List[int]`, ...).
+# Call-based tests run with the imports LeetCode-style solutions assume (`List[int]`, ...),
+# except the verifier's own entries (assert-style tests: names starting with PLAIN_CALL_PREFIX,
+# runner.h kPlainCallPrefix), which run the program as written, as HumanEval's and MBPP's graders do.
+PLAIN_CALL_PREFIX = "__arbiter_"
 PRELUDE = (
     "import sys, math, itertools, collections, heapq, bisect, functools, string, re, random\n"
     "from typing import *\n"
