@@ -59,8 +59,10 @@ TEST(PerCompletion, ATestThatEndsTheProcessOnlyCostsAFreshOneForTheRest) {
       "if what == 'sleep':\n  import time; time.sleep(60)\n"
       "print(os.getpid())\n",
       {"", "", "exit", "", "kill", "", "loop", "", "sleep", ""});
-  request.limits.cpu = absl::Seconds(1);
-  request.limits.wall = absl::Seconds(4);  // the CPU loop reaches 1 s first even on a busy machine
+  // The CPU loop must reach its CPU limit before the wall limit: 0.5 s of CPU within 6 s of wall
+  // holds up to a load of ~24 on 2 cores (1 s within 4 s failed at load 37 under ASan).
+  request.limits.cpu = absl::Milliseconds(500);
+  request.limits.wall = absl::Seconds(6);
   auto result = RunAll(*runner, request);
   ASSERT_TRUE(result.ok()) << result.status();
   const auto& t = result->tests;
