@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "rpc/status_conversion.h"
 #include "server/item_key.h"
@@ -330,7 +331,10 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
   state.prepared = *std::move(prepared);
 
   // Hashing and cache lookups happen outside the call's lock.
-  const ItemKey task_digest = TaskDigest(state.verifier->name, state.verifier->version, **task);
+  // A referenced suite's id is its content's SHA-256: the digest need not hash the content again.
+  const std::string suite_sha256 = absl::HexStringToBytes(group.task().ground_truth_ref());
+  const ItemKey task_digest =
+      TaskDigest(state.verifier->name, state.verifier->version, **task, suite_sha256);
   const int n = group.samples_size();
   std::vector<ItemKey> keys(n);
   std::vector<std::optional<v1::SampleResult>> hits(n);

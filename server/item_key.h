@@ -31,9 +31,12 @@ struct ItemKey {
   }
 };
 
-// Digest of (verifier name, verifier version, task).
+// Digest of (verifier name, verifier version, task). A task that is only a label (verifier,
+// mode, ground_truth) is hashed with the label's SHA-256 in place of the label:
+// `ground_truth_sha256` (32 raw bytes: the suite id of a referenced suite, which RegisterSuite
+// computed from the content) when given, else computed here. Both forms key alike.
 ItemKey TaskDigest(std::string_view verifier_name, std::string_view verifier_version,
-                   const v1::Task& task);
+                   const v1::Task& task, std::string_view ground_truth_sha256 = {});
 // Key of one sample under a task digest: covers completion and turns only.
 ItemKey SampleKey(const ItemKey& task_digest, const v1::Sample& sample);
 

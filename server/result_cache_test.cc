@@ -1,5 +1,7 @@
 #include "server/result_cache.h"
 
+#include <openssl/evp.h>
+
 #include "gtest/gtest.h"
 #include "server/item_key.h"
 
@@ -40,6 +42,39 @@ TEST(ItemKey, CoversVerifierVersionTaskCompletionAndTurnsOnly) {
   v1::Sample with_turn = sample;
   with_turn.add_turns("t");
   EXPECT_FALSE(SampleKey(TaskDigest("fake", "1", TaskWith("a")), with_turn) == base);
+}
+
+TEST(ItemKey, ALabelTaskKeysOnItsLabelsSha256AndEveryOtherTaskOnItsWholeBytes) {
+  v1::Task label = TaskWith("p cnf 1 1\n1 0\n");
+  label.set_mode("strict");
+  const ItemKey base = TaskDigest("fake", "1", label);
+  // The label's SHA-256, given (a referenced suite's id), keys as the label itself.
+  std::string sha(32, '\0');
+  unsigned int size = 0;
+  EVP_Digest(label.ground_truth().data(), label.ground_truth().size(),
+             reinterpret_cast<unsigned char*>(sha.data()), &size, EVP_sha256(), nullptr);
+  EXPECT_EQ(TaskDigest("fake", "1", label, sha), base);
+  // Mode, verifier field, label and any other field each change the key.
+  v1::Task other_mode = label;
+  other_mode.set_mode("compat");
+  EXPECT_FALSE(TaskDigest("fake", "1", other_mode) == base);
+  v1::Task other_verifier = label;
+  other_verifier.set_verifier("sat2");
+  EXPECT_FALSE(TaskDigest("fake", "1", other_verifier) == base);
+  v1::Task other_label = label;
+  other_label.set_ground_truth("p cnf 1 1\n-1 0\n");
+  EXPECT_FALSE(TaskDigest("fake", "1", other_label) == base);
+  v1::Task unknown_field = label;
+  unknown_field.GetReflection()->MutableUnknownFields(&unknown_field)->AddVarint(99, 1);
+  EXPECT_FALSE(TaskDigest("fake", "1", unknown_field) == base);
+  // A typed task is hashed whole.
+  v1::Task typed;
+  typed.set_verifier("sat");
+  typed.mutable_sat()->set_formula("p cnf 1 1\n1 0\n");
+  EXPECT_FALSE(TaskDigest("fake", "1", typed) == base);
+  v1::Task typed_other = typed;
+  typed_other.mutable_sat()->set_formula("p cnf 1 1\n-1 0\n");
+  EXPECT_FALSE(TaskDigest("fake", "1", typed_other) == TaskDigest("fake", "1", typed));
 }
 
 TEST(ItemKey, FieldBoundariesMatter) {

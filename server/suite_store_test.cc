@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "server/dispatcher.h"
@@ -88,8 +89,11 @@ TEST(SuiteStore, ResolveSubstitutesTheContentAndKeepsTheRest) {
   absl::StatusOr<const v1::Task*> resolved = store.Resolve(by_ref, storage);
   ASSERT_TRUE(resolved.ok()) << resolved.status();
   EXPECT_EQ((*resolved)->SerializeAsString(), inline_task.SerializeAsString());
-  // The cache key of the resolved task is the inline one's.
+  // The cache key of the resolved task is the inline one's, also when the digest takes the
+  // suite id (the content's SHA-256) instead of hashing the content again, as the dispatcher does.
   EXPECT_EQ(TaskDigest("fake", "1", **resolved), TaskDigest("fake", "1", inline_task));
+  EXPECT_EQ(TaskDigest("fake", "1", **resolved, absl::HexStringToBytes(id)),
+            TaskDigest("fake", "1", inline_task));
   // Without a ref the task itself is used, uncopied.
   absl::StatusOr<const v1::Task*> same = store.Resolve(inline_task, storage);
   ASSERT_TRUE(same.ok());
