@@ -57,5 +57,20 @@ TEST(PythonTypes, AppsGivesNumericKeysIntKeysAndListsTopLevelTuples) {
                 {"return [[(x, 2)], [3, 4]]", false}});
 }
 
+TEST(PythonTypes, AppsGivesADictArgumentIntKeysAndPassesItAlone) {
+  // APPS: {"1": 2, "3": 4} arrives as {1: 2, 3: 4}; sum(k * v) = 14 (with string keys the
+  // program raises TypeError). Keys that are not all ints stay strings.
+  ExpectGraded(R"({"inputs": [[{"1": 2, "3": 4}]], "outputs": [14], "fn_name": "f"})",
+               {{"return sum(k * v for k, v in x.items())", true},
+                {"return sum(int(k + '0') * v for k, v in x.items()) // 10", false}});
+  ExpectGraded(
+      R"({"inputs": [[{"a": 2, "3": 4}]], "outputs": [["3", "a"]], "fn_name": "f"})",
+      {{"return sorted(x, key=str)", true}, {"return sorted(x, key=lambda k: k + 0)", false}});
+  // LiveCodeBench's form keeps JSON's string keys.
+  ExpectGraded(R"({"inputs": ["{\"1\": 2, \"3\": 4}"], "outputs": ["14"], "fn_name": "f"})",
+               {{"return sum(int(k) * v for k, v in x.items())", true},
+                {"return sum(k * v for k, v in x.items())", false}});
+}
+
 }  // namespace
 }  // namespace arbiter::code

@@ -112,6 +112,7 @@ absl::Status AddTest(const v1::CodeTask& task, size_t index, PreparedCodeTask& o
     if (!args.is_array()) return Invalid(where + ".args_json must be a JSON array");
     ARBITER_ASSIGN_OR_RETURN(expected, TestJson(test.expected_json(), where + ".expected_json"));
     input.args_json = args.dump();
+    input.apps_int_keys = test.compare() == v1::CodeTest::COMPARE_APPS;
   }
   out.inputs.push_back(std::move(input));
   out.expected_json.push_back(std::move(expected));

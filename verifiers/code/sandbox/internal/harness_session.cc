@@ -126,6 +126,7 @@ absl::StatusOr<std::unique_ptr<HarnessSession>> HarnessSession::Start(
     const std::string& artifact, const RunLimits& limits, ExecutionMode mode, size_t tests,
     const sdk::VerifyContext& ctx) {
   auto session = std::unique_ptr<HarnessSession>(new HarnessSession(env, limits));
+  session->python_ = toolchain.run.empty();
   const SandboxCommand& command = env.command;
   Launch launch;
   launch.command = HarnessCommand(env.options.python_path);
@@ -186,7 +187,11 @@ absl::StatusOr<HarnessSession::Outcome> HarnessSession::Run(const TestInput& tes
                                                             const sdk::VerifyContext& ctx) {
   Frame frame;
   frame.header = {{"op", "test"}, {"fn_name", test.fn_name}};
-  frame.blobs = {test.stdin_data, test.args_json};
+  // APPS's dict-key conversion travels inside the arguments blob, as an object no test's own
+  // arguments can be (they are always a JSON array): only the Python child reads it.
+  frame.blobs = {test.stdin_data, test.apps_int_keys && python_
+                                      ? absl::StrCat("{\"apps_int_keys\":", test.args_json, "}")
+                                      : test.args_json};
   const int64_t oom_before = cgroup_ ? cgroup_->MemoryLimitHits() : 0;
   const absl::Time deadline = absl::Now() + limits_.wall + env_.options.harness_grace;
   absl::Status sent = process_->Send(EncodeFrame(std::move(frame)), deadline, ctx);

@@ -61,6 +61,7 @@ class HarnessSession {
 
   const HarnessEnvironment& env_;
   const RunLimits limits_;
+  bool python_ = false;  // the candidate runs in the harness's own interpreter
   std::unique_ptr<SessionCgroup> cgroup_;
   std::unique_ptr<SandboxProcess> process_;
   std::string host_work_dir_;  // Isolation::kNone only (env_.scratch's)
