@@ -13,11 +13,14 @@
 namespace arbiter::server::http {
 
 absl::StatusOr<nlohmann::json> ParseJsonBody(absl::string_view body) {
+  // Accepted only when nested no deeper than the limit: the scan below is for the rest.
+  if (std::optional<nlohmann::json> fast = ParseJsonSubset(body, kMaxJsonDepth)) {
+    return *std::move(fast);
+  }
   if (sdk::JsonNestsDeeperThan(body, kMaxJsonDepth)) {
     return absl::InvalidArgumentError(
         absl::StrCat("body nests arrays/objects deeper than ", kMaxJsonDepth, " levels"));
   }
-  if (std::optional<nlohmann::json> fast = ParseJsonSubset(body)) return *std::move(fast);
   try {  // nlohmann reports a parse error only by throwing
     return nlohmann::json::parse(body.begin(), body.end());
   } catch (const std::exception& e) {

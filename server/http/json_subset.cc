@@ -1,6 +1,7 @@
 #include "server/http/json_subset.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -11,13 +12,23 @@ namespace {
 
 using nlohmann::json;
 
-// Far beyond what callers let through (ParseJsonBody: 128); only a guard for direct callers.
-constexpr int kMaxDepth = 512;
+// SWAR over 8 bytes (Hacker's Delight / "bit twiddling hacks": a zero byte in x ^ c marks a
+// byte equal to c). Bit 7 of a byte of the result is set iff that byte is '"', '\\' or < 0x20.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+uint64_t HasZeroByte(uint64_t x) { return (x - kOnes) & ~x & kHighs; }
+
+uint64_t StopBytes(uint64_t word) {
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  return below_space | HasZeroByte(word ^ (kOnes * '"')) | HasZeroByte(word ^ (kOnes * '\\'));
+}
 
 // A recursive-descent reader; every method returns false when the text leaves the subset.
 class Reader {
  public:
-  explicit Reader(absl::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+  Reader(absl::string_view text, int max_depth)
+      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
 
   bool Document(json& out) {
     SkipWhitespace();
@@ -38,8 +49,9 @@ class Reader {
     return true;
   }
 
+  // `depth`: arrays and objects around this value (the top level is 0).
   bool Value(json& out, int depth) {
-    if (p_ == end_ || depth > kMaxDepth) return false;
+    if (p_ == end_) return false;
     switch (*p_) {
       case '{':
         return Object(out, depth);
@@ -73,7 +85,8 @@ class Reader {
   }
 
   bool Object(json& out, int depth) {
-    ++p_;  // '{'
+    if (depth >= max_depth_) return false;  // this object nests deeper than max_depth_
+    ++p_;                                   // '{'
     out = json::object();
     auto& members = *out.get_ptr<json::object_t*>();
     SkipWhitespace();
@@ -100,6 +113,7 @@ class Reader {
   }
 
   bool Array(json& out, int depth) {
+    if (depth >= max_depth_) return false;
     ++p_;  // '['
     out = json::array();
     auto& elements = *out.get_ptr<json::array_t*>();
@@ -128,6 +142,15 @@ class Reader {
     unsigned char seen = 0;  // OR of the plain bytes: bit 7 set when any is not ASCII
     while (true) {
       const char* run = p_;
+      uint64_t seen_words = 0;
+      while (end_ - p_ >= 8) {  // 8 plain bytes at a time
+        uint64_t word;
+        std::memcpy(&word, p_, sizeof(word));
+        if (StopBytes(word) != 0) break;
+        seen_words |= word;
+        p_ += 8;
+      }
+      if (seen_words & kHighs) seen |= 0x80;
       while (p_ < end_) {
         const auto c = static_cast<unsigned char>(*p_);
         if (c == '"' || c == '\\' || c < 0x20) break;
@@ -201,13 +224,14 @@ class Reader {
 
   const char* p_;
   const char* const end_;
+  const int max_depth_;
 };
 
 }  // namespace
 
-std::optional<nlohmann::json> ParseJsonSubset(absl::string_view text) {
+std::optional<nlohmann::json> ParseJsonSubset(absl::string_view text, int max_depth) {
   json value;
-  if (!Reader(text).Document(value)) return std::nullopt;
+  if (!Reader(text, max_depth).Document(value)) return std::nullopt;
   return value;
 }
 

@@ -6,11 +6,14 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "verifiers/sdk/json.h"
 
 namespace arbiter::server::http {
 namespace {
 
 using nlohmann::json;
+
+constexpr int kDepth = 128;
 
 // Same value and, at every level, the same nlohmann type (1u and 1 compare equal otherwise).
 bool SameTyped(const json& a, const json& b) {
@@ -37,7 +40,7 @@ std::optional<json> Nlohmann(const std::string& text) {
 
 // Accepted text must give nlohmann's value; refused text is nlohmann's to parse.
 ::testing::AssertionResult Agrees(const std::string& text) {
-  const std::optional<json> fast = ParseJsonSubset(text);
+  const std::optional<json> fast = ParseJsonSubset(text, kDepth);
   if (!fast) return ::testing::AssertionSuccess();
   const std::optional<json> oracle = Nlohmann(text);
   if (!oracle) return ::testing::AssertionFailure() << "accepted what nlohmann refuses: " << text;
@@ -60,10 +63,10 @@ TEST(ParseJsonSubset, ReadsTrainerBodiesAsNlohmannDoes) {
       "7",
   };
   for (const std::string& text : accepted) {
-    EXPECT_TRUE(ParseJsonSubset(text).has_value()) << text;
+    EXPECT_TRUE(ParseJsonSubset(text, kDepth).has_value()) << text;
     EXPECT_TRUE(Agrees(text));
   }
-  const std::optional<json> value = ParseJsonSubset(accepted[3]);
+  const std::optional<json> value = ParseJsonSubset(accepted[3], kDepth);
   ASSERT_TRUE(value.has_value());
   EXPECT_TRUE((*value)[5].is_number_unsigned());
   EXPECT_TRUE((*value)[6].is_number_integer());
@@ -97,7 +100,34 @@ TEST(ParseJsonSubset, LeavesTheRestToNlohmann) {
       "[",
   };
   for (const std::string& text : refused) {
-    EXPECT_FALSE(ParseJsonSubset(text).has_value()) << text;
+    EXPECT_FALSE(ParseJsonSubset(text, kDepth).has_value()) << text;
+  }
+}
+
+TEST(ParseJsonSubset, FindsQuotesEscapesAndBadBytesAtEveryOffsetOfALongString) {
+  for (size_t at = 0; at < 40; ++at) {
+    for (const std::string& inner :
+         {std::string("\\\""), std::string("\\n"), std::string("\xC3\xA9"), std::string("\x01"),
+          std::string("\xFF"), std::string("\"")}) {
+      const std::string text = "\"" + std::string(at, 'a') + inner + std::string(17, 'b') + "\"";
+      EXPECT_TRUE(Agrees(text)) << at;
+      const bool valid = inner != "\x01" && inner != "\xFF" && inner != "\"";
+      EXPECT_EQ(ParseJsonSubset(text, kDepth).has_value(), valid) << at << " " << inner;
+    }
+  }
+}
+
+TEST(ParseJsonSubset, AcceptsNestingUpToItsLimitOnly) {
+  for (int depth : {1, 2, 127, 128, 129, 300}) {
+    const std::string arrays = std::string(static_cast<size_t>(depth), '[') + "1" +
+                               std::string(static_cast<size_t>(depth), ']');
+    std::string objects = "0";
+    for (int i = 0; i < depth; ++i) objects = "{\"k\": " + objects + "}";
+    for (const std::string& text : {arrays, objects}) {
+      EXPECT_EQ(ParseJsonSubset(text, kDepth).has_value(), depth <= kDepth) << depth;
+      EXPECT_EQ(sdk::JsonNestsDeeperThan(text, kDepth), depth > kDepth) << depth;
+      EXPECT_TRUE(Agrees(text));
+    }
   }
 }
 
@@ -209,7 +239,7 @@ TEST(ParseJsonSubset, AgreesWithNlohmannOnRandomAndMutatedText) {
     const std::string text = generator.Spaced(generator.Value(0).dump());
     ASSERT_TRUE(Agrees(text)) << "seed " << seed;
     ASSERT_TRUE(Agrees(generator.Mutate(text))) << "seed " << seed;
-    accepted += ParseJsonSubset(text).has_value();
+    accepted += ParseJsonSubset(text, kDepth).has_value();
   }
   // Most of what nlohmann writes is in the subset (not \u escapes of control bytes, doubles).
   EXPECT_GT(accepted, 1000) << "seed " << seed;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
+#include "server/http/json_body.h"
 #include "server/http/json_subset.h"
 #include "server/http/openrlhf.h"
 #include "server/http/slime.h"
@@ -62,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // The fast JSON reader must agree with nlohmann on everything it accepts.
-  if (auto fast = arbiter::server::http::ParseJsonSubset(body)) {
+  if (auto fast =
+          arbiter::server::http::ParseJsonSubset(body, arbiter::server::http::kMaxJsonDepth)) {
     const nlohmann::json oracle = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (oracle.is_discarded() || oracle != *fast || oracle.dump() != fast->dump()) std::abort();
   }
