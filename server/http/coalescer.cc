@@ -47,18 +47,34 @@ void Coalescer::Submit(std::vector<v1::Group> groups, absl::Time deadline, Done 
   }
   Submission submission{std::move(groups), deadline, std::move(done), 0};
   for (const v1::Group& group : submission.groups) submission.items += group.samples_size();
+  std::vector<Submission> batch;
   {
     absl::MutexLock lock(&mu_);
-    if (!stopping_ && submission.items < options_.max_items) {
+    if (stopping_ || submission.items >= options_.max_items) {
+      ++batches_in_flight_;
+      batch.push_back(std::move(submission));  // alone
+    } else {
       if (pending_.empty()) oldest_ = absl::Now();
       pending_items_ += submission.items;
       pending_.push_back(std::move(submission));
-      return;
+      // Idle (or full): sent from this thread, without waking the flusher. Per-sample HTTP
+      // traffic mostly finds the server idle (≈ 2 requests per batch at 64 in flight), so a
+      // hand-off to the flusher here would cost a thread wake-up per request.
+      if (pending_items_ >= options_.max_items ||
+          (options_.flush_when_idle && batches_in_flight_ == 0)) {
+        batch = TakePending();
+      }
     }
   }
-  std::vector<Submission> alone;
-  alone.push_back(std::move(submission));
-  Send(std::move(alone));
+  if (!batch.empty()) Send(std::move(batch));
+}
+
+std::vector<Coalescer::Submission> Coalescer::TakePending() {
+  std::vector<Submission> batch = std::move(pending_);
+  pending_.clear();
+  pending_items_ = 0;
+  ++batches_in_flight_;
+  return batch;
 }
 
 void Coalescer::Shutdown() {
@@ -71,6 +87,10 @@ void Coalescer::Shutdown() {
 }
 
 void Coalescer::FlushLoop() {
+  // Only a window that ends while a batch is being scored needs this thread: idle or full
+  // batches leave from Submit, and what waited for a batch to end leaves from its on_done.
+  // So it sleeps until something is pending, then until that window's end, and is not woken
+  // when another thread takes the pending submissions meanwhile (it finds none at its deadline).
   mu_.Lock();
   while (true) {
     auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -78,14 +98,14 @@ void Coalescer::FlushLoop() {
     };
     mu_.Await(absl::Condition(&has_work));
     if (pending_.empty()) break;  // stopping, nothing left
-    auto full = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto due = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return stopping_ || pending_items_ >= options_.max_items ||
-             (options_.flush_when_idle && batches_in_flight_ == 0);
+             (options_.flush_when_idle && batches_in_flight_ == 0 && !pending_.empty());
     };
-    mu_.AwaitWithDeadline(absl::Condition(&full), oldest_ + options_.window);
-    std::vector<Submission> batch = std::move(pending_);
-    pending_.clear();
-    pending_items_ = 0;
+    const bool due_now = mu_.AwaitWithDeadline(absl::Condition(&due), oldest_ + options_.window);
+    if (pending_.empty()) continue;                                     // taken by another thread
+    if (!due_now && absl::Now() < oldest_ + options_.window) continue;  // a newer window
+    std::vector<Submission> batch = TakePending();
     mu_.Unlock();
     Send(std::move(batch));
     mu_.Lock();
@@ -104,17 +124,20 @@ void Coalescer::Send(std::vector<Submission> submissions) {
   }
   batch->submissions = std::move(submissions);
 
-  {
-    absl::MutexLock lock(&mu_);
-    ++batches_in_flight_;
-  }
   ScoreCallbacks callbacks;
   callbacks.on_done = [this, batch](std::vector<v1::GroupResult> groups) {
+    std::vector<Submission> next_batch;
     {
-      // Before the answers: the flusher may send the next batch while these are rendered.
       absl::MutexLock lock(&mu_);
       --batches_in_flight_;
+      // Group commit from this worker: what queued while this batch was scored leaves now,
+      // before these answers are rendered, and without waking the flusher.
+      if (options_.flush_when_idle && batches_in_flight_ == 0 && !pending_.empty()) {
+        next_batch = TakePending();
+      }
     }
+    // `this` stays valid: the destructor waits for next_batch, counted in flight above.
+    if (!next_batch.empty()) Send(std::move(next_batch));
     auto next = groups.begin();
     for (size_t i = 0; i < batch->submissions.size(); ++i) {
       std::vector<v1::GroupResult> own(std::make_move_iterator(next),
@@ -148,6 +171,10 @@ void Coalescer::Send(std::vector<Submission> submissions) {
 
 void Coalescer::SendEachAlone(std::vector<Submission> submissions) {
   for (Submission& submission : submissions) {
+    {
+      absl::MutexLock lock(&mu_);
+      ++batches_in_flight_;
+    }
     std::vector<Submission> alone;
     alone.push_back(std::move(submission));
     Send(std::move(alone));

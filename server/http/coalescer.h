@@ -17,10 +17,17 @@
 // (the gateway answers 503 + Retry-After). A batch's
 // deadline is the earliest of its submissions'.
 //
-// Thread-safety: Submit may be called from any thread. `done` runs on a dispatcher worker (or
-// the flusher thread for a refused batch, or the caller for an empty submission) and must not
-// block. Shutdown() sends what is queued and joins the flusher; the destructor also waits until
-// every batch sent has been answered. The dispatcher must outlive the coalescer.
+// Who sends: Submit itself when the batch is due at once (idle, full, too large, shutting down);
+// the worker that answers the last batch in flight (group commit); the flusher thread only when
+// a window ends while a batch is still being scored. No thread wake-up per request: measured
+// with per-sample slime traffic, a hand-off to the flusher on every Submit was ≈ 1 futex wake
+// and 2 context switches per request.
+//
+// Thread-safety: Submit may be called from any thread. `done` runs on a dispatcher worker (or,
+// for a refused batch, on whichever thread sent it, possibly inside Submit; for an empty
+// submission, on the caller) and must not block. Shutdown() sends what is queued and joins the
+// flusher; the destructor also waits until every batch sent has been answered. The dispatcher must
+// outlive the coalescer.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +74,9 @@ class Coalescer {
   struct Batch;
 
   void FlushLoop();
+  // Moves the pending submissions out as one batch, counted in flight.
+  std::vector<Submission> TakePending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sends a batch its caller has already counted in flight (mu_ not held).
   void Send(std::vector<Submission> submissions);
   // Each submission alone (after a merged batch was refused as malformed).
   void SendEachAlone(std::vector<Submission> submissions);

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
@@ -174,6 +175,54 @@ TEST(Coalescer, BatchesWhatArrivesWhileABatchIsBeingScored) {
   a.done.WaitForNotification();
   b.done.WaitForNotification();
   EXPECT_TRUE((*a.result)[0].samples(0).cached() != (*b.result)[0].samples(0).cached());
+}
+
+TEST(Coalescer, SendsWhatWaitedAWindowEvenWhileABatchIsBeingScored) {
+  ServerOptions options;
+  options.cpu_threads = 2;  // one stays blocked
+  Fixture t({absl::Milliseconds(20), 10, /*flush_when_idle=*/true}, options);
+  Answer blocked, a, b;
+  t.coalescer->Submit({OneSample("x", "block")}, Later(), blocked.Callback());
+  t.fake->WaitUntilBlocked(1);
+  t.coalescer->Submit({OneSample("y", "y")}, Later(), a.Callback());
+  t.coalescer->Submit({OneSample("z", "n")}, Later(), b.Callback());
+  // The flusher sends both once their window ends; the blocked batch is still being scored.
+  a.done.WaitForNotification();
+  b.done.WaitForNotification();
+  EXPECT_FALSE(blocked.done.HasBeenNotified());
+  EXPECT_EQ((*a.result)[0].samples(0).outcome(), v1::CORRECT);
+  EXPECT_EQ((*b.result)[0].samples(0).outcome(), v1::INCORRECT);
+  t.fake->Release();
+  blocked.done.WaitForNotification();
+  EXPECT_TRUE(blocked.result.ok());
+}
+
+TEST(Coalescer, AnswersEverySubmissionUnderConcurrentLoad) {
+  // Submit from several threads while batches end on workers: each submission is answered
+  // exactly once, with its own verdict, whichever thread sends its batch.
+  Fixture t({absl::Milliseconds(1), 64, /*flush_when_idle=*/true});
+  constexpr int kThreads = 4, kEach = 200;
+  std::vector<Answer> answers(kThreads * kEach);
+  std::vector<std::thread> threads;
+  for (int th = 0; th < kThreads; ++th) {
+    threads.emplace_back([&, th] {
+      for (int i = 0; i < kEach; ++i) {
+        const int n = th * kEach + i;
+        const std::string truth = std::to_string(n);
+        t.coalescer->Submit({OneSample(truth, n % 3 == 0 ? "wrong" : truth)}, Later(),
+                            answers[static_cast<size_t>(n)].Callback());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (size_t n = 0; n < answers.size(); ++n) {
+    answers[n].done.WaitForNotification();
+    ASSERT_TRUE(answers[n].result.ok()) << answers[n].result.status();
+    ASSERT_EQ(answers[n].result->size(), 1u);
+    EXPECT_EQ((*answers[n].result)[0].samples(0).outcome(),
+              n % 3 == 0 ? v1::INCORRECT : v1::CORRECT)
+        << n;
+  }
 }
 
 TEST(Coalescer, ShutdownSendsWhatIsQueued) {

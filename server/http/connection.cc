@@ -1,5 +1,6 @@
 #include "server/http/connection.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -23,6 +24,13 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 
 constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
+// Beast reads at most the buffer's free capacity (at least 512 bytes) per recvmsg, and a
+// flat_buffer that the parser keeps draining stays near 1 KiB: a 2.4 KB slime request took 5
+// reads. A request's headers and a typical trainer body arrive in one read from this much room
+// (8 KiB per open connection); a longer body gets room for its Content-Length (up to 64 KiB)
+// once the headers are in, and a connection gives back more than that once it is answered.
+constexpr size_t kReadBytes = 8 * 1024;
+constexpr size_t kKeptReadBytes = 64 * 1024;
 
 std::chrono::steady_clock::duration Chrono(absl::Duration d) {
   return absl::ToChronoNanoseconds(d);
@@ -63,6 +71,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
 
   void ReadHeader() {
+    if (buffer_.capacity() > kKeptReadBytes) buffer_.shrink_to_fit();
+    buffer_.reserve(kReadBytes);
     parser_.emplace();
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(static_cast<uint64_t>(context_->max_body_bytes));
@@ -75,6 +85,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
     if (!refuse_) tcp().expires_after(Chrono(context_->io_timeout));
+    if (const auto length = parser_->content_length(); length && !refuse_) {
+      // Room for the body, up to what one read takes (Beast reads <= 64 KiB at a time): a
+      // client cannot make us reserve more than that by announcing a long body.
+      buffer_.reserve(std::min<size_t>(buffer_.size() + std::min<uint64_t>(*length, kKeptReadBytes),
+                                       kKeptReadBytes));
+    }
     const auto& header = parser_->get();
     if (absl::EqualsIgnoreCase(std::string(header[bhttp::field::expect]), "100-continue")) {
       // curl sends it for bodies over 1 KiB and waits a second for this before sending.

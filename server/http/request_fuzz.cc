@@ -1,6 +1,7 @@
 // Fuzz target: the gateway's request parsing over arbitrary bytes. The input's first line is the
 // request target ("/get_reward?verifier=sat&mode=compat"), the rest the body, which goes through
-// both trainers' parsers and the label rules; the answers are rendered too. Parsing must return
+// both trainers' parsers and the label rules; the answers are rendered too; whatever the fast JSON
+// reader (json_subset.h) accepts must read the same with nlohmann. Parsing must return
 // OK or INVALID_ARGUMENT and render well-formed UTF-8 JSON, never crash, throw or take
 // superlinear time. Aborts otherwise.
 #include <cstddef>
@@ -10,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "nlohmann/json.hpp"
+#include "server/http/json_body.h"
+#include "server/http/json_subset.h"
 #include "server/http/openrlhf.h"
 #include "server/http/slime.h"
 #include "server/http/target.h"
@@ -56,6 +60,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (target.ok()) {
     routing.verifier = target->Param("verifier", "sat");
     routing.mode = target->Param("mode");
+  }
+
+  // The fast JSON reader must agree with nlohmann on everything it accepts.
+  if (auto fast =
+          arbiter::server::http::ParseJsonSubset(body, arbiter::server::http::kMaxJsonDepth)) {
+    const nlohmann::json oracle = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (oracle.is_discarded() || oracle != *fast || oracle.dump() != fast->dump()) std::abort();
   }
 
   auto items = arbiter::server::http::ParseOpenRlhfRequest(body, routing, *registry);
