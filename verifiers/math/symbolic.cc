@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "verifiers/beam/internal/ginac.h"
 #include "verifiers/beam/internal/ginac_lock.h"
+#include "verifiers/math/internal/ginac_at_point.h"
 
 namespace arbiter::math {
 namespace {
@@ -46,8 +48,8 @@ struct Converter {
   ex SafePow(const ex& base, const ex& exponent) {
     if (base.is_zero()) {
       if (!GiNaC::is_a<GiNaC::numeric>(exponent)) {
-        // Undefined for exponents with a non-positive real part, which substituting a point
-        // (VanishesAtPoints) could produce inside GiNaC: refused here.
+        // Undefined for exponents with a non-positive real part: refused here, whatever the
+        // exponent's value would be.
         return Undefined("zero to a symbolic power");
       }
       if (exponent.is_zero()) return Undefined("0^0");  // GiNaC: "pow(0,0) is undefined"
@@ -288,25 +290,28 @@ SymbolicResult Undefined(const std::string& what) {
   return {SymbolicResult::Kind::kUnknown, absl::StrCat("undefined: ", what)};
 }
 
-// |diff| at three rational points with 50 digits, relative to the sides' size.
-bool VanishesAtPoints(const ex& diff, const ex& scale,
-                      const std::map<std::string, GiNaC::symbol>& s) {
-  static const int kNumerators[3][4] = {{13, 17, 19, 23}, {29, 31, 37, 41}, {43, 47, 53, 59}};
-  for (const auto& numerators : kNumerators) {
-    GiNaC::exmap at;
-    int k = 0;
-    for (const auto& [name, sym] : s) {
-      at[sym] = GiNaC::numeric(numerators[k % 4] + 6 * (k / 4), 11);
-      ++k;
+enum class AtPoints { kVanishes, kDiffers, kUndefined };
+
+// |diff| at three rational points with 50 digits, relative to the sides' size. Floats through
+// internal::ValueAtPoint, never ex::subs (exact powers of huge height, leaked nodes). A point
+// where either side is undefined (a pole of a removable singularity) is replaced by the next.
+AtPoints VanishesAtPoints(const ex& diff, const ex& scale,
+                          const std::map<std::string, GiNaC::symbol>& s) {
+  int defined = 0;
+  for (int index = 0; index < 6 && defined < 3; ++index) {
+    const GiNaC::exmap at = internal::FloatPoint(s, index);
+    const std::optional<GiNaC::numeric> d = internal::ValueAtPoint(diff, at);
+    const std::optional<GiNaC::numeric> m = internal::ValueAtPoint(scale, at);
+    if (!d || !m) continue;
+    ++defined;
+    // In GiNaC numbers, not doubles: both sides may be far beyond 1e308 (inf <= inf).
+    static const GiNaC::numeric kTolerance("1e-35");
+    const GiNaC::numeric mv = GiNaC::abs(*m);
+    if (!(GiNaC::abs(*d) <= kTolerance * (mv > 1 ? mv : GiNaC::numeric(1)))) {
+      return AtPoints::kDiffers;
     }
-    const ex d = diff.subs(at).evalf();
-    const ex m = scale.subs(at).evalf();
-    if (!GiNaC::is_a<GiNaC::numeric>(d) || !GiNaC::is_a<GiNaC::numeric>(m)) return false;
-    const double dv = GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(d)).to_double();
-    const double mv = GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(m)).to_double();
-    if (!(dv <= 1e-35 * std::max(1.0, mv))) return false;
   }
-  return true;
+  return defined == 3 ? AtPoints::kVanishes : AtPoints::kUndefined;
 }
 
 // GiNaC's evaluation precision is process-global (guarded by the GiNaC lock): set for a scope.
@@ -344,13 +349,20 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
     if (GiNaC::is_a<GiNaC::numeric>(diff) && GiNaC::ex_to<GiNaC::numeric>(diff).is_rational()) {
       return {SymbolicResult::Kind::kDifferent, "exact"};
     }
-    bool vanishes;
+    AtPoints at_points;
     {
       const DigitsScope digits(50);  // restored on the way out, exceptions included
-      vanishes = VanishesAtPoints(diff, GiNaC::abs(ea) + GiNaC::abs(eb), c.symbols);
+      at_points = VanishesAtPoints(diff, GiNaC::abs(ea) + GiNaC::abs(eb), c.symbols);
     }
-    return vanishes ? SymbolicResult{SymbolicResult::Kind::kEqual, "symbolic-50-digits"}
-                    : SymbolicResult{SymbolicResult::Kind::kDifferent, "symbolic"};
+    switch (at_points) {
+      case AtPoints::kVanishes:
+        return {SymbolicResult::Kind::kEqual, "symbolic-50-digits"};
+      case AtPoints::kDiffers:
+        return {SymbolicResult::Kind::kDifferent, "symbolic"};
+      case AtPoints::kUndefined:
+        break;
+    }
+    return Undefined("at a sample point");
   } catch (const std::exception& e) {
     return {SymbolicResult::Kind::kUnknown, absl::StrCat("GiNaC: ", e.what())};
   }
