@@ -231,9 +231,11 @@ double NumberValue(const std::string& text) {
   return value;
 }
 
-// An upper estimate of the degree of the expanded polynomial (symbols count 1, functions of a
-// non-constant argument count 1, integer powers multiply). Sums raised to powers and products of
-// sums are what make expand() explode.
+// An upper estimate of the degree of the expanded polynomial (symbols count 1, integer powers
+// multiply). Sums raised to powers and products of sums are what make expand() explode, also
+// inside function arguments and exponents, which normal() expands too: a function or a power of
+// a constant counts as its argument's or exponent's degree (|(x+1)^{99999}|, latex fuzz target:
+// a timeout).
 double Degree(const Expr& e) {
   switch (e.op) {
     case Op::kSymbol:
@@ -252,7 +254,7 @@ double Degree(const Expr& e) {
       return Degree(e.args[0]);
     case Op::kPow: {
       const double base = Degree(e.args[0]);
-      if (base == 0) return Degree(e.args[1]) > 0 ? 1 : 0;
+      if (base == 0) return Degree(e.args[1]);
       if (e.args[1].op == Op::kNumber ||
           (e.args[1].op == Op::kNeg && e.args[1].args[0].op == Op::kNumber)) {
         const Expr& n = e.args[1].op == Op::kNeg ? e.args[1].args[0] : e.args[1];
@@ -274,7 +276,7 @@ double Degree(const Expr& e) {
     case Op::kFactorial: {
       double d = 0;
       for (const Expr& a : e.args) d = std::max(d, Degree(a));
-      return d > 0 ? 1 : 0;
+      return d;
     }
     default:
       return 0;

@@ -1,5 +1,6 @@
 #include "verifiers/math/internal/ginac_at_point.h"
 
+#include <cmath>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -15,39 +16,53 @@ using Value = std::optional<numeric>;
 
 numeric ToFloat(const numeric& n) { return GiNaC::ex_to<numeric>(ex(n).evalf()); }
 
+// CLN's exp() of an argument x allocates an integer of about |x| bits (floor(x / ln 2)) and
+// trigonometric range reduction needs pi to about log10|x| digits: a power tower at a point
+// (`t^{2^{89}...}`, extract fuzz target: a 2^51-byte allocation) is refused instead. Values
+// beyond e^kMaxLog are "undefined at this point"; nothing a label equals gets there.
+constexpr double kMaxLog = 1e6;
+
+bool Small(const numeric& x) { return GiNaC::abs(x).to_double() <= kMaxLog; }
+
 // Numeric functions by GiNaC name: the ones symbolic.cc's converter builds (sqrt is a power),
 // and the ones GiNaC's own simplification introduces (abs(exp(z)) = exp(real_part(z))).
 Value Function(const std::string& name, const std::vector<numeric>& a) {
   using Fn = numeric (*)(const numeric&);
-  static const std::map<std::string, Fn> kUnary = {
-      {"sin", [](const numeric& x) { return GiNaC::sin(x); }},
-      {"cos", [](const numeric& x) { return GiNaC::cos(x); }},
-      {"tan", [](const numeric& x) { return GiNaC::tan(x); }},
-      {"exp", [](const numeric& x) { return GiNaC::exp(x); }},
-      {"abs", [](const numeric& x) { return GiNaC::abs(x); }},
-      {"asin", [](const numeric& x) { return GiNaC::asin(x); }},
-      {"acos", [](const numeric& x) { return GiNaC::acos(x); }},
-      {"atan", [](const numeric& x) { return GiNaC::atan(x); }},
-      {"sinh", [](const numeric& x) { return GiNaC::sinh(x); }},
-      {"cosh", [](const numeric& x) { return GiNaC::cosh(x); }},
-      {"tanh", [](const numeric& x) { return GiNaC::tanh(x); }},
-      {"real_part", [](const numeric& x) { return x.real(); }},
-      {"imag_part", [](const numeric& x) { return x.imag(); }},
-      {"conjugate", [](const numeric& x) { return GiNaC::ex_to<numeric>(x.conjugate()); }},
-      {"csgn", [](const numeric& x) { return numeric(GiNaC::csgn(x)); }},
+  struct Unary {
+    Fn fn;
+    bool needs_small_argument;  // exp-like or periodic: see kMaxLog
+  };
+  static const std::map<std::string, Unary> kUnary = {
+      {"sin", {[](const numeric& x) { return GiNaC::sin(x); }, true}},
+      {"cos", {[](const numeric& x) { return GiNaC::cos(x); }, true}},
+      {"tan", {[](const numeric& x) { return GiNaC::tan(x); }, true}},
+      {"exp", {[](const numeric& x) { return GiNaC::exp(x); }, true}},
+      {"sinh", {[](const numeric& x) { return GiNaC::sinh(x); }, true}},
+      {"cosh", {[](const numeric& x) { return GiNaC::cosh(x); }, true}},
+      {"tanh", {[](const numeric& x) { return GiNaC::tanh(x); }, true}},
+      {"abs", {[](const numeric& x) { return GiNaC::abs(x); }, false}},
+      {"asin", {[](const numeric& x) { return GiNaC::asin(x); }, false}},
+      {"acos", {[](const numeric& x) { return GiNaC::acos(x); }, false}},
+      {"atan", {[](const numeric& x) { return GiNaC::atan(x); }, false}},
+      {"real_part", {[](const numeric& x) { return x.real(); }, false}},
+      {"imag_part", {[](const numeric& x) { return x.imag(); }, false}},
+      {"conjugate", {[](const numeric& x) { return GiNaC::ex_to<numeric>(x.conjugate()); }, false}},
+      {"csgn", {[](const numeric& x) { return numeric(GiNaC::csgn(x)); }, false}},
   };
   if (a.size() == 1) {
     if (name == "log") return a[0].is_zero() ? Value() : Value(GiNaC::log(a[0]));
     if (name == "factorial") {
-      return a[0].is_nonneg_integer() ? Value(GiNaC::factorial(a[0])) : Value();
+      return a[0].is_nonneg_integer() && a[0] <= 5000 ? Value(GiNaC::factorial(a[0])) : Value();
     }
     const auto it = kUnary.find(name);
-    if (it != kUnary.end()) return it->second(a[0]);
+    if (it == kUnary.end() || (it->second.needs_small_argument && !Small(a[0]))) return {};
+    return it->second.fn(a[0]);
   }
   if (name == "atan2" && a.size() == 2 && a[0].is_real() && a[1].is_real()) {
     return GiNaC::atan(a[0], a[1]);
   }
-  if (name == "binomial" && a.size() == 2 && a[0].is_integer() && a[1].is_integer()) {
+  if (name == "binomial" && a.size() == 2 && a[0].is_integer() && a[1].is_integer() &&
+      GiNaC::abs(a[0]) <= 5000) {
     return GiNaC::binomial(a[0], a[1]);
   }
   return std::nullopt;
@@ -61,7 +76,11 @@ Value Power(const numeric& base, const numeric& exponent) {
   }
   // A float base (its precision is Digits, whatever it was); an integer exponent stays exact
   // (repeated squaring: ~log2(n) multiplications), any other one is a float (exp(y log x)).
+  // |log result| <= |y| (|log|x|| + pi): bounded by kMaxLog.
   const numeric b = ToFloat(base);
+  const double log_size =
+      GiNaC::abs(exponent).to_double() * (std::fabs(GiNaC::log(GiNaC::abs(b)).to_double()) + M_PI);
+  if (!(log_size <= kMaxLog)) return std::nullopt;
   return b.power(exponent.is_integer() ? exponent : ToFloat(exponent));
 }
 
