@@ -294,22 +294,26 @@ SymbolicResult Undefined(const std::string& what) {
 
 enum class AtPoints { kVanishes, kDiffers, kUndefined };
 
-// |diff| at three rational points with 50 digits, relative to the sides' size. Floats through
+// |a - b| at three rational points with 50 digits, relative to |a| + |b| there (the sides'
+// values, not GiNaC::abs(a): GiNaC rewrites |e^{i x y ...}| into sums of real and imaginary
+// parts of every factor, 2^n terms; extract fuzz target, a timeout). Floats through
 // internal::ValueAtPoint, never ex::subs (exact powers of huge height, leaked nodes). A point
-// where either side is undefined (a pole of a removable singularity) is replaced by the next.
-AtPoints VanishesAtPoints(const ex& diff, const ex& scale,
-                          const std::map<std::string, GiNaC::symbol>& s) {
+// where a side is undefined (a pole of a removable singularity) is replaced by the next.
+AtPoints VanishesAtPoints(const ex& diff, const ex& a, const ex& b,
+                          const std::map<std::string, GiNaC::symbol>& s, Budget& budget) {
   int defined = 0;
   for (int index = 0; index < 6 && defined < 3; ++index) {
     const GiNaC::exmap at = internal::FloatPoint(s, index);
-    const std::optional<GiNaC::numeric> d = internal::ValueAtPoint(diff, at);
-    const std::optional<GiNaC::numeric> m = internal::ValueAtPoint(scale, at);
-    if (!d || !m) continue;
+    const std::optional<GiNaC::numeric> d = internal::ValueAtPoint(diff, at, budget);
+    const std::optional<GiNaC::numeric> va = internal::ValueAtPoint(a, at, budget);
+    const std::optional<GiNaC::numeric> vb = internal::ValueAtPoint(b, at, budget);
+    if (budget.Exceeded()) return AtPoints::kUndefined;
+    if (!d || !va || !vb) continue;
     ++defined;
-    // In GiNaC numbers, not doubles: both sides may be far beyond 1e308 (inf <= inf).
+    // In GiNaC numbers, not doubles: the sides may be far beyond 1e308 (inf <= inf).
     static const GiNaC::numeric kTolerance("1e-35");
-    const GiNaC::numeric mv = GiNaC::abs(*m);
-    if (!(GiNaC::abs(*d) <= kTolerance * (mv > 1 ? mv : GiNaC::numeric(1)))) {
+    const GiNaC::numeric scale = GiNaC::abs(*va) + GiNaC::abs(*vb);
+    if (!(GiNaC::abs(*d) <= kTolerance * (scale > 1 ? scale : GiNaC::numeric(1)))) {
       return AtPoints::kDiffers;
     }
   }
@@ -354,7 +358,7 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
     AtPoints at_points;
     {
       const DigitsScope digits(50);  // restored on the way out, exceptions included
-      at_points = VanishesAtPoints(diff, GiNaC::abs(ea) + GiNaC::abs(eb), c.symbols);
+      at_points = VanishesAtPoints(diff, ea, eb, c.symbols, budget);
     }
     switch (at_points) {
       case AtPoints::kVanishes:
@@ -364,6 +368,7 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
       case AtPoints::kUndefined:
         break;
     }
+    if (budget.Exceeded()) return Capped("cpu budget");
     return Undefined("at a sample point");
   } catch (const std::exception& e) {
     return {SymbolicResult::Kind::kUnknown, absl::StrCat("GiNaC: ", e.what())};

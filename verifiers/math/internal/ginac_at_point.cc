@@ -76,15 +76,18 @@ Value Power(const numeric& base, const numeric& exponent) {
   }
   // A float base (its precision is Digits, whatever it was); an integer exponent stays exact
   // (repeated squaring: ~log2(n) multiplications), any other one is a float (exp(y log x)).
-  // |log result| <= |y| (|log|x|| + pi): bounded by kMaxLog.
+  // |log result| <= |y| (|log|x|| + pi) must stay within kMaxLog; |x| is taken as a double
+  // (a 50-digit log per power made large sums slow), so a base beyond 1e308 is refused too.
   const numeric b = ToFloat(base);
+  const double magnitude = GiNaC::abs(b).to_double();
   const double log_size =
-      GiNaC::abs(exponent).to_double() * (std::fabs(GiNaC::log(GiNaC::abs(b)).to_double()) + M_PI);
+      GiNaC::abs(exponent).to_double() * (std::fabs(std::log(magnitude)) + M_PI);
   if (!(log_size <= kMaxLog)) return std::nullopt;
   return b.power(exponent.is_integer() ? exponent : ToFloat(exponent));
 }
 
-Value Evaluate(const ex& e, const GiNaC::exmap& at) {
+Value Evaluate(const ex& e, const GiNaC::exmap& at, Budget& budget) {
+  if (!budget.Step()) return std::nullopt;
   if (GiNaC::is_a<numeric>(e)) return GiNaC::ex_to<numeric>(e);
   if (GiNaC::is_a<GiNaC::symbol>(e)) {
     const auto it = at.find(e);
@@ -98,7 +101,7 @@ Value Evaluate(const ex& e, const GiNaC::exmap& at) {
   std::vector<numeric> ops;
   ops.reserve(e.nops());
   for (size_t i = 0; i < e.nops(); ++i) {
-    Value v = Evaluate(e.op(i), at);
+    Value v = Evaluate(e.op(i), at, budget);
     if (!v) return std::nullopt;
     ops.push_back(*std::move(v));
   }
@@ -133,9 +136,10 @@ GiNaC::exmap FloatPoint(const std::map<std::string, GiNaC::symbol>& symbols, int
   return at;
 }
 
-std::optional<GiNaC::numeric> ValueAtPoint(const GiNaC::ex& e, const GiNaC::exmap& at) {
+std::optional<GiNaC::numeric> ValueAtPoint(const GiNaC::ex& e, const GiNaC::exmap& at,
+                                           Budget& budget) {
   try {
-    return Evaluate(e, at);
+    return Evaluate(e, at, budget);
   } catch (const std::exception&) {
     // CLN/GiNaC numeric errors (a float overflow, tan at a float pole): no node was under
     // construction, so nothing leaks; the value is undefined here.

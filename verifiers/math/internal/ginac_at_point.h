@@ -18,6 +18,7 @@
 #include <string>
 
 #include "verifiers/beam/internal/ginac.h"
+#include "verifiers/math/evaluate.h"
 
 namespace arbiter::math::internal {
 
@@ -27,7 +28,9 @@ GiNaC::exmap FloatPoint(const std::map<std::string, GiNaC::symbol>& symbols, int
 
 // The value of `e` with the symbols of `at` replaced, as a float (complex when it is), or nullopt
 // when it is undefined there (a pole, 0^0, a function of an argument it does not take), a symbol
-// is missing from `at`, or the expression has a node this evaluator does not know.
-std::optional<GiNaC::numeric> ValueAtPoint(const GiNaC::ex& e, const GiNaC::exmap& at);
+// is missing from `at`, the expression has a node this evaluator does not know, or `budget` ran
+// out (one step per node; budget.Exceeded() tells).
+std::optional<GiNaC::numeric> ValueAtPoint(const GiNaC::ex& e, const GiNaC::exmap& at,
+                                           Budget& budget);
 
 }  // namespace arbiter::math::internal
