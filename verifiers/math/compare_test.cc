@@ -66,7 +66,9 @@ TEST(Compare, DegreeCapSeesComputedExponents) {
   // Inside a function or an exponent too: normal() expands arguments (|(x+1)^{99999}|).
   for (const char* pred :
        {"(x+1)^{99~999}", R"((x+1)^{99 \cdot 999})", "(x+1)^{10^5}", "|(x+1)^{99999}|",
-        R"(\sin((x+1)^{9999}))", "e^{(x+1)^{9999}}", "x^{(y+1)^{9999}}"}) {
+        R"(\sin((x+1)^{9999}))", "e^{(x+1)^{9999}}", "x^{(y+1)^{9999}}",
+        // An exponent expand() splits: (x+1)^{6958 - 8R} = (x+1)^6958 (x+1)^{-8R}.
+        R"((x+1)^{994 \cdot 7 - 8R})", R"((y (x+1))^{994 \cdot 7 - 8R})"}) {
     Budget budget(absl::Seconds(1), nullptr);
     const Comparison c = Compare(*ParseAnswer("x^2 - 1"), *ParseAnswer(pred), {}, budget);
     EXPECT_TRUE(c.capped) << pred << ": " << c.method;
