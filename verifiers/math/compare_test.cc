@@ -109,6 +109,22 @@ TEST(Compare, PoleAtASamplePointUsesTheNextPoint) {
       Same(R"(\frac{\sin^2 x + \cos^2 x}{x - \frac{13}{11}})", R"(\frac{2}{x - \frac{13}{11}})"));
 }
 
+// |...| of a symbolic power stays |...| (GiNaC's abs() turned |b^{x y z ...}| into the real part
+// of a product of complex symbols, 2^n terms: latex fuzz target, a timeout); points decide it.
+TEST(Compare, AbsoluteValuesOfSymbolicPowersStayAbsoluteValues) {
+  Budget budget(absl::Seconds(1), nullptr);
+  const absl::Time start = absl::Now();
+  const Comparison c =
+      Compare(*ParseAnswer("x^2 - 1"),
+              *ParseAnswer(R"(|(\pi+1)^{2223 t T T T T T T T T T T T T l o}|)"), {}, budget);
+  EXPECT_FALSE(c.equal) << c.method;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_TRUE(Same("|x - 3|", "|3 - x|"));
+  EXPECT_TRUE(Same(R"(|\sqrt{2} - 2|)", R"(2 - \sqrt{2})"));
+  EXPECT_TRUE(Same("|-3|", "3"));
+  EXPECT_FALSE(Same("|x - 3|", "x - 3"));
+}
+
 TEST(Compare, TextIsCaseInsensitive) { EXPECT_TRUE(Same(R"(\text{Evelyn})", R"(\text{EVELYN})")); }
 
 }  // namespace

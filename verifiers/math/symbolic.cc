@@ -132,7 +132,10 @@ struct Converter {
     if (f == "ln" || f == "log") return GiNaC::log(x);
     if (f == "log10") return GiNaC::log(x) / GiNaC::log(ex(10));
     if (f == "exp") return GiNaC::exp(x);
-    if (f == "abs") return GiNaC::abs(x);
+    // Held unless numeric: GiNaC's abs() of a power or exponential of a symbolic exponent is
+    // |b|^real_part(y), and the real part of a product of n (complex) symbols is 2^(n-1) terms
+    // (|(\pi+1)^{c t T T ...}|: latex fuzz target, a timeout). Points evaluate it numerically.
+    if (f == "abs") return GiNaC::is_a<GiNaC::numeric>(x) ? GiNaC::abs(x) : GiNaC::abs(x).hold();
     if (f == "arcsin") return GiNaC::asin(x);
     if (f == "arccos") return GiNaC::acos(x);
     if (f == "arctan") return GiNaC::atan(x);
