@@ -190,7 +190,9 @@ Complex NumericValue(const Expr& e, const Point& p, Budget& budget) {
       // real_root reading of \sqrt[3]{-8}.
       if (b.imag() == 0 && b.real() < 0 && x.imag() == 0) {
         const double inv = 1.0 / x.real();
-        if (inv == std::round(inv) && static_cast<long>(inv) % 2 != 0) {
+        // fmod, not a cast to long: 1/x may be far beyond any integer type (10^{-99 ...}:
+        // latex fuzz target, UBSan float-cast-overflow).
+        if (inv == std::round(inv) && std::fabs(std::fmod(inv, 2.0)) == 1.0) {
           return -std::pow(-b.real(), x.real());
         }
       }

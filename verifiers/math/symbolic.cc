@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -13,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "verifiers/beam/internal/ginac.h"
 #include "verifiers/beam/internal/ginac_lock.h"
+#include "verifiers/math/internal/ginac_at_point.h"
 
 namespace arbiter::math {
 namespace {
@@ -47,8 +49,8 @@ struct Converter {
   ex SafePow(const ex& base, const ex& exponent) {
     if (base.is_zero()) {
       if (!GiNaC::is_a<GiNaC::numeric>(exponent)) {
-        // Undefined for exponents with a non-positive real part, which substituting a point
-        // (VanishesAtPoints) could produce inside GiNaC: refused here.
+        // Undefined for exponents with a non-positive real part: refused here, whatever the
+        // exponent's value would be.
         return Undefined("zero to a symbolic power");
       }
       if (exponent.is_zero()) return Undefined("0^0");  // GiNaC: "pow(0,0) is undefined"
@@ -131,7 +133,10 @@ struct Converter {
     if (f == "ln" || f == "log") return GiNaC::log(x);
     if (f == "log10") return GiNaC::log(x) / GiNaC::log(ex(10));
     if (f == "exp") return GiNaC::exp(x);
-    if (f == "abs") return GiNaC::abs(x);
+    // Held unless numeric: GiNaC's abs() of a power or exponential of a symbolic exponent is
+    // |b|^real_part(y), and the real part of a product of n (complex) symbols is 2^(n-1) terms
+    // (|(\pi+1)^{c t T T ...}|: latex fuzz target, a timeout). Points evaluate it numerically.
+    if (f == "abs") return GiNaC::is_a<GiNaC::numeric>(x) ? GiNaC::abs(x) : GiNaC::abs(x).hold();
     if (f == "arcsin") return GiNaC::asin(x);
     if (f == "arccos") return GiNaC::acos(x);
     if (f == "arctan") return GiNaC::atan(x);
@@ -230,9 +235,11 @@ double NumberValue(const std::string& text) {
   return value;
 }
 
-// An upper estimate of the degree of the expanded polynomial (symbols count 1, functions of a
-// non-constant argument count 1, integer powers multiply). Sums raised to powers and products of
-// sums are what make expand() explode.
+// An upper estimate of the degree of the expanded polynomial (symbols count 1, integer powers
+// multiply). Sums raised to powers and products of sums are what make expand() explode, also
+// inside function arguments and exponents, which normal() expands too: a function or a power of
+// a constant counts as its argument's or exponent's degree (|(x+1)^{99999}|, latex fuzz target:
+// a timeout).
 double Degree(const Expr& e) {
   switch (e.op) {
     case Op::kSymbol:
@@ -251,7 +258,7 @@ double Degree(const Expr& e) {
       return Degree(e.args[0]);
     case Op::kPow: {
       const double base = Degree(e.args[0]);
-      if (base == 0) return Degree(e.args[1]) > 0 ? 1 : 0;
+      if (base == 0) return Degree(e.args[1]);
       if (e.args[1].op == Op::kNumber ||
           (e.args[1].op == Op::kNeg && e.args[1].args[0].op == Op::kNumber)) {
         const Expr& n = e.args[1].op == Op::kNeg ? e.args[1].args[0] : e.args[1];
@@ -273,11 +280,39 @@ double Degree(const Expr& e) {
     case Op::kFactorial: {
       double d = 0;
       for (const Expr& a : e.args) d = std::max(d, Degree(a));
-      return d > 0 ? 1 : 0;
+      return d;
     }
     default:
       return 0;
   }
+}
+
+bool ContainsSum(const ex& e) {
+  for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+    if (GiNaC::is_a<GiNaC::add>(*it)) return true;
+  }
+  return false;
+}
+
+// Whether expand() would raise a sum to an integer power beyond the degree cap. Degree() bounds
+// the tree, but GiNaC finds integers the tree does not show: expand() splits a sum in an
+// exponent, (x+1)^{6958 - 8R} = (x+1)^6958 (x+1)^{-8R} (latex fuzz target: a timeout), and
+// products merge powers, (x+1)^{200} (x+1)^{200}.
+bool HasLargePowerOfSum(const ex& e, double max_degree) {
+  const auto large_integer = [max_degree](const ex& n) {
+    return GiNaC::is_a<GiNaC::numeric>(n) && GiNaC::ex_to<GiNaC::numeric>(n).is_integer() &&
+           GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(n)).to_double() > max_degree;
+  };
+  for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+    if (!GiNaC::is_a<GiNaC::power>(*it) || !ContainsSum(it->op(0))) continue;
+    const ex& exponent = it->op(1);
+    if (large_integer(exponent)) return true;
+    if (!GiNaC::is_a<GiNaC::add>(exponent)) continue;
+    for (const ex& term : exponent) {
+      if (large_integer(term)) return true;
+    }
+  }
+  return false;
 }
 
 SymbolicResult Capped(const std::string& cap) {
@@ -289,25 +324,32 @@ SymbolicResult Undefined(const std::string& what) {
   return {SymbolicResult::Kind::kUnknown, absl::StrCat("undefined: ", what)};
 }
 
-// |diff| at three rational points with 50 digits, relative to the sides' size.
-bool VanishesAtPoints(const ex& diff, const ex& scale,
-                      const std::map<std::string, GiNaC::symbol>& s) {
-  static const int kNumerators[3][4] = {{13, 17, 19, 23}, {29, 31, 37, 41}, {43, 47, 53, 59}};
-  for (const auto& numerators : kNumerators) {
-    GiNaC::exmap at;
-    int k = 0;
-    for (const auto& [name, sym] : s) {
-      at[sym] = GiNaC::numeric(numerators[k % 4] + 6 * (k / 4), 11);
-      ++k;
+enum class AtPoints { kVanishes, kDiffers, kUndefined };
+
+// |a - b| at three rational points with 50 digits, relative to |a| + |b| there (the sides'
+// values, not GiNaC::abs(a): GiNaC rewrites |e^{i x y ...}| into sums of real and imaginary
+// parts of every factor, 2^n terms; extract fuzz target, a timeout). Floats through
+// internal::ValueAtPoint, never ex::subs (exact powers of huge height, leaked nodes). A point
+// where a side is undefined (a pole of a removable singularity) is replaced by the next.
+AtPoints VanishesAtPoints(const ex& diff, const ex& a, const ex& b,
+                          const std::map<std::string, GiNaC::symbol>& s, Budget& budget) {
+  int defined = 0;
+  for (int index = 0; index < 6 && defined < 3; ++index) {
+    const GiNaC::exmap at = internal::FloatPoint(s, index);
+    const std::optional<GiNaC::numeric> d = internal::ValueAtPoint(diff, at, budget);
+    const std::optional<GiNaC::numeric> va = internal::ValueAtPoint(a, at, budget);
+    const std::optional<GiNaC::numeric> vb = internal::ValueAtPoint(b, at, budget);
+    if (budget.Exceeded()) return AtPoints::kUndefined;
+    if (!d || !va || !vb) continue;
+    ++defined;
+    // In GiNaC numbers, not doubles: the sides may be far beyond 1e308 (inf <= inf).
+    static const GiNaC::numeric kTolerance("1e-35");
+    const GiNaC::numeric scale = GiNaC::abs(*va) + GiNaC::abs(*vb);
+    if (!(GiNaC::abs(*d) <= kTolerance * (scale > 1 ? scale : GiNaC::numeric(1)))) {
+      return AtPoints::kDiffers;
     }
-    const ex d = diff.subs(at).evalf();
-    const ex m = scale.subs(at).evalf();
-    if (!GiNaC::is_a<GiNaC::numeric>(d) || !GiNaC::is_a<GiNaC::numeric>(m)) return false;
-    const double dv = GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(d)).to_double();
-    const double mv = GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(m)).to_double();
-    if (!(dv <= 1e-35 * std::max(1.0, mv))) return false;
   }
-  return true;
+  return defined == 3 ? AtPoints::kVanishes : AtPoints::kUndefined;
 }
 
 // GiNaC's evaluation precision is process-global (guarded by the GiNaC lock): set for a scope.
@@ -340,18 +382,29 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
     ex eb = c.Convert(b);
     if (!c.cap.empty()) return Capped(c.cap);
     if (!c.undefined.empty()) return Undefined(c.undefined);
+    if (HasLargePowerOfSum(ea, limits.max_degree) || HasLargePowerOfSum(eb, limits.max_degree)) {
+      return Capped("expression degree");
+    }
     ex diff = GiNaC::normal((ea - eb).expand());
     if (diff.is_zero()) return {SymbolicResult::Kind::kEqual, "symbolic"};
     if (GiNaC::is_a<GiNaC::numeric>(diff) && GiNaC::ex_to<GiNaC::numeric>(diff).is_rational()) {
       return {SymbolicResult::Kind::kDifferent, "exact"};
     }
-    bool vanishes;
+    AtPoints at_points;
     {
       const DigitsScope digits(50);  // restored on the way out, exceptions included
-      vanishes = VanishesAtPoints(diff, GiNaC::abs(ea) + GiNaC::abs(eb), c.symbols);
+      at_points = VanishesAtPoints(diff, ea, eb, c.symbols, budget);
     }
-    return vanishes ? SymbolicResult{SymbolicResult::Kind::kEqual, "symbolic-50-digits"}
-                    : SymbolicResult{SymbolicResult::Kind::kDifferent, "symbolic"};
+    switch (at_points) {
+      case AtPoints::kVanishes:
+        return {SymbolicResult::Kind::kEqual, "symbolic-50-digits"};
+      case AtPoints::kDiffers:
+        return {SymbolicResult::Kind::kDifferent, "symbolic"};
+      case AtPoints::kUndefined:
+        break;
+    }
+    if (budget.Exceeded()) return Capped("cpu budget");
+    return Undefined("at a sample point");
   } catch (const std::bad_alloc&) {
     throw;  // the server's trouble, never a verdict: the dispatcher masks it
   } catch (const std::exception& e) {
@@ -371,6 +424,9 @@ SymbolicResult SymbolicProportional(const Expr& a, const Expr& b, int* sign, Bud
     ex eb = c.Convert(b);
     if (!c.cap.empty()) return Capped(c.cap);
     if (!c.undefined.empty()) return Undefined(c.undefined);
+    if (HasLargePowerOfSum(ea, limits.max_degree) || HasLargePowerOfSum(eb, limits.max_degree)) {
+      return Capped("expression degree");
+    }
     // The zero test on the expanded divisor: (x+1)^2 - x^2 - 2x - 1 is zero only once expanded,
     // and GiNaC leaks the quotient it throws from (see Converter::SafePow).
     const ex divisor = eb.expand();
