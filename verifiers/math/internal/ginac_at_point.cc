@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <utility>
