@@ -49,7 +49,11 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
   launch.command = step.argv;
   launch.binds = {{dir, "/build", /*writable=*/true}};
   for (const std::string& path : toolchain.ro_binds) launch.binds.push_back({path, path});
-  launch.env = {{"HOME", build}, {"TMPDIR", build}};
+  // RLIMIT_AS counts every 64 MiB malloc arena a compiler thread reserves: rustc needed ~900
+  // MiB of address space for a small program (so under the 1 GiB limit it failed now and then,
+  // "Rust cannot catch foreign exceptions", depending on how many threads ran at once) and 500
+  // MiB with two arenas. The same cap keeps g++, javac and go within the limit for what they use.
+  launch.env = {{"HOME", build}, {"TMPDIR", build}, {"MALLOC_ARENA_MAX", "2"}};
   launch.cwd = build;
   launch.rlimits = {{"cpu", cpu, cpu + 1},
                     {"as", options_.compile_memory_bytes, options_.compile_memory_bytes},
