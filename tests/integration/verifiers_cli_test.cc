@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
@@ -100,7 +101,7 @@ int StatusField(int pid, const std::string& field) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::atoi(line.c_str() + field.size());
+    if (absl::StartsWith(line, field)) return std::atoi(line.c_str() + field.size());
   }
   return -1;
 }

@@ -121,7 +121,7 @@ absl::StatusOr<std::vector<SatInstance>> SatConstruction(const SatConstructionPa
   std::vector<size_t> valid;
   int64_t total = 0;
   for (size_t g = 0; g < groups.size(); ++g) {
-    const int64_t m = static_cast<int64_t>(groups[g].second.size());
+    const auto m = static_cast<int64_t>(groups[g].second.size());
     if (m < p.l) continue;
     valid.push_back(g);
     total = std::min<int64_t>(total + ChooseSaturated(m, p.l, kMaxCount), kMaxCount);

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -255,8 +256,8 @@ absl::StatusOr<std::unique_ptr<Transport>> MakeHttpTransport(const TransportOpti
   }
   std::vector<Body> bodies = Bodies(workload, options.kind == "slime");
   if (bodies.empty()) return absl::InvalidArgumentError("the workload has no samples");
-  const std::string host_header = absl::StrCat(
-      host.find(':') == std::string::npos ? host : absl::StrCat("[", host, "]"), ":", port);
+  const std::string host_header =
+      absl::StrCat(!absl::StrContains(host, ':') ? host : absl::StrCat("[", host, "]"), ":", port);
   return std::make_unique<HttpTransport>(options, resolved.begin()->endpoint(), host_header,
                                          std::move(bodies), SharedVerifier(workload));
 }

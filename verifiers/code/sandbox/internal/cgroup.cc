@@ -1,11 +1,11 @@
 #include "verifiers/code/sandbox/internal/cgroup.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>

@@ -1,10 +1,11 @@
 #include "verifiers/code/sandbox/internal/sandbox_command.h"
 
-#include <errno.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "verifiers/sdk/status_macros.h"

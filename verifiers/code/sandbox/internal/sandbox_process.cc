@@ -1,15 +1,15 @@
 #include "verifiers/code/sandbox/internal/sandbox_process.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <utility>
 
 #include "absl/status/status.h"
