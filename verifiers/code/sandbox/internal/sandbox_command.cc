@@ -64,7 +64,7 @@ std::vector<std::string> SandboxCommand::LauncherPrefix(const Launch& launch) co
   if (!isolated() && !launch.cwd.empty()) prefix.insert(prefix.end(), {"--chdir", launch.cwd});
   if (!prefix.empty()) {
     prefix.insert(prefix.begin(), launcher_path_);
-    prefix.push_back("--");
+    prefix.emplace_back("--");
   }
   return prefix;
 }
