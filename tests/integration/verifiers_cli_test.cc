@@ -83,6 +83,7 @@ TEST_F(VerifiersCliTest, BeamPerlVectorsHoldThroughTheServer) {
       {R"(["0.95P","0.05P"])", "x\n</think>\n\\boxed{R_A = 0.95P}", 0.333},
   };
   std::vector<json> groups;
+  groups.reserve(rows.size());
   for (const Row& row : rows) {
     groups.push_back({{"task", {{"verifier", "beam"}, {"ground_truth", row.gold}}},
                       {"samples", {{{"completion", row.completion}}}}});

@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<SandboxProcess>> SandboxProcess::Start(
   }
   std::vector<std::string> args = argv;
   std::vector<char*> cargv;
+  cargv.reserve(args.size() + 1);
   for (std::string& a : args) cargv.push_back(a.data());
   cargv.push_back(nullptr);
 
