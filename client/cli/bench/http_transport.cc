@@ -47,7 +47,7 @@ int OutcomeNumber(const std::string& name) {
 // slime's path asks for the outcome too (reward_key); ?verifier= when the labels are bare.
 std::string Target(bool slime, const std::string& verifier) {
   std::vector<std::string> query;
-  if (slime) query.push_back("reward_key=reward");
+  if (slime) query.emplace_back("reward_key=reward");
   if (!verifier.empty()) query.push_back(absl::StrCat("verifier=", verifier));
   return absl::StrCat(slime ? "/slime/reward" : "/get_reward", query.empty() ? "" : "?",
                       absl::StrJoin(query, "&"));
