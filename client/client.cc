@@ -9,6 +9,7 @@
 #include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -26,8 +27,8 @@
 namespace arbiter::client {
 
 std::string ServerTarget(const std::string& address) {
-  if (address.find(":/") != std::string::npos || address.rfind("unix:", 0) == 0 ||
-      address.rfind("ipv4:", 0) == 0 || address.rfind("ipv6:", 0) == 0) {
+  if (absl::StrContains(address, ":/") || absl::StartsWith(address, "unix:") ||
+      absl::StartsWith(address, "ipv4:") || absl::StartsWith(address, "ipv6:")) {
     return address;  // a URI: the user chose the scheme
   }
   const size_t bracket = address.rfind(']');
@@ -57,7 +58,7 @@ int AddressFamily(absl::string_view host) {
 
 absl::StatusOr<std::string> ChannelTarget(const std::string& server) {
   if (server.empty()) return absl::InvalidArgumentError("server address is empty");
-  if (server.find(',') == std::string::npos) return ServerTarget(server);
+  if (!absl::StrContains(server, ',')) return ServerTarget(server);
   std::vector<std::string> entries;
   int family = 0;
   for (absl::string_view raw : absl::StrSplit(server, ',')) {

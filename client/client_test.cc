@@ -25,7 +25,7 @@ class FakeArbiter final : public v1::Arbiter::Service {
 
   grpc::Status Score(grpc::ServerContext*, const v1::ScoreRequest* request,
                      v1::ScoreResponse* response) override {
-    if (calls.fetch_add(1) < failures) return grpc::Status(code, "fake failure");
+    if (calls.fetch_add(1) < failures) return {code, "fake failure"};
     for (int i = 0; i < request->groups_size(); ++i) {
       v1::GroupResult* result = response->add_groups();
       result->set_group_index(i);
@@ -160,7 +160,7 @@ TEST_F(ClientTest, DoesNotRetryInvalidArgument) {
 TEST_F(ClientTest, ScoreStreamDeliversEveryGroup) {
   std::vector<int> seen;
   const absl::Status status = MakeClient()->ScoreStream(
-      TwoGroups(), [&](v1::GroupResult r) { seen.push_back(r.group_index()); });
+      TwoGroups(), [&](const v1::GroupResult& r) { seen.push_back(r.group_index()); });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_THAT(seen, ::testing::ElementsAre(1, 0));
 }

@@ -71,6 +71,7 @@ using CapBits = ConstantBits<~uint64_t{0}>;
 // Durations as whole microseconds: the largest jitter draw is the cap to within a nanosecond.
 std::vector<int64_t> Micros(const std::vector<absl::Duration>& durations) {
   std::vector<int64_t> out;
+  out.reserve(durations.size());
   for (absl::Duration d : durations)
     out.push_back(absl::ToInt64Microseconds(d + absl::Nanoseconds(1)));
   return out;

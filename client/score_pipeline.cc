@@ -9,6 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "client/jsonl.h"
@@ -39,7 +40,7 @@ v1::GroupResult ErrorResult(const absl::Status& status, const std::string& group
 
 // A dataset row sent as it is fails with protobuf's "Cannot find field": say how to wrap it.
 std::string RowHint(const std::string& line) {
-  if (line.find("\"task\"") != std::string::npos || line.find("\"samples\"") != std::string::npos) {
+  if (absl::StrContains(line, "\"task\"") || absl::StrContains(line, "\"samples\"")) {
     return "";
   }
   return "; each line must be an arbiter.v1.Group, not a dataset row: wrap the row as "
@@ -222,7 +223,7 @@ class Pipeline {
       } else {
         result = std::move(results[next++]);
         const std::string prefix = absl::StrCat("input line ", e.line_number, ": ");
-        if (result.status().code() != 0 && result.status().message().rfind(prefix, 0) != 0) {
+        if (result.status().code() != 0 && !absl::StartsWith(result.status().message(), prefix)) {
           result.mutable_status()->set_message(prefix + result.status().message());
         }
       }
@@ -293,8 +294,7 @@ class Pipeline {
 bool ExpiredBeforeVerification(const v1::GroupResult& result) {
   if (result.status().code() == static_cast<int>(absl::StatusCode::kDeadlineExceeded)) return true;
   for (const v1::SampleResult& sample : result.samples()) {
-    if (sample.outcome() == v1::INFRA_ERROR &&
-        sample.message().find("deadline") != std::string::npos) {
+    if (sample.outcome() == v1::INFRA_ERROR && absl::StrContains(sample.message(), "deadline")) {
       return true;
     }
   }

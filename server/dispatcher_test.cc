@@ -100,7 +100,7 @@ class ThrowingVerifier : public FakeVerifier {
 // A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed"), "adv", "overreach" and
 // "thrower".
 struct Fixture {
-  explicit Fixture(ServerOptions options = {}) {
+  explicit Fixture(const ServerOptions& options = {}) {
     auto owned = std::make_unique<FakeVerifier>("fake");
     fake = owned.get();
     EXPECT_TRUE(registry.Register(std::move(owned)).ok());
@@ -395,7 +395,7 @@ TEST(Dispatcher, GroupsAreHandedOverAsTheyFinishUnlessShapingNeedsTheWholeBatch)
       if (g.group_index() == 1) group_one_streamed.Notify();
     };
     absl::Notification done;
-    callbacks.on_done = [&](std::vector<v1::GroupResult>) { done.Notify(); };
+    callbacks.on_done = [&](const std::vector<v1::GroupResult>&) { done.Notify(); };
     ASSERT_TRUE(
         f.dispatcher->Score(request, absl::InfiniteFuture(), nullptr, std::move(callbacks)).ok());
     f.fake->WaitUntilBlocked(1);

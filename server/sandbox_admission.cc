@@ -74,16 +74,16 @@ void SandboxAdmission::Ticket::Release() {
 }
 
 SandboxAdmission::ItemRun SandboxAdmission::Ticket::StartItem(bool sandboxed) {
-  if (!sandboxed || owner_ == nullptr) return ItemRun();
+  if (!sandboxed || owner_ == nullptr) return {};
   const absl::Time now = owner_->options_.clock->Now();
   absl::MutexLock lock(&owner_->mu_);
   const uint64_t id = owner_->next_run_id_++;
   owner_->running_.emplace(id, now);
-  return ItemRun(owner_, this, id);
+  return {owner_, this, id};
 }
 
 SandboxAdmission::SandboxAdmission(Options options, std::shared_ptr<Metrics> metrics)
-    : options_(std::move(options)), metrics_(std::move(metrics)) {}
+    : options_(options), metrics_(std::move(metrics)) {}
 
 absl::Duration SandboxAdmission::ItemTimeLocked(absl::Time now) const {
   double seconds = measured_ ? ewma_seconds_ : absl::ToDoubleSeconds(options_.initial_item_time);

@@ -73,7 +73,7 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
 // Plain TCP, TLS, or mutual TLS, with the files re-read when they change.
 std::shared_ptr<grpc::ServerCredentials> ServerCredentials(const ServerOptions& options) {
   if (options.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
-  const unsigned refresh = static_cast<unsigned>(
+  const auto refresh = static_cast<unsigned>(
       std::max<int64_t>(1, absl::ToInt64Seconds(options.tls_reload_interval)));
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       options.tls_key_file, options.tls_cert_file, options.tls_client_ca_file, refresh);

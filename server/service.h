@@ -22,9 +22,14 @@ namespace arbiter::server {
 
 class TokenFile;
 
+// Raw Score and ScoreStream over typed Generate, ListVerifiers and RegisterSuite. Not over
+// v1::Arbiter::CallbackService: its typed Score and ScoreStream would be hidden by the raw ones
+// (clang's -Woverloaded-virtual) and replaced anyway.
 class ArbiterService final
     : public v1::Arbiter::WithRawCallbackMethod_Score<
-          v1::Arbiter::WithRawCallbackMethod_ScoreStream<v1::Arbiter::CallbackService>> {
+          v1::Arbiter::WithRawCallbackMethod_ScoreStream<v1::Arbiter::WithCallbackMethod_Generate<
+              v1::Arbiter::WithCallbackMethod_ListVerifiers<
+                  v1::Arbiter::WithCallbackMethod_RegisterSuite<v1::Arbiter::Service>>>>> {
  public:
   // All pointers must outlive the service; `metrics` may be null. `max_message_bytes` bounds
   // every response (the server's send limit).

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -54,7 +55,7 @@ struct TestServer {
     EXPECT_TRUE(registry.Register(std::make_unique<FakeVerifier>("alpha")).ok());
     EXPECT_TRUE(registry.RegisterGenerator(std::make_unique<FakeGenerator>()).ok());
     options.address = "127.0.0.1:0";
-    options.metrics_address = metrics_address;
+    options.metrics_address = std::move(metrics_address);
     auto created = Server::Create(options, &registry);
     EXPECT_TRUE(created.ok()) << created.status();
     server = *std::move(created);

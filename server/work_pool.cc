@@ -6,7 +6,7 @@
 
 namespace arbiter::server {
 
-WorkPool::WorkPool(std::string name, int threads) {
+WorkPool::WorkPool(const std::string& name, int threads) {
   if (threads < 1) threads = 1;
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {

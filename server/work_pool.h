@@ -24,7 +24,7 @@ namespace arbiter::server {
 class WorkPool {
  public:
   // `threads` >= 1. `name` is used in thread names (visible in debuggers and `top -H`).
-  WorkPool(std::string name, int threads);
+  WorkPool(const std::string& name, int threads);
   ~WorkPool();
   WorkPool(const WorkPool&) = delete;
   WorkPool& operator=(const WorkPool&) = delete;

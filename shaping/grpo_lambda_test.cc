@@ -11,7 +11,9 @@ namespace {
 std::vector<bool> Top(const std::vector<double>& ratios, double lambda) {
   std::unique_ptr<bool[]> top(new bool[ratios.size()]);
   SelectTopGroups(ratios, lambda, absl::MakeSpan(top.get(), ratios.size()));
-  return std::vector<bool>(top.get(), top.get() + ratios.size());
+  // Not `return {first, last}`: that would pick vector<bool>'s initializer_list constructor.
+  std::vector<bool> result(top.get(), top.get() + ratios.size());
+  return result;
 }
 
 TEST(GrpoLambda, SpecVectorFiveGroupsOfFour) {

@@ -43,7 +43,7 @@ TEST(BudgetSchedule, SpecVectorsTruncateToIntegers) {
 
 TEST(BudgetSchedule, FloorsAtMinimum) {
   BudgetSchedule s;
-  EXPECT_EQ(BudgetAt(150 * 100, s), 1);
+  EXPECT_EQ(BudgetAt(int64_t{150} * 100, s), 1);
   s.min_budget = 64;
   EXPECT_EQ(BudgetAt(600, s), 64);
   s.initial_budget = 100;

@@ -27,7 +27,7 @@ double Finite(double x) {
 
 double SafeMean(absl::Span<const double> values) {
   if (values.empty()) return 0;
-  const double n = static_cast<double>(values.size());
+  const auto n = static_cast<double>(values.size());
   double mean = 0;
   for (double v : values) mean += v / n;  // each term ≤ DBL_MAX / n: the sum cannot overflow
   return mean;

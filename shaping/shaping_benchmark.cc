@@ -34,6 +34,7 @@ void BM_ShapeBatch(benchmark::State& state) {
     }
   }
   std::vector<GroupInput> inputs;
+  inputs.reserve(results.size());
   for (auto& r : results) inputs.push_back({&r});
   const RequestPlan plan = *PlanRequest(request);
   for (auto _ : state) {

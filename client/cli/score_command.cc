@@ -1,6 +1,7 @@
 // `arbiter score`: JSON Lines of Groups in, JSON Lines of GroupResults out, same order.
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -82,8 +83,8 @@ class Progress {
       const double rate = done / seconds;
       const std::string eta =
           rate > 0 && done < total_
-              ? absl::StrCat(", ETA ", absl::FormatDuration(absl::Seconds(
-                                           static_cast<int64_t>((total_ - done) / rate + 0.5))))
+              ? absl::StrCat(", ETA ", absl::FormatDuration(
+                                           absl::Seconds(std::llround((total_ - done) / rate))))
               : "";
       std::cerr << absl::StrFormat("\r[arbiter score] %d/%d groups (%.1f%%), %.1f groups/s%s   ",
                                    done, total_, total_ ? 100.0 * done / total_ : 100.0, rate, eta);

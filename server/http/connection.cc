@@ -148,7 +148,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                           std::move(request.body()),
                           std::string(request[bhttp::field::authorization])};
     context_->endpoints->Handle(
-        std::move(forwarded), [self = this->shared_from_this()](HttpResponse response) mutable {
+        forwarded, [self = this->shared_from_this()](HttpResponse response) mutable {
           // From a dispatcher worker: the network I/O happens on the connection's strand.
           auto executor = self->stream_.get_executor();
           net::post(executor, [self = std::move(self), response = std::move(response)]() mutable {

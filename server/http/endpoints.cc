@@ -114,7 +114,7 @@ bool Endpoints::draining() const {
   return context_.draining != nullptr && context_.draining->load(std::memory_order_relaxed);
 }
 
-void Endpoints::Handle(HttpRequest request, Respond respond) const {
+void Endpoints::Handle(const HttpRequest& request, Respond respond) const {
   absl::StatusOr<Target> target = ParseTarget(request.target);
   if (!target.ok()) return std::move(respond)(ErrorResponse(400, target.status().message()));
   const std::string& path = target->path;

@@ -76,7 +76,7 @@ class Endpoints {
  public:
   explicit Endpoints(EndpointsContext context) : context_(std::move(context)) {}
 
-  void Handle(HttpRequest request, Respond respond) const;
+  void Handle(const HttpRequest& request, Respond respond) const;
 
  private:
   void GetReward(const Target& target, const std::string& body, Respond respond) const;

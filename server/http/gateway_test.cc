@@ -241,6 +241,7 @@ TEST(Gateway, ConcurrentClientsEachGetTheirOwnAnswer) {
   constexpr int kClients = 64, kRequests = 20;
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
+  threads.reserve(kClients);
   for (int c = 0; c < kClients; ++c) {
     threads.emplace_back([&, c] {
       Client client(t.port());

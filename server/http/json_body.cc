@@ -29,7 +29,10 @@ absl::StatusOr<nlohmann::json> ParseJsonBody(absl::string_view body) {
   }
 }
 
-nlohmann::json Utf8Json(absl::string_view text) { return nlohmann::json(sdk::ToValidUtf8(text)); }
+nlohmann::json Utf8Json(absl::string_view text) {
+  nlohmann::json string = sdk::ToValidUtf8(text);  // not `return {...}`: that is a one-item array
+  return string;
+}
 
 std::string DumpJson(const nlohmann::json& value) {
   return value.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);

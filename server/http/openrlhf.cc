@@ -16,8 +16,8 @@ absl::StatusOr<const json*> ListField(const json& body, const char* key) {
   const auto it = body.find(key);
   if (it == body.end()) {
     return absl::InvalidArgumentError(absl::StrCat("body has no \"", key,
-                                                   "\" list (expected {\"query\": [...], ",
-                                                   "\"prompts\": [...], \"labels\": [...]})"));
+                                                   R"(" list (expected {"query": [...], )",
+                                                   R"x("prompts": [...], "labels": [...]}))x"));
   }
   if (!it->is_array()) {
     return absl::InvalidArgumentError(
@@ -65,8 +65,8 @@ absl::StatusOr<std::vector<ScoreItem>> ParseOpenRlhfRequest(absl::string_view bo
   std::vector<ScoreItem> items;
   items.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    const std::string& query = (**queries)[i].get_ref<const std::string&>();
-    const std::string& prompt = (**prompts)[i].get_ref<const std::string&>();
+    const auto& query = (**queries)[i].get_ref<const std::string&>();
+    const auto& prompt = (**prompts)[i].get_ref<const std::string&>();
     const SplitQuery split = SplitCompletion(query, prompt);
     absl::StatusOr<v1::Task> task = TaskFromLabel((**labels)[i], routing);
     ScoreItem item;

@@ -16,7 +16,7 @@ absl::StatusOr<ScoreItem> ParseSlimeRequest(absl::string_view body, const Routin
   if (!parsed.ok()) return parsed.status();
   if (!parsed->is_object()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("body must be a JSON object {\"prompt\", \"response\", \"label\"}, got ",
+        absl::StrCat(R"(body must be a JSON object {"prompt", "response", "label"}, got )",
                      parsed->type_name()));
   }
   const auto response = parsed->find("response");

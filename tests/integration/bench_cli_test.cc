@@ -79,7 +79,7 @@ class BenchCliTest : public ::testing::Test {
 // A run's report, checked for what holds for every workload and transport.
 json CheckedReport(const RunResult& run, const std::string& what) {
   EXPECT_EQ(run.exit_code, 0) << what << "\n" << run.err << run.out;
-  const json r = json::parse(run.out, nullptr, /*allow_exceptions=*/false);
+  json r = json::parse(run.out, nullptr, /*allow_exceptions=*/false);
   EXPECT_TRUE(r.is_object()) << what << ": not JSON:\n" << run.out;
   if (!r.is_object()) return json::object();
   EXPECT_GE(r["calls_ok"].get<int64_t>(), 1) << what;

@@ -45,7 +45,7 @@ std::vector<nlohmann::json> CliFixture::Score(const std::vector<nlohmann::json>&
 
 std::string CliFixture::WriteLines(const std::string& name,
                                    const std::vector<nlohmann::json>& lines) {
-  const std::string path = scratch_.path() + "/" + name;
+  std::string path = scratch_.path() + "/" + name;
   std::ofstream out(path);
   for (const nlohmann::json& line : lines) out << line.dump() << "\n";
   return path;

@@ -1,9 +1,9 @@
 // arbiterd as PID 1 of its PID namespace, as deploy/Dockerfile runs it (no init): orphaned
 // sandbox processes are reparented to PID 1, which must reap them. Before the fix, zombies piled
 // up (5, 9, 13, ... after each small batch) until the pod's process limit stopped every fork.
-#include <signal.h>
 #include <sys/types.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>

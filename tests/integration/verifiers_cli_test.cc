@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
@@ -82,6 +83,7 @@ TEST_F(VerifiersCliTest, BeamPerlVectorsHoldThroughTheServer) {
       {R"(["0.95P","0.05P"])", "x\n</think>\n\\boxed{R_A = 0.95P}", 0.333},
   };
   std::vector<json> groups;
+  groups.reserve(rows.size());
   for (const Row& row : rows) {
     groups.push_back({{"task", {{"verifier", "beam"}, {"ground_truth", row.gold}}},
                       {"samples", {{{"completion", row.completion}}}}});
@@ -100,7 +102,7 @@ int StatusField(int pid, const std::string& field) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::atoi(line.c_str() + field.size());
+    if (absl::StartsWith(line, field)) return std::atoi(line.c_str() + field.size());
   }
   return -1;
 }

@@ -1,9 +1,9 @@
 #include "tests/replicas/hosts.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <filesystem>
 
 #include "absl/status/status.h"

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -71,7 +72,7 @@ absl::StatusOr<std::string> ScrapeMetrics(const std::string& ip, int port, absl:
   close(fd);
   if (!status.ok()) return status;
   const size_t body = answer.find("\r\n\r\n");
-  if (answer.rfind("HTTP/1.", 0) != 0 || answer.find(" 200 ") > answer.find("\r\n") ||
+  if (!absl::StartsWith(answer, "HTTP/1.") || answer.find(" 200 ") > answer.find("\r\n") ||
       body == std::string::npos) {
     return absl::InternalError(absl::StrCat("bad answer: ", answer.substr(0, 200)));
   }

@@ -1,9 +1,10 @@
 #include "tests/replicas/replica_set.h"
 
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"

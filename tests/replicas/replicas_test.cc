@@ -175,6 +175,7 @@ class CppLoad : public Progress {
       std::atomic<size_t> next{0};
       std::vector<std::string> errors(kConcurrency);
       std::vector<std::thread> workers;
+      workers.reserve(kConcurrency);
       for (int w = 0; w < kConcurrency; ++w) {
         workers.emplace_back([&, w] {
           for (size_t start; (start = next.fetch_add(kChunkGroups)) < batch_.size();) {
@@ -288,7 +289,7 @@ class PythonLoad : public Progress {
 
 std::string PythonWithGrpc(std::string* why) {
   const char* chosen = std::getenv("ARBITER_PYTHON");
-  const std::string python = chosen != nullptr && *chosen ? chosen : "/usr/bin/python3";
+  std::string python = chosen != nullptr && *chosen ? chosen : "/usr/bin/python3";
   integration::TempDir scratch;
   absl::StatusOr<integration::RunResult> probe = integration::RunProcess(
       {python, "-c", "import grpc, google.protobuf"}, scratch.path(), absl::Seconds(30));

@@ -2,12 +2,12 @@
 // specific observation printed by the program (or a specific status), and no leftovers.
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>

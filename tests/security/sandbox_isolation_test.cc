@@ -2,6 +2,7 @@
 // clean sandbox (one child, empty work dir), then the session must leave nothing behind.
 #include <string>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "verifiers/code/sandbox/sandbox_test_util.h"
 
@@ -116,7 +117,7 @@ TEST(Security, ShmFileBombHitsTheTmpfsCap) {
 
 TEST(Security, MultiProcessMemoryBombIsBoundedByTheSessionCgroup) {
   ARBITER_REQUIRE_SANDBOX(runner);
-  if (runner->DescribeIsolation().find("cgroup v") == std::string::npos) {
+  if (!absl::StrContains(runner->DescribeIsolation(), "cgroup v")) {
     GTEST_SKIP() << "no writable cgroup on this machine: multi-process memory is bounded only "
                     "per process (rlimits)";
   }
@@ -136,7 +137,7 @@ TEST(Security, MultiProcessMemoryBombIsBoundedByTheSessionCgroup) {
   ASSERT_TRUE(a.result.ok()) << a.result.status();
   const RawRun& run = a.result->tests[0];
   // Either the kernel killed some children (the parent reports -9) or the parent itself.
-  const bool children_killed = run.stdout_data.find("-9") != std::string::npos;
+  const bool children_killed = absl::StrContains(run.stdout_data, "-9");
   EXPECT_TRUE(children_killed || run.status == Status::kMemoryLimit)
       << run.stdout_data << " status " << static_cast<int>(run.status);
 }

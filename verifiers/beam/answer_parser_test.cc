@@ -83,7 +83,7 @@ TEST(AnswerParser, RejectsMalformedInputWithoutCrashing) {
 
 TEST(AnswerParser, SplitsItemsAndKeepsLabels) {
   const std::vector<AnswerItem> items =
-      SplitAnswers("R_A = 0.25P, R_{B} = \\frac{3}{4}P; M_{\\text{A}}=PL \\quad 5P and A_y = 1");
+      SplitAnswers(R"(R_A = 0.25P, R_{B} = \frac{3}{4}P; M_{\text{A}}=PL \quad 5P and A_y = 1)");
   ASSERT_EQ(items.size(), 5u);
   EXPECT_EQ(items[0].label, "RA");
   EXPECT_EQ(items[0].expr, "0.25P");

@@ -74,7 +74,7 @@ TEST(BeamVerifier, CompatTypedTaskHonoursWeightsAndStrictCount) {
   task.mutable_beam()->set_accuracy_weight(2.0);
   task.mutable_beam()->set_strict_count(true);
   const auto r = Score(task, {Answer("\\boxed{2.1P} \\boxed{0.9P}"),
-                              Answer("\\boxed{2.1P} \\boxed{0.9P} \\boxed{3P}")});
+                              Answer(R"(\boxed{2.1P} \boxed{0.9P} \boxed{3P})")});
   EXPECT_DOUBLE_EQ(r[0].score(), 3.0);
   EXPECT_EQ(r[1].outcome(), v1::INCORRECT);
   EXPECT_DOUBLE_EQ(r[1].score(), 1.0);
@@ -85,7 +85,7 @@ TEST(BeamVerifier, SymbolicAcceptsEquivalentFormsAndLabels) {
   const v1::Task task = Symbolic(BeamBuilder("2*L").Pin("0").Roller("2*L").Force("-3*P", "0.6*L"));
   const auto r = Score(task, {
                                  Answer("R_A = \\boxed{2.1P}, R_B = \\boxed{0.9P}"),
-                                 Answer("\\boxed{R_B = \\frac{9}{10}P, R_A = \\frac{21P}{10}}"),
+                                 Answer(R"(\boxed{R_B = \frac{9}{10}P, R_A = \frac{21P}{10}})"),
                                  Answer("\\boxed{2.1P} \\boxed{0.9P}"),
                                  Answer("\\boxed{0.9P} \\boxed{2.1P}"),  // order rule: wrong
                                  Answer("\\boxed{2.10001P} \\boxed{0.89999P}"),  // decimals
@@ -122,7 +122,7 @@ TEST(BeamVerifier, SymbolicNegativeAndMomentReactions) {
       Score(Symbolic(BeamBuilder("L").Pin("0").Roller("L").Couple("M", "L/2")),
             {Answer("\\boxed{R_A = \\frac{M}{L}} \\boxed{R_B = \xE2\x88\x92\\frac{M}{L}}"),
              Answer("\\boxed{R_A = -M/L} \\boxed{R_B = M/L}"),
-             Answer("\\boxed{R_A = \\frac{M}{L \\cdot }}")});
+             Answer(R"(\boxed{R_A = \frac{M}{L \cdot }})")});
   EXPECT_EQ(r[0].outcome(), v1::CORRECT) << r[0].message();
   EXPECT_EQ(r[1].outcome(), v1::INCORRECT);
   EXPECT_EQ(r[2].outcome(), v1::INCORRECT);
@@ -157,10 +157,11 @@ TEST(BeamVerifier, SharedSymbolicTaskIsSafeAcrossThreads) {
       verifier.Prepare(Symbolic(BeamBuilder("2*L").Pin("0").Roller("2*L").Force("-3*P", "0.6*L")));
   ASSERT_TRUE(prepared.ok());
   v1::Sample good, bad;
-  good.set_completion(Answer("\\boxed{R_A = 2.1P} \\boxed{R_B = \\frac{9P}{10}}"));
+  good.set_completion(Answer(R"(\boxed{R_A = 2.1P} \boxed{R_B = \frac{9P}{10}})"));
   bad.set_completion(Answer("\\boxed{R_A = 2P} \\boxed{R_B = P}"));
   std::atomic<int> correct{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 200; ++i) {

@@ -107,6 +107,7 @@ TEST(CodeBatch, SixtyFourGroupsOfEightMixedCompletionsGetTheRightVerdicts) {
   std::atomic<int> next{0};
   const absl::Time start = absl::Now();
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int g = next++; g < kGroups; g = next++) {

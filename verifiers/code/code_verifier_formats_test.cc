@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "verifiers/code/code_verifier.h"
@@ -156,7 +157,7 @@ TEST(CodeAsserts, EachAssertRunsAsACallOfTheEntryAppendedToTheProgram) {
     programs.push_back(request.program);
     EXPECT_EQ(request.tests[i].fn_name, kAssertEntry);
     EXPECT_EQ(request.tests[i].args_json, "[]");
-    if (request.program.find("== 4") != std::string::npos) {
+    if (absl::StrContains(request.program, "== 4")) {
       RawRun run = FakeRunner::Exited(1);
       run.error = "AssertionError";
       return run;

@@ -155,14 +155,14 @@ TEST(CodeVerifier, CallTestsPassOnlyOnAMatchingReturnValue) {
   f.runner->SetResult(p, 1, exited);
   f.runner->SetResult(p, 2, silent);
   f.runner->SetResult(p, 3, FakeRunner::Returned("[2,1]"));
-  f.runner->SetResult(p, 4, FakeRunner::Returned("{\"b\":2,\"a\":1}"));
+  f.runner->SetResult(p, 4, FakeRunner::Returned(R"({"b":2,"a":1})"));
   f.runner->SetResult(p, 5, FakeRunner::Returned("not json"));
   f.runner->SetResult(p, 6, FakeRunner::Returned(std::string(1000, '[') + std::string(1000, ']')));
   auto results = f.Score(CallTask({{"[1]", "[1,2]"},
                                    {"[1]", "[1,2]"},
                                    {"[1]", "[1,2]"},
                                    {"[1]", "[1,2]"},
-                                   {"[1]", "{\"a\":1,\"b\":2}"},
+                                   {"[1]", R"({"a":1,"b":2})"},
                                    {"[1]", "1"},
                                    {"[1]", "[]"}}),
                          {Completion(Fenced("def f(x): ..."))});

@@ -36,7 +36,7 @@ std::vector<Block> FencedBlocks(absl::string_view text) {
       const absl::string_view first = info.substr(0, info.find_first_of(" \t{"));
       open = Block{absl::AsciiStrToLower(first), ""};
     } else if (rest.has_value() && absl::StripAsciiWhitespace(*rest).empty()) {
-      blocks.push_back(*std::move(open));
+      blocks.push_back(std::move(*open));
       open.reset();
     } else {
       open->body.append(line.data(), line.size());

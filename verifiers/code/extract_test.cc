@@ -18,7 +18,7 @@ constexpr auto kNone = v1::CodeTask::LANGUAGE_UNSPECIFIED;
 
 // The code of the program found with `allowed` tagged languages and untagged blocks as `untagged`.
 std::optional<std::string> Code(const std::string& text,
-                                std::vector<v1::CodeTask::Language> allowed,
+                                const std::vector<v1::CodeTask::Language>& allowed,
                                 v1::CodeTask::Language untagged, v1::CodeTask::Extract rule) {
   auto program = ExtractProgram(text, allowed, untagged, rule);
   if (!program.has_value()) return std::nullopt;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "verifiers/code/compare.h"
 #include "verifiers/code/task.h"
 
@@ -23,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (p.inputs.size() != p.expected_json.size() || p.inputs.empty()) std::abort();
   for (const nlohmann::json& expected : p.expected_json) {
     if (!arbiter::code::JsonEqual(expected, expected, 0) &&
-        expected.dump().find("NaN") == std::string::npos) {
+        !absl::StrContains(expected.dump(), "NaN")) {
       std::abort();
     }
   }

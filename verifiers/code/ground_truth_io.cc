@@ -60,7 +60,7 @@ absl::Status ParseInputsOutputs(const json& object, ParsedGroundTruth& out) {
   auto outputs = object.find("outputs");
   if (inputs == object.end() || outputs == object.end() || !inputs->is_array() ||
       !outputs->is_array()) {
-    return Invalid("APPS/TACO/LiveCodeBench form needs \"inputs\" and \"outputs\" arrays");
+    return Invalid(R"(APPS/TACO/LiveCodeBench form needs "inputs" and "outputs" arrays)");
   }
   v1::CodeTask& task = out.task;
   const size_t n = PairedCount(*inputs, *outputs, "inputs", "outputs", out);

@@ -103,7 +103,7 @@ absl::Status ParseTestCases(const json& object, ParsedGroundTruth& out) {
     const json& item = cases[i];
     const std::string where = absl::StrCat("test_cases[", i, "]");
     if (!item.is_object() || !item.contains("input") || !item.contains("output")) {
-      return Invalid(absl::StrCat(where, " needs \"input\" and \"output\""));
+      return Invalid(absl::StrCat(where, R"( needs "input" and "output")"));
     }
     auto type_it = item.find("type");
     const std::string type = type_it != item.end() && type_it->is_string()

@@ -212,7 +212,7 @@ void ExpectInvalid(const std::string& file, const std::string& fragment) {
 }
 
 TEST(GroundTruth, MalformedFormsAreInvalidArgumentNamingTheProblem) {
-  ExpectInvalid("bad_unknown_object.json", "unrecognised object (keys \"answer\", \"question\")");
+  ExpectInvalid("bad_unknown_object.json", R"x(unrecognised object (keys "answer", "question"))x");
   ExpectInvalid("bad_no_tests.json", "no tests");
   ExpectInvalid("bad_functional_without_fn_name.json", "fn_name");
   ExpectInvalid("bad_language.json", "\"cobol\"");
@@ -232,13 +232,13 @@ TEST(GroundTruth, WrongTypesAreInvalidArgumentNotExceptions) {
 }
 
 TEST(GroundTruth, DeeplyNestedJsonIsRefusedBeforeParsing) {
-  const std::string deep = "{\"fn_name\": \"f\", \"inputs\": [[" + std::string(300, '[') +
-                           std::string(300, ']') + "]], \"outputs\": [1]}";
+  const std::string deep = R"({"fn_name": "f", "inputs": [[)" + std::string(300, '[') +
+                           std::string(300, ']') + R"(]], "outputs": [1]})";
   auto task = ParseTask(deep);
   EXPECT_EQ(task.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(task.status().message().find("nested deeper"), std::string::npos) << task.status();
   // Brackets inside strings do not count.
-  auto ok = ParseTask("{\"inputs\": [\"" + std::string(300, '[') + "\"], \"outputs\": [\"x\"]}");
+  auto ok = ParseTask(R"({"inputs": [")" + std::string(300, '[') + R"("], "outputs": ["x"]})");
   EXPECT_TRUE(ok.ok()) << ok.status();
 }
 

@@ -44,6 +44,7 @@ void ExpectNear(const std::vector<double>& got, const std::vector<double>& want)
 
 std::vector<double> LastTurn(const std::vector<std::vector<double>>& per_turn) {
   std::vector<double> v;
+  v.reserve(per_turn.size());
   for (const auto& t : per_turn) v.push_back(t.back());
   return v;
 }

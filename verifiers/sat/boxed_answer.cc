@@ -1,8 +1,7 @@
 #include "verifiers/sat/boxed_answer.h"
 
-#include <string.h>  // memrchr (GNU)
-
 #include <cstddef>
+#include <cstring>  // memrchr (GNU)
 
 namespace arbiter::sat {
 namespace {

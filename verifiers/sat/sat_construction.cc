@@ -1,6 +1,7 @@
 #include "verifiers/sat/sat_construction.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -35,7 +36,7 @@ int64_t ChooseSaturated(int64_t m, int64_t l, int64_t cap) {
     value = value * static_cast<double>(m - l + i) / static_cast<double>(i);
     if (value >= static_cast<double>(cap)) return cap;
   }
-  return static_cast<int64_t>(value + 0.5);
+  return std::llround(value);  // value >= 1
 }
 
 // Step A, one draw (single_clause.py): n sorted distinct variables, their planted bits, a
@@ -121,7 +122,7 @@ absl::StatusOr<std::vector<SatInstance>> SatConstruction(const SatConstructionPa
   std::vector<size_t> valid;
   int64_t total = 0;
   for (size_t g = 0; g < groups.size(); ++g) {
-    const int64_t m = static_cast<int64_t>(groups[g].second.size());
+    const auto m = static_cast<int64_t>(groups[g].second.size());
     if (m < p.l) continue;
     valid.push_back(g);
     total = std::min<int64_t>(total + ChooseSaturated(m, p.l, kMaxCount), kMaxCount);
@@ -152,7 +153,7 @@ absl::StatusOr<std::vector<SatInstance>> SatConstruction(const SatConstructionPa
     std::sort(chosen.begin(), chosen.end());
     std::string formula = absl::StrJoin(chosen, " & ");
     if (!unique_keys.insert(absl::StrCat(solution, "|", formula)).second) continue;
-    found.push_back({solution, std::move(formula)});
+    found.emplace_back(solution, std::move(formula));
   }
   if (static_cast<int64_t>(found.size()) < wanted) {
     return absl::InvalidArgumentError(absl::StrCat("sat: count = ", p.count, ": only ",

@@ -59,15 +59,15 @@ absl::StatusOr<v1::SatTask> FromJson(std::string_view text) {
   } else if (mode == "compat") {
     task.set_mode(v1::SatTask::MODE_COMPAT);
   } else if (!mode.empty()) {
-    return Bad(absl::StrCat("\"mode\" must be \"strict\" or \"compat\", got \"", mode, "\""));
+    return Bad(absl::StrCat(R"("mode" must be "strict" or "compat", got ")", mode, "\""));
   }
   if (format == "saturn") {
     task.set_format(v1::SatTask::FORMAT_SATURN);
   } else if (format == "dimacs") {
     task.set_format(v1::SatTask::FORMAT_DIMACS);
   } else if (!format.empty() && format != "auto") {
-    return Bad(absl::StrCat("\"format\" must be \"saturn\", \"dimacs\" or \"auto\", got \"", format,
-                            "\""));
+    return Bad(
+        absl::StrCat(R"("format" must be "saturn", "dimacs" or "auto", got ")", format, "\""));
   }
   return task;
 }

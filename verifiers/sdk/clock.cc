@@ -16,7 +16,7 @@ class SystemClock final : public Clock {
 }  // namespace
 
 Clock& RealClock() {
-  static SystemClock* const clock = new SystemClock();  // never destroyed: no exit-order races
+  static auto* const clock = new SystemClock();  // never destroyed: no exit-order races
   return *clock;
 }
 

@@ -31,7 +31,7 @@ size_t SkipAscii(absl::string_view text, size_t pos) {
 // Length of the maximal subpart of an ill-formed sequence at `pos` (at least 1): the lead byte
 // plus the continuation bytes that could still have belonged to a well-formed sequence.
 size_t IllFormedLength(absl::string_view text, size_t pos) {
-  const unsigned char lead = static_cast<unsigned char>(text[pos]);
+  const auto lead = static_cast<unsigned char>(text[pos]);
   size_t need;
   unsigned char lo = 0x80, hi = 0xBF;
   if (lead >= 0xC2 && lead <= 0xDF) {
@@ -49,7 +49,7 @@ size_t IllFormedLength(absl::string_view text, size_t pos) {
   }
   size_t n = 1;
   for (size_t k = 0; k < need && pos + n < text.size(); ++k) {
-    const unsigned char c = static_cast<unsigned char>(text[pos + n]);
+    const auto c = static_cast<unsigned char>(text[pos + n]);
     if (c < (k == 0 ? lo : 0x80) || c > (k == 0 ? hi : 0xBF)) break;
     ++n;
   }
@@ -81,7 +81,7 @@ int RepairString(const Reflection& reflection, Message& message, const FieldDesc
 
 size_t Utf8SequenceAt(absl::string_view text, size_t pos) {
   if (pos >= text.size()) return 0;
-  const unsigned char lead = static_cast<unsigned char>(text[pos]);
+  const auto lead = static_cast<unsigned char>(text[pos]);
   if (lead < 0x80) return 1;
   const size_t n = IllFormedLength(text, pos);
   size_t expected = 0;

@@ -44,7 +44,7 @@ class Run {
       if (plan_.rate > 0 && sent - slot > kLate) late_.fetch_add(1, std::memory_order_relaxed);
       const absl::Time from = plan_.rate > 0 ? slot : sent;
       transport.Start(plan_.first_call + static_cast<uint64_t>(i),
-                      [this, from](CallOutcome outcome) { Finish(from, outcome); });
+                      [this, from](const CallOutcome& outcome) { Finish(from, outcome); });
     }
     LoadResult result;
     {

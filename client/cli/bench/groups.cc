@@ -17,7 +17,7 @@ std::string Completion(const std::string& tail, int bytes, const std::string& to
   const std::string sentence = absl::StrCat(
       "Consider the ", topic, " step by step; check each condition and backtrack when one fails. ");
   std::string out = absl::StrCat(kTagPlaceholder, "\n");
-  const size_t want = static_cast<size_t>(std::max(0, bytes));
+  const auto want = static_cast<size_t>(std::max(0, bytes));
   const size_t body = want > out.size() + tail.size() ? want - out.size() - tail.size() : 0;
   std::string filler;
   filler.reserve(body + sentence.size());

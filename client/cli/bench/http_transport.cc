@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -46,7 +47,7 @@ int OutcomeNumber(const std::string& name) {
 // slime's path asks for the outcome too (reward_key); ?verifier= when the labels are bare.
 std::string Target(bool slime, const std::string& verifier) {
   std::vector<std::string> query;
-  if (slime) query.push_back("reward_key=reward");
+  if (slime) query.emplace_back("reward_key=reward");
   if (!verifier.empty()) query.push_back(absl::StrCat("verifier=", verifier));
   return absl::StrCat(slime ? "/slime/reward" : "/get_reward", query.empty() ? "" : "?",
                       absl::StrJoin(query, "&"));
@@ -255,8 +256,8 @@ absl::StatusOr<std::unique_ptr<Transport>> MakeHttpTransport(const TransportOpti
   }
   std::vector<Body> bodies = Bodies(workload, options.kind == "slime");
   if (bodies.empty()) return absl::InvalidArgumentError("the workload has no samples");
-  const std::string host_header = absl::StrCat(
-      host.find(':') == std::string::npos ? host : absl::StrCat("[", host, "]"), ":", port);
+  const std::string host_header =
+      absl::StrCat(!absl::StrContains(host, ':') ? host : absl::StrCat("[", host, "]"), ":", port);
   return std::make_unique<HttpTransport>(options, resolved.begin()->endpoint(), host_header,
                                          std::move(bodies), SharedVerifier(workload));
 }

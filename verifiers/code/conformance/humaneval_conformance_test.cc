@@ -121,6 +121,7 @@ TEST(HumanEvalConformance, CanonicalSolutionsPassAndMutantsFail) {
   Tally tally;
   std::atomic<size_t> next{0};
   std::vector<std::thread> workers;
+  workers.reserve(2);
   for (int w = 0; w < 2; ++w) {  // the machine's two cores
     workers.emplace_back([&] {
       for (size_t i; (i = next++) < rows.size();) ScoreRow(**verifier, rows[i], tally);

@@ -1,11 +1,11 @@
 #include "verifiers/code/sandbox/bwrap_runner.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "absl/status/status.h"

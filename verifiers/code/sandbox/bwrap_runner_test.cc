@@ -1,7 +1,6 @@
 #include "verifiers/code/sandbox/bwrap_runner.h"
 
-#include <signal.h>
-
+#include <csignal>
 #include <thread>
 #include <utility>
 

@@ -107,14 +107,14 @@ TEST(PerCompletion, StateDamagedByATestDoesNotReachTheNext) {
   std::vector<std::string> stdins;
   for (size_t i = 0; i < attacks.size(); ++i) {
     stdins.push_back(std::to_string(i) + "\n");
-    stdins.push_back("plain\nsecond line\n");
+    stdins.emplace_back("plain\nsecond line\n");
   }
   std::string program =
       "import builtins, io, os, resource, signal, sys, threading, time\n"
       "line = input()\n"
       "if line != 'plain':\n  attacks = [\n";
   for (const std::string& attack : attacks)
-    absl::StrAppend(&program, "    \"\"\"", attack, "\"\"\",\n");
+    absl::StrAppend(&program, R"(    """)", attack, "\"\"\",\n");
   absl::StrAppend(
       &program,
       "  ]\n  exec(attacks[int(line)])\n"

@@ -1,12 +1,13 @@
 #include "verifiers/code/sandbox/scratch.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "verifiers/code/sandbox/internal/compile_cache.h"
@@ -15,9 +16,9 @@
 namespace arbiter::code {
 namespace {
 
-absl::Status Unavailable(std::string why) {
+absl::Status Unavailable(const std::string& why) {
   internal::Log(internal::LogLevel::kError, why);
-  return absl::UnavailableError(std::move(why));
+  return absl::UnavailableError(why);
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ Toolchain Cpp(const BwrapOptions& options) {
 // Codeforces' and AtCoder's C: GNU dialect, -O2, ONLINE_JUDGE defined, libm linked.
 Toolchain C() {
   Toolchain t = Native("c", {kGcc, "-std=gnu17", "-O2", "-pipe", "-DONLINE_JUDGE"}, "main.c");
-  t.compile->argv.push_back("-lm");
+  t.compile->argv.emplace_back("-lm");
   t.required = {kGcc};
   t.package = "gcc";
   return t;
@@ -103,7 +103,7 @@ Toolchain Java(const BwrapOptions& options) {
            kArtifact,
            "ArbiterMain"};
   t.call = t.run;
-  t.call.push_back("call");
+  t.call.emplace_back("call");
   t.address_space_extra = 2 * kGiB;
   t.memory_markers = {"java.lang.OutOfMemoryError"};
   t.ro_binds = {kJavaConfig};

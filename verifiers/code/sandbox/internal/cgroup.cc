@@ -1,11 +1,11 @@
 #include "verifiers/code/sandbox/internal/cgroup.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -50,7 +50,7 @@ std::string UniqueName() {
 }  // namespace
 
 std::unique_ptr<CgroupManager> CgroupManager::Create(bool enabled) {
-  auto manager = std::unique_ptr<CgroupManager>(new CgroupManager());
+  auto manager = std::make_unique<CgroupManager>();
   if (!enabled) return manager;
   if (Exists(absl::StrCat(kRoot, "/cgroup.controllers"))) {
     const std::string parent = absl::StrCat(kRoot, "/arbiter");
@@ -95,7 +95,7 @@ std::string CgroupManager::Describe() const {
 absl::StatusOr<std::unique_ptr<SessionCgroup>> CgroupManager::NewSession(int64_t memory_bytes,
                                                                          int max_pids) const {
   if (mode_ == CgroupMode::kNone) return absl::UnavailableError("cgroups disabled");
-  auto group = std::unique_ptr<SessionCgroup>(new SessionCgroup());
+  auto group = std::make_unique<SessionCgroup>();
   group->mode_ = mode_;
   const std::string name = UniqueName();
   const std::string bytes = absl::StrCat(memory_bytes);

@@ -1,19 +1,20 @@
 #include "verifiers/code/sandbox/internal/compile_cache.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <system_error>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "verifiers/code/sandbox/internal/log.h"
 
@@ -53,7 +54,7 @@ void RemoveStalePrivateDirs(const std::string& parent) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(kPrivatePrefix, 0) != 0 || !entry.is_directory(ec)) continue;
+    if (!absl::StartsWith(name, kPrivatePrefix) || !entry.is_directory(ec)) continue;
     const int fd = LockOwner(entry.path().string(), /*create=*/false);
     if (fd < 0) continue;
     RemoveTree(entry.path().string());
@@ -69,8 +70,8 @@ void RemoveLeftovers(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("forker-", 0) == 0 || name.rfind("launcher-", 0) == 0 ||
-        name.rfind("build-", 0) == 0 ||
+    if (absl::StartsWith(name, "forker-") || absl::StartsWith(name, "launcher-") ||
+        absl::StartsWith(name, "build-") ||
         (name.size() > 4 && name.compare(name.size() - 4, 4, ".bin") == 0)) {
       RemoveTree(entry.path().string());
     }

@@ -1,10 +1,10 @@
 #include "verifiers/code/sandbox/internal/compile_cache.h"
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>

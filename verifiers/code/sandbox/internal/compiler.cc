@@ -1,13 +1,13 @@
 #include "verifiers/code/sandbox/internal/compiler.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -44,7 +44,7 @@ absl::StatusOr<std::shared_ptr<const CompiledProgram>> Compiler::Build(
     return written;
   }
   const std::string build = command_.Place(dir, "/build");
-  const int64_t cpu = static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(options_.compile_cpu)));
+  const auto cpu = static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(options_.compile_cpu)));
   Launch launch;
   launch.command = step.argv;
   launch.binds = {{dir, "/build", /*writable=*/true}};

@@ -27,7 +27,7 @@ std::string EncodeFrame(Frame frame) {
   const std::string header = frame.header.dump();
   std::string out;
   out.reserve(4 + header.size() + total);
-  const uint32_t n = static_cast<uint32_t>(header.size());
+  const auto n = static_cast<uint32_t>(header.size());
   for (int shift = 24; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((n >> shift) & 0xff));
   out += header;

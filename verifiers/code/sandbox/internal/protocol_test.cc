@@ -9,7 +9,7 @@ namespace {
 
 std::string Raw(const std::string& header, const std::string& tail = "") {
   std::string out;
-  const uint32_t n = static_cast<uint32_t>(header.size());
+  const auto n = static_cast<uint32_t>(header.size());
   for (int shift = 24; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((n >> shift) & 0xff));
   return out + header + tail;

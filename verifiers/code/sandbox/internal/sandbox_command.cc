@@ -1,10 +1,11 @@
 #include "verifiers/code/sandbox/internal/sandbox_command.h"
 
-#include <errno.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "verifiers/sdk/status_macros.h"
@@ -63,7 +64,7 @@ std::vector<std::string> SandboxCommand::LauncherPrefix(const Launch& launch) co
   if (!isolated() && !launch.cwd.empty()) prefix.insert(prefix.end(), {"--chdir", launch.cwd});
   if (!prefix.empty()) {
     prefix.insert(prefix.begin(), launcher_path_);
-    prefix.push_back("--");
+    prefix.emplace_back("--");
   }
   return prefix;
 }

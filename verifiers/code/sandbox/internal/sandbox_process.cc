@@ -1,15 +1,15 @@
 #include "verifiers/code/sandbox/internal/sandbox_process.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<SandboxProcess>> SandboxProcess::Start(
   }
   std::vector<std::string> args = argv;
   std::vector<char*> cargv;
+  cargv.reserve(args.size() + 1);
   for (std::string& a : args) cargv.push_back(a.data());
   cargv.push_back(nullptr);
 

@@ -136,9 +136,10 @@ absl::StatusOr<std::string> BuildSeccompBpf() {
     }
   }
   // Sockets: only AF_UNIX (the network namespace has no route anyway; this also closes netlink,
-  // packet and vsock sockets).
+  // packet and vsock sockets). EQ and NE ignore the second datum; the rules below spell it out as
+  // 0 (what a two-argument SCMP_A* leaves it) so that no field is left to zero-initialisation.
   if (auto s = Check(seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-                                      SCMP_A0(SCMP_CMP_NE, AF_UNIX)),
+                                      SCMP_A0(SCMP_CMP_NE, AF_UNIX, 0)),
                      "socket");
       !s.ok()) {
     return s;
@@ -177,8 +178,8 @@ absl::StatusOr<std::string> BuildSeccompBpf() {
   for (unsigned long resource :
        {static_cast<unsigned long>(RLIMIT_CPU), static_cast<unsigned long>(RLIMIT_RTTIME)}) {
     if (auto s = Check(
-            seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(prlimit64), 3, SCMP_A0(SCMP_CMP_NE, 0),
-                             SCMP_A1(SCMP_CMP_EQ, resource), SCMP_A2(SCMP_CMP_NE, 0)),
+            seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(prlimit64), 3, SCMP_A0(SCMP_CMP_NE, 0, 0),
+                             SCMP_A1(SCMP_CMP_EQ, resource, 0), SCMP_A2(SCMP_CMP_NE, 0, 0)),
             "prlimit64");
         !s.ok()) {
       return s;

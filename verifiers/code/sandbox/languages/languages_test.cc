@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "verifiers/code/sandbox/bwrap_runner.h"
 #include "verifiers/code/sandbox/sandbox_test_util.h"
@@ -233,9 +234,8 @@ TEST(BwrapRunner, CompilerBombIsStoppedByTheCompileLimits) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_FALSE(result->compiled);
   const std::string& out = result->compile_output;
-  EXPECT_TRUE(out.find("memory") != std::string::npos ||
-              out.find("time limit") != std::string::npos ||
-              out.find("killed by signal") != std::string::npos)
+  EXPECT_TRUE(absl::StrContains(out, "memory") || absl::StrContains(out, "time limit") ||
+              absl::StrContains(out, "killed by signal"))
       << out;
   EXPECT_EQ(result->tests[0].status, Status::kNotRun);
 }
