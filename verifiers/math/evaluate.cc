@@ -166,7 +166,7 @@ Complex NumericValue(const Expr& e, const Point& p, Budget& budget) {
     case Op::kConstant:
       if (e.text == "pi") return M_PI;
       if (e.text == "e") return M_E;
-      if (e.text == "i") return Complex(0, 1);
+      if (e.text == "i") return {0, 1};
       return INFINITY;
     case Op::kNeg:
       return -NumericValue(e.args[0], p, budget);

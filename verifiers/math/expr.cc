@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -75,7 +76,8 @@ std::string ToString(const Expr& e) {
     case Op::kMatrix: {
       std::string out = "[";
       for (int r = 0; r < e.rows; ++r) {
-        std::vector<Expr> row(e.args.begin() + r * e.cols, e.args.begin() + (r + 1) * e.cols);
+        const auto from = static_cast<std::ptrdiff_t>(r) * e.cols;
+        std::vector<Expr> row(e.args.begin() + from, e.args.begin() + from + e.cols);
         absl::StrAppend(&out, r > 0 ? "; " : "", Join(row, ", "));
       }
       return out + "]";
@@ -95,7 +97,7 @@ size_t NodeCount(const Expr& e) {
 }
 
 bool HasDecimal(const Expr& e) {
-  if (e.op == Op::kNumber) return e.text.find('.') != std::string::npos;
+  if (e.op == Op::kNumber) return absl::StrContains(e.text, '.');
   for (const Expr& a : e.args) {
     if (HasDecimal(a)) return true;
   }

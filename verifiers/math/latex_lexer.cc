@@ -201,7 +201,7 @@ class Lexer {
     }
     ++pos_;
     static constexpr absl::string_view kChars = "+-*/^_()[]{},;=<>!|&%'";
-    if (kChars.find(c) != absl::string_view::npos) Emit(Token::Kind::kChar, std::string(1, c));
+    if (absl::StrContains(kChars, c)) Emit(Token::Kind::kChar, std::string(1, c));
     // Whitespace, '$', '~', '.', ':' and other punctuation carry no meaning in an answer.
   }
 

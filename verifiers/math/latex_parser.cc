@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "verifiers/math/latex_lexer.h"
@@ -300,7 +301,7 @@ class Parser {
         sub = Peek().text;
         ++pos_;
       }
-      name = absl::StrCat(name, "_", sub);
+      absl::StrAppend(&name, "_", sub);
     }
     if (name == "e") return MakeConstant("e");
     if (name == "i") return MakeConstant("i");
@@ -359,7 +360,7 @@ class Parser {
     std::string env;
     while (Peek().kind == Kind::kIdent) env += Peek().text, ++pos_;
     Expect("}");
-    if (env.find("matrix") == std::string::npos && env != "array") {
+    if (!absl::StrContains(env, "matrix") && env != "array") {
       return Fail("unsupported environment ", env);
     }
     if (env == "array" && Accept("{")) {  // column spec

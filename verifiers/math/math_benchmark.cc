@@ -1,6 +1,6 @@
 // In-process throughput of the math verifier (Check only; tasks prepared once) on a mixed set
 // of items shaped like MATH/GSM8K answers, on 1 and 2 threads. See bench/results/math.md.
-#include <time.h>
+#include <ctime>
 
 #include <algorithm>
 #include <chrono>
@@ -67,9 +67,9 @@ std::vector<PreparedItem> PrepareItems(const arbiter::math::MathVerifier& verifi
 }
 
 void BM_MathCheck(benchmark::State& state) {
-  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
+  static auto* verifier = new arbiter::math::MathVerifier();
   const std::vector<PreparedItem> prepared = PrepareItems(*verifier);
-  size_t i = static_cast<size_t>(state.thread_index());
+  auto i = static_cast<size_t>(state.thread_index());
   for (auto _ : state) {
     const auto& [task, sample] = prepared[i++ % prepared.size()];
     benchmark::DoNotOptimize(verifier->Check(*task, sample, {}));
@@ -80,7 +80,7 @@ BENCHMARK(BM_MathCheck)->Threads(1)->Threads(2)->UseRealTime();
 
 // One prepared item checked over and over.
 void CheckOne(benchmark::State& state, const char* gold, const char* completion) {
-  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
+  static auto* verifier = new arbiter::math::MathVerifier();
   arbiter::v1::Task task;
   task.set_ground_truth(gold);
   auto prepared = *verifier->Prepare(task);
@@ -106,7 +106,7 @@ BENCHMARK(BM_MathCheckSymbolic)->Threads(1)->Threads(2)->UseRealTime();
 // the iteration's time is the wall time until all are done; items/s = total items / wall time.
 // state.range(1) == 1: only the items that never take the GiNaC lock.
 void BM_MathScaling(benchmark::State& state) {
-  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
+  static auto* verifier = new arbiter::math::MathVerifier();
   std::vector<std::pair<std::unique_ptr<const arbiter::sdk::PreparedTask>, arbiter::v1::Sample>>
       prepared;
   for (const Item& item : Items()) {
@@ -133,6 +133,7 @@ void BM_MathScaling(benchmark::State& state) {
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> pool;
+    pool.reserve(threads);
     for (int t = 0; t < threads; ++t) {
       pool.emplace_back([&prepared, t] {
         for (int i = 0; i < kPerThread; ++i) {
@@ -145,7 +146,7 @@ void BM_MathScaling(benchmark::State& state) {
     state.SetIterationTime(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  const double items = static_cast<double>(state.iterations() * threads * kPerThread);
+  const auto items = static_cast<double>(state.iterations() * threads * kPerThread);
   state.SetItemsProcessed(static_cast<int64_t>(items));
   // CPU per item over all threads: flat from 1 to 2 threads means no contention overhead, so
   // wall-time throughput scales with the cores actually free (the machine is shared).
@@ -158,7 +159,7 @@ BENCHMARK(BM_MathScaling)->Args({1, 0})->Args({2, 0})->Args({1, 1})->Args({2, 1}
 
 // Per-item latency distribution on one thread over every item (Check only): p50/p99/max in µs.
 void BM_MathLatency(benchmark::State& state) {
-  static arbiter::math::MathVerifier* verifier = new arbiter::math::MathVerifier();
+  static auto* verifier = new arbiter::math::MathVerifier();
   const std::vector<PreparedItem> prepared = PrepareItems(*verifier);
   std::vector<double> us;
   std::vector<double> cpu_us;

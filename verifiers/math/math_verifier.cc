@@ -17,7 +17,7 @@
 namespace arbiter::math {
 namespace {
 
-constexpr size_t kMaxScanBytes = 64 * 1024;
+constexpr size_t kMaxScanBytes = size_t{64} * 1024;
 constexpr size_t kMaxDetailBytes = 512;
 
 struct PreparedMath : sdk::PreparedTask {

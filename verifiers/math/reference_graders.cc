@@ -1,5 +1,6 @@
 #include "verifiers/math/reference_graders.h"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,9 +97,11 @@ StringGrade GradeGsm8k(absl::string_view completion, absl::string_view gold, boo
       while (p < text.size() && IsNumberChar(text[p])) ++p;
       runs.emplace_back(text.substr(start, p - start));
     }
-    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
-      g.extracted = *it;
-      if (*it != "" && *it != ".") break;
+    if (!runs.empty()) {
+      const auto last = std::find_if(runs.rbegin(), runs.rend(), [](const std::string& run) {
+        return !run.empty() && run != ".";
+      });
+      g.extracted = last != runs.rend() ? *last : runs.front();
     }
     if (g.extracted) g.normalized_prediction = *g.extracted;
   }
@@ -138,7 +141,7 @@ std::optional<char> Letter(absl::string_view s, absl::string_view choices) {
   if (absl::StartsWith(t, "textbf")) t = t.substr(6);
   if (t.size() != 1) return std::nullopt;
   const char upper = absl::ascii_toupper(t[0]);
-  if (choices.find(upper) == absl::string_view::npos) return std::nullopt;
+  if (!absl::StrContains(choices, upper)) return std::nullopt;
   return upper;
 }
 
@@ -159,7 +162,7 @@ std::optional<char> PatternLetter(absl::string_view text, absl::string_view choi
       const char c = absl::ascii_toupper(text[p]);
       const bool alone = p + 1 >= text.size() || !absl::ascii_isalnum(text[p + 1]);
       if (absl::ascii_isupper(text[p]) || (absl::ascii_islower(text[p]) && alone)) {
-        if (alone && choices.find(c) != absl::string_view::npos && (!found || pos >= found_at)) {
+        if (alone && absl::StrContains(choices, c) && (!found || pos >= found_at)) {
           found = c;
           found_at = pos;
         }

@@ -110,7 +110,7 @@ std::optional<Surd> SqrtOf(const Rational& r) {
   __int128 nd = 0;
   if (__builtin_mul_overflow(r.num, r.den, &nd) || nd > kMaxRadicand) return std::nullopt;
   uint64_t k = 1;
-  uint64_t m = static_cast<uint64_t>(nd);
+  auto m = static_cast<uint64_t>(nd);
   for (uint64_t p = 2; p * p <= m; ++p) {
     while (m % (p * p) == 0) {
       m /= p * p;

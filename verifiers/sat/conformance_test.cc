@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -102,8 +103,8 @@ TEST(Conformance, EveryPlantedSolutionScoresOneInBothModes) {
     v1::Task clause_only;  // the `clause` column alone
     clause_only.set_verifier("sat");
     clause_only.set_ground_truth(row.json["clause"].get<std::string>());
-    if (row.json["clause"].get<std::string>().find(
-            static_cast<char>('A' + row.json["k"].get<int>() - 1)) != std::string::npos) {
+    if (absl::StrContains(row.json["clause"].get<std::string>(),
+                          static_cast<char>('A' + row.json["k"].get<int>() - 1))) {
       EXPECT_EQ(ScoreOne(clause_only, completion), 1.0);
     }
     for (auto mode : {v1::SatTask::MODE_STRICT, v1::SatTask::MODE_COMPAT}) {

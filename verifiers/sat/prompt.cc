@@ -31,7 +31,7 @@ std::string_view SaturnPromptPrefix() { return kPrefix; }
 
 std::string SaturnPrompt(int n, int k, std::string_view clause) {
   return absl::StrCat(internal::ToAbsl(kPrefix), "{\"n_sat\": ", n, ", \"k\": ", k,
-                      ", \"clause\": \"", internal::ToAbsl(clause), "\"}\n");
+                      R"(, "clause": ")", internal::ToAbsl(clause), "\"}\n");
 }
 
 }  // namespace arbiter::sat

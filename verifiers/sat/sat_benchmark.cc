@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/sat/sat_generators.h"
@@ -46,7 +47,9 @@ const std::vector<Item>& Items() {
       const nlohmann::json row = nlohmann::json::parse(line);
       std::string answer = row["solution"];
       if (i % 2 == 1) answer[0] = answer[0] == '1' ? '0' : '1';
-      out->push_back({row["clause"], row["k"], reasoning + "\\boxed{" + answer + "}"});
+      std::string completion = reasoning;
+      absl::StrAppend(&completion, "\\boxed{", answer, "}");
+      out->push_back({row["clause"], row["k"], std::move(completion)});
     }
     return out;
   }();

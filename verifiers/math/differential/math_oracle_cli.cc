@@ -9,7 +9,9 @@
 #include "verifiers/math/math.pb.h"
 #include "verifiers/math/math_verifier.h"
 
-int main() {
+namespace {
+
+int Run() {
   arbiter::math::MathVerifier verifier;
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -47,4 +49,15 @@ int main() {
     std::cout << out.dump() << "\n";
   }
   return 0;
+}
+
+}  // namespace
+
+int main() {
+  try {
+    return Run();
+  } catch (...) {  // e.g. a "gold" that is not a string: nlohmann's value() throws
+    std::cerr << "math_oracle_cli: input that is not {gold: str, completion: str, mode: str}\n";
+    return 1;
+  }
 }

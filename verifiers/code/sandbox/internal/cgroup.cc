@@ -158,13 +158,17 @@ void SessionCgroup::KillAll() const {
 }
 
 SessionCgroup::~SessionCgroup() {
-  // rmdir succeeds once the last member is gone; the pid namespace tears down asynchronously.
-  for (int attempt = 0; attempt < 200 && !dirs_.empty(); ++attempt) {
+  // rmdir succeeds once the last member is gone; the pid namespace tears down asynchronously,
+  // slowly on a loaded machine (a 1 s bound left an empty group behind at load ~40), so the
+  // bound is 10 s; a session normally goes in a few milliseconds.
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (!dirs_.empty()) {
     KillAll();
     for (auto it = dirs_.begin(); it != dirs_.end();) {
       it = (rmdir(it->c_str()) == 0 || errno == ENOENT) ? dirs_.erase(it) : it + 1;
     }
-    if (!dirs_.empty()) absl::SleepFor(absl::Milliseconds(5));
+    if (dirs_.empty() || absl::Now() >= give_up) break;
+    absl::SleepFor(absl::Milliseconds(5));
   }
   for (const std::string& dir : dirs_) {
     Log(LogLevel::kError, absl::StrCat("could not remove cgroup ", dir));
