@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "server/dispatcher.h"
 #include "server/item_key.h"
 #include "server/testing/fake_verifier.h"
+#include "server/testing/score_and_wait.h"
 
 namespace arbiter::server {
 namespace {
@@ -125,18 +125,7 @@ struct Fixture {
     dispatcher = *std::move(created);
   }
   std::vector<v1::GroupResult> Score(const v1::ScoreRequest& request) {
-    absl::Notification done;
-    std::vector<v1::GroupResult> results;
-    ScoreCallbacks callbacks;
-    callbacks.on_done = [&](std::vector<v1::GroupResult> r) {
-      results = std::move(r);
-      done.Notify();
-    };
-    absl::Status admitted =
-        dispatcher->Score(request, absl::InfiniteFuture(), nullptr, std::move(callbacks));
-    EXPECT_TRUE(admitted.ok()) << admitted;
-    if (admitted.ok()) done.WaitForNotification();
-    return results;
+    return testing::ScoreAndWait(*dispatcher, request);
   }
   sdk::VerifierRegistry registry;
   testing::FakeVerifier* fake = nullptr;

@@ -40,10 +40,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "server/dispatcher.h"
+#include "server/testing/score_and_wait.h"
 #include "verifiers/beam/internal/beam_builder.h"
 #include "verifiers/beam/register.h"
 #include "verifiers/math/register.h"
@@ -288,20 +288,7 @@ v1::ScoreRequest Request(int n) {
 }
 
 std::vector<v1::GroupResult> Score(Dispatcher& dispatcher, const v1::ScoreRequest& request) {
-  absl::Notification done;
-  std::vector<v1::GroupResult> results;
-  ScoreCallbacks callbacks;
-  callbacks.on_done = [&](std::vector<v1::GroupResult> r) {
-    results = std::move(r);
-    done.Notify();
-  };
-  const absl::Status admitted =
-      dispatcher.Score(request, absl::InfiniteFuture(), nullptr, std::move(callbacks));
-  EXPECT_TRUE(admitted.ok()) << admitted;
-  if (!admitted.ok()) return {};
-  // Every group answered: a call never answered would hang a trainer.
-  EXPECT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(60))) << "no answer in 60 s";
-  return results;
+  return testing::ScoreAndWait(dispatcher, request);
 }
 
 class AllocationFailureTest : public ::testing::Test {
