@@ -1,40 +1,24 @@
 // Fault injection: GiNaC (math, beam) and CaDiCaL (SAT's UNSAT claims) throwing, through the
 // real verifiers and the real dispatcher.
 //
-// This binary replaces the global operator new. While a verifier call is armed, the allocations
-// made by GiNaC, CLN and CaDiCaL code on that thread (the caller of operator new lies in their
-// code) succeed `fail_after` times and then every one of them fails with std::bad_alloc until the
-// call returns: the library throws from wherever it was, as it would when memory runs out. For
-// each verifier and each of its calls (Prepare, Check, Finalize) the test counts those
-// allocations in one clean request, then replays the request with the failure armed at a spread
-// of points from the first allocation to past the last. Each time the dispatcher must answer
-// every group; the armed verifier's samples must be either what the clean run said or
-// INFRA_ERROR "out of memory" (masked: reward and advantage 0), never another verdict (a
-// bad_alloc swallowed into "wrong answer" would be the server's trouble turned into a reward);
+// While a verifier call is armed (library_allocations.h), the allocations made by GiNaC, CLN and
+// CaDiCaL code on that thread succeed `fail_after` times and then every one of them fails with
+// std::bad_alloc until the call returns. For each verifier and each of its calls (Prepare, Check,
+// Finalize) the test counts those allocations in one clean request, then replays the request with
+// the failure armed at a spread of points from the first allocation to past the last. Each time the
+// dispatcher must answer every group; the armed verifier's samples must be either what the clean
+// run said or INFRA_ERROR "out of memory" (masked: reward and advantage 0), never another verdict
+// (a bad_alloc swallowed into "wrong answer" would be the server's trouble turned into a reward);
 // its group's status OK or RESOURCE_EXHAUSTED; the other verifiers' groups exactly as in the
 // clean run. Afterwards a clean request scores as at the start.
 //
-// Only the libraries' own allocations fail: Debian's Abseil (20220623) cannot unwind a
-// flat_hash_map whose growth threw (raw_hash_set::resize sets the capacity before allocating), so
-// a failure inside arbiter's own containers would crash the process in the container's
-// destructor, and the test would measure Abseil, not the fault this is about. Not run under ASan
-// or TSan (their runtimes define operator new).
-#include <elf.h>
-#include <fcntl.h>
-#include <link.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+// Only the libraries' own allocations fail (library_allocations.h says why). Not run under ASan or
+// TSan (their runtimes define operator new).
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <iterator>
 #include <memory>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -44,106 +28,12 @@
 #include "gtest/gtest.h"
 #include "server/dispatcher.h"
 #include "server/testing/score_and_wait.h"
+#include "tests/reliability/library_allocations.h"
 #include "verifiers/beam/internal/beam_builder.h"
 #include "verifiers/beam/register.h"
 #include "verifiers/math/register.h"
 #include "verifiers/sat/register.h"
 #include "verifiers/sdk/registry.h"
-
-namespace {
-
-// Code whose allocations may fail: sorted, disjoint [begin, end) address ranges, filled before
-// anything is armed and read-only afterwards.
-struct Range {
-  uintptr_t begin, end;
-};
-std::vector<Range>* g_ranges = nullptr;
-
-bool InFailingCode(const void* caller) {
-  if (g_ranges == nullptr) return false;
-  const auto pc = reinterpret_cast<uintptr_t>(caller);
-  auto it = std::upper_bound(g_ranges->begin(), g_ranges->end(), pc,
-                             [](uintptr_t p, const Range& r) { return p < r.begin; });
-  return it != g_ranges->begin() && pc < std::prev(it)->end;
-}
-
-// -1: disarmed. Otherwise the allocations left before every further one fails.
-thread_local int64_t t_allocations_left = -1;
-thread_local bool t_counting = false;
-thread_local int64_t t_counted = 0;
-
-void* Allocate(std::size_t size, const void* caller) {
-  if ((t_allocations_left >= 0 || t_counting) && InFailingCode(caller)) {
-    if (t_allocations_left == 0) throw std::bad_alloc();
-    if (t_allocations_left > 0) --t_allocations_left;
-    if (t_counting) ++t_counted;
-  }
-  void* p = std::malloc(size == 0 ? 1 : size);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-
-// The executable segments of libginac and libcln, and each CaDiCaL function in this executable
-// (linked from libcadical.a; found in /proc/self/exe's symbol table).
-int AddLibrary(dl_phdr_info* info, size_t, void* out) {
-  auto* ranges = static_cast<std::vector<Range>*>(out);
-  const std::string name = info->dlpi_name == nullptr ? "" : info->dlpi_name;
-  if (name.find("libginac") == std::string::npos && name.find("libcln") == std::string::npos) {
-    return 0;
-  }
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) != 0) {
-      ranges->push_back({info->dlpi_addr + ph.p_vaddr, info->dlpi_addr + ph.p_vaddr + ph.p_memsz});
-    }
-  }
-  return 0;
-}
-
-int ExecutableBase(dl_phdr_info* info, size_t, void* out) {
-  *static_cast<uintptr_t*>(out) = info->dlpi_addr;  // the first object is the executable
-  return 1;
-}
-
-// Number of CaDiCaL functions added.
-int AddCadical(std::vector<Range>& ranges) {
-  const int fd = open("/proc/self/exe", O_RDONLY);
-  if (fd < 0) return 0;
-  struct stat st;
-  fstat(fd, &st);
-  void* map = mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
-  if (map == MAP_FAILED) return 0;
-  uintptr_t load = 0;
-  dl_iterate_phdr(ExecutableBase, &load);
-  const auto* base = static_cast<const char*>(map);
-  const auto* eh = reinterpret_cast<const ElfW(Ehdr)*>(base);
-  const auto* sections = reinterpret_cast<const ElfW(Shdr)*>(base + eh->e_shoff);
-  int added = 0;
-  for (int i = 0; i < eh->e_shnum; ++i) {
-    if (sections[i].sh_type != SHT_SYMTAB) continue;
-    const auto* symbols = reinterpret_cast<const ElfW(Sym)*>(base + sections[i].sh_offset);
-    const char* names = base + sections[sections[i].sh_link].sh_offset;
-    for (size_t k = 0; k < sections[i].sh_size / sizeof(ElfW(Sym)); ++k) {
-      const ElfW(Sym)& sym = symbols[k];
-      if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_value == 0) continue;
-      if (std::strncmp(names + sym.st_name, "_ZN7CaDiCaL", 11) != 0) continue;
-      ranges.push_back({load + sym.st_value, load + sym.st_value + sym.st_size});
-      ++added;
-    }
-  }
-  munmap(map, st.st_size);
-  return added;
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) { return Allocate(size, __builtin_return_address(0)); }
-void* operator new[](std::size_t size) { return Allocate(size, __builtin_return_address(0)); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace arbiter::server {
 namespace {
@@ -167,20 +57,13 @@ class Armed {
  public:
   Armed(const sdk::Verifier* verifier, Stage stage)
       : active_(injection.target.load() == verifier && injection.stage.load() == stage) {
-    if (!active_) return;
-    const int64_t fail_after = injection.fail_after.load();
-    t_counting = fail_after < 0;
-    t_counted = 0;
-    t_allocations_left = fail_after;
+    if (active_) reliability::ArmThisThread(injection.fail_after.load());
   }
   ~Armed() {
     if (!active_) return;
-    t_allocations_left = -1;
-    if (t_counting) {
-      t_counting = false;
-      int64_t seen = injection.most_counted.load();
-      while (t_counted > seen && !injection.most_counted.compare_exchange_weak(seen, t_counted)) {
-      }
+    const int64_t counted = reliability::DisarmThisThread();
+    int64_t seen = injection.most_counted.load();
+    while (counted > seen && !injection.most_counted.compare_exchange_weak(seen, counted)) {
     }
   }
   Armed(const Armed&) = delete;
@@ -294,15 +177,8 @@ std::vector<v1::GroupResult> Score(Dispatcher& dispatcher, const v1::ScoreReques
 class AllocationFailureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (g_ranges == nullptr) {
-      auto ranges = std::make_unique<std::vector<Range>>();
-      dl_iterate_phdr(AddLibrary, ranges.get());
-      ASSERT_GE(ranges->size(), 2u) << "libginac and libcln not found among the loaded objects";
-      ASSERT_GT(AddCadical(*ranges), 100) << "no CaDiCaL functions in /proc/self/exe's symbols";
-      std::sort(ranges->begin(), ranges->end(),
-                [](const Range& a, const Range& b) { return a.begin < b.begin; });
-      g_ranges = ranges.release();  // lives as long as the process (operator new reads it)
-    }
+    const absl::Status found = reliability::FindLibraryCode();
+    ASSERT_TRUE(found.ok()) << found;
     ASSERT_TRUE(sat::RegisterSatVerifier(real_).ok());
     ASSERT_TRUE(math::RegisterMathVerifier(real_).ok());
     ASSERT_TRUE(beam::RegisterBeamVerifier(real_).ok());
