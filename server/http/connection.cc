@@ -29,8 +29,8 @@ constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
 // reads. A request's headers and a typical trainer body arrive in one read from this much room
 // (8 KiB per open connection); a longer body gets room for its Content-Length (up to 64 KiB)
 // once the headers are in, and a connection gives back more than that once it is answered.
-constexpr size_t kReadBytes = 8 * 1024;
-constexpr size_t kKeptReadBytes = 64 * 1024;
+constexpr size_t kReadBytes = size_t{8} * 1024;
+constexpr size_t kKeptReadBytes = size_t{64} * 1024;
 
 std::chrono::steady_clock::duration Chrono(absl::Duration d) {
   return absl::ToChronoNanoseconds(d);
