@@ -202,8 +202,9 @@ TEST(Coalescer, AnswersEverySubmissionUnderConcurrentLoad) {
   // exactly once, with its own verdict, whichever thread sends its batch.
   Fixture t({absl::Milliseconds(1), 64, /*flush_when_idle=*/true});
   constexpr int kThreads = 4, kEach = 200;
-  std::vector<Answer> answers(kThreads * kEach);
+  std::vector<Answer> answers(static_cast<size_t>(kThreads) * kEach);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int th = 0; th < kThreads; ++th) {
     threads.emplace_back([&, th] {
       for (int i = 0; i < kEach; ++i) {

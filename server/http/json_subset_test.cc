@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "verifiers/sdk/json.h"
 
@@ -122,7 +123,7 @@ TEST(ParseJsonSubset, AcceptsNestingUpToItsLimitOnly) {
     const std::string arrays = std::string(static_cast<size_t>(depth), '[') + "1" +
                                std::string(static_cast<size_t>(depth), ']');
     std::string objects = "0";
-    for (int i = 0; i < depth; ++i) objects = "{\"k\": " + objects + "}";
+    for (int i = 0; i < depth; ++i) objects = absl::StrCat(R"({"k": )", objects, "}");
     for (const std::string& text : {arrays, objects}) {
       EXPECT_EQ(ParseJsonSubset(text, kDepth).has_value(), depth <= kDepth) << depth;
       EXPECT_EQ(sdk::JsonNestsDeeperThan(text, kDepth), depth > kDepth) << depth;

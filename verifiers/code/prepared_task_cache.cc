@@ -17,7 +17,7 @@ int64_t PreparedTaskCache::Cost(absl::string_view ground_truth, const PreparedCo
   // Per test: a CodeTest message, a TestInput (three strings), an nlohmann::json and the vector
   // slots beyond the strings' contents; an allowance, not a measurement.
   constexpr int64_t kPerTest = 512;
-  int64_t cost = static_cast<int64_t>(ground_truth.size() + prepared.task.ByteSizeLong());
+  auto cost = static_cast<int64_t>(ground_truth.size() + prepared.task.ByteSizeLong());
   for (const TestInput& input : prepared.inputs) {
     cost += static_cast<int64_t>(input.stdin_data.size() + input.fn_name.size() +
                                  input.args_json.size()) +

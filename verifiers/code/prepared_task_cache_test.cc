@@ -131,8 +131,9 @@ TEST(PreparedTaskCache, ConcurrentGroupsGetTheSameTests) {
   const std::string label = Label(2000);
   std::vector<std::shared_ptr<const PreparedCodeTask>> got(8);
   std::vector<std::thread> threads;
-  for (size_t t = 0; t < got.size(); ++t) {
-    threads.emplace_back([&, t] { got[t] = (*verifier->PrepareTask(Task(label)))->prepared; });
+  threads.reserve(got.size());
+  for (std::shared_ptr<const PreparedCodeTask>& slot : got) {
+    threads.emplace_back([&] { slot = (*verifier->PrepareTask(Task(label)))->prepared; });
   }
   for (std::thread& thread : threads) thread.join();
   for (const auto& p : got) {
