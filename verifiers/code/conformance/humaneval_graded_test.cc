@@ -95,6 +95,7 @@ TEST(HumanEvalGraded, RealSubmissionsScoreAsHumanEvalsGraderDecided) {
   Tally tally;
   std::atomic<size_t> next{0};
   std::vector<std::thread> workers;
+  workers.reserve(2);
   for (int w = 0; w < 2; ++w) {  // the machine's two cores
     workers.emplace_back([&] {
       for (size_t i; (i = next++) < task_ids.size();) {
