@@ -4,13 +4,17 @@
 // the workers start).
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 
 namespace arbiter::code::conformance {
@@ -48,6 +52,21 @@ inline std::vector<nlohmann::json> LoadJsonl(const std::string& path) {
     if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
   }
   return rows;
+}
+
+// Calls work(i) for every i < n, spread over the machine's two cores; the wall seconds taken.
+inline double RunOnTwoCores(size_t n, const std::function<void(size_t)>& work) {
+  const absl::Time start = absl::Now();
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  workers.reserve(2);
+  for (int w = 0; w < 2; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i; (i = next++) < n;) work(i);
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  return absl::ToDoubleSeconds(absl::Now() - start);
 }
 
 }  // namespace arbiter::code::conformance

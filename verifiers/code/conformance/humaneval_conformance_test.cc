@@ -13,18 +13,15 @@
 // ARBITER_CONFORMANCE_ROWS caps the rows (default: all). Skips (with the reason) where bubblewrap
 // cannot create namespaces; an unreachable package index fails the test.
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/code/code_verifier.h"
@@ -117,18 +114,9 @@ TEST(HumanEvalConformance, CanonicalSolutionsPassAndMutantsFail) {
   auto verifier = CodeVerifier::Create({std::move(runner), RunLimits(), RunLimits()});
   ASSERT_TRUE(verifier.ok()) << verifier.status();
 
-  const absl::Time start = absl::Now();
   Tally tally;
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> workers;
-  workers.reserve(2);
-  for (int w = 0; w < 2; ++w) {  // the machine's two cores
-    workers.emplace_back([&] {
-      for (size_t i; (i = next++) < rows.size();) ScoreRow(**verifier, rows[i], tally);
-    });
-  }
-  for (std::thread& t : workers) t.join();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const double seconds = conformance::RunOnTwoCores(
+      rows.size(), [&](size_t i) { ScoreRow(**verifier, rows[i], tally); });
 
   absl::MutexLock lock(&tally.mu);
   std::cout << "humaneval rows " << tally.rows << ": canonical CORRECT " << tally.canonical_correct

@@ -6,16 +6,13 @@
 // be CORRECT and every one it failed must not be (an INFRA_ERROR counts as a disagreement). Prints
 // agreeing/total and every disagreement with the grader's recorded result. Skips (with the reason)
 // where bubblewrap cannot create namespaces; an unreachable package index fails the test.
-#include <atomic>
 #include <iostream>
 #include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/code/code_verifier.h"
@@ -91,20 +88,10 @@ TEST(HumanEvalGraded, RealSubmissionsScoreAsHumanEvalsGraderDecided) {
   auto verifier = CodeVerifier::Create({std::move(runner), RunLimits(), RunLimits()});
   ASSERT_TRUE(verifier.ok()) << verifier.status();
 
-  const absl::Time start = absl::Now();
   Tally tally;
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> workers;
-  workers.reserve(2);
-  for (int w = 0; w < 2; ++w) {  // the machine's two cores
-    workers.emplace_back([&] {
-      for (size_t i; (i = next++) < task_ids.size();) {
-        ScoreTask(**verifier, rows.at(task_ids[i]), graded.at(task_ids[i]), tally);
-      }
-    });
-  }
-  for (std::thread& t : workers) t.join();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const double seconds = conformance::RunOnTwoCores(task_ids.size(), [&](size_t i) {
+    ScoreTask(**verifier, rows.at(task_ids[i]), graded.at(task_ids[i]), tally);
+  });
 
   absl::MutexLock lock(&tally.mu);
   std::cout << "humaneval graded submissions: accepted by the grader " << tally.accepted_agreeing
