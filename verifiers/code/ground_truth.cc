@@ -14,19 +14,17 @@
 namespace arbiter::code {
 namespace gt {
 
-using nlohmann::json;
-
 absl::Status Invalid(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("code: ground_truth: ", what));
 }
 
-absl::StatusOr<json> LabelJson(absl::string_view text, absl::string_view what) {
-  absl::StatusOr<json> parsed = sdk::ParseUntrustedJson(text, what);
+absl::StatusOr<LabelValue> LabelJson(absl::string_view text, absl::string_view what) {
+  absl::StatusOr<LabelValue> parsed = sdk::ParseUntrustedOrderedJson(text, what);
   if (!parsed.ok()) return Invalid(parsed.status().message());
   return parsed;
 }
 
-absl::StatusOr<std::string> AsText(const json& value, absl::string_view what) {
+absl::StatusOr<std::string> AsText(const LabelValue& value, absl::string_view what) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_array()) {
     std::string out;
@@ -43,7 +41,7 @@ absl::StatusOr<std::string> AsText(const json& value, absl::string_view what) {
   return value.dump();
 }
 
-absl::StatusOr<std::string> FnName(const json& object) {
+absl::StatusOr<std::string> FnName(const LabelValue& object) {
   for (const char* key : {"fn_name", "func_name"}) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) continue;
@@ -53,7 +51,7 @@ absl::StatusOr<std::string> FnName(const json& object) {
     return it->get<std::string>();
   }
   if (auto meta = object.find("metadata"); meta != object.end()) {
-    json parsed = *meta;
+    LabelValue parsed = *meta;
     if (meta->is_string()) {
       ARBITER_ASSIGN_OR_RETURN(parsed, LabelJson(meta->get<std::string>(), "\"metadata\""));
     }
@@ -62,15 +60,15 @@ absl::StatusOr<std::string> FnName(const json& object) {
   return std::string();
 }
 
-absl::StatusOr<std::string> LcbArgs(const json& input, absl::string_view where) {
+absl::StatusOr<std::string> LcbArgs(const LabelValue& input, absl::string_view where) {
   if (input.is_array()) return input.dump();
   if (!input.is_string()) {
     return Invalid(absl::StrCat(where, " must be JSON lines (a string) or an argument list"));
   }
-  json args = json::array();
+  LabelValue args = LabelValue::array();
   const std::string text = input.get<std::string>();
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipWhitespace())) {
-    ARBITER_ASSIGN_OR_RETURN(json value, LabelJson(line, absl::StrCat(where, " line")));
+    ARBITER_ASSIGN_OR_RETURN(LabelValue value, LabelJson(line, absl::StrCat(where, " line")));
     args.push_back(std::move(value));
   }
   return args.dump();
@@ -80,11 +78,11 @@ absl::StatusOr<std::string> LcbArgs(const json& input, absl::string_view where) 
 
 namespace {
 
-using nlohmann::json;
+using gt::LabelValue;
 
 constexpr int kMaxNesting = 4;  // wrappers and JSON-in-JSON strings, together
 
-absl::Status ParseLanguage(const json& object, v1::CodeTask& task) {
+absl::Status ParseLanguage(const LabelValue& object, v1::CodeTask& task) {
   auto it = object.find("language");
   if (it == object.end() || it->is_null()) return absl::OkStatus();
   std::optional<v1::CodeTask::Language> language;
@@ -99,7 +97,7 @@ absl::Status ParseLanguage(const json& object, v1::CodeTask& task) {
   return absl::OkStatus();
 }
 
-std::string Keys(const json& object) {
+std::string Keys(const LabelValue& object) {
   std::vector<std::string> keys;
   for (auto it = object.begin(); it != object.end() && keys.size() < 8; ++it) {
     keys.push_back(absl::StrCat("\"", it.key(), "\""));
@@ -107,9 +105,9 @@ std::string Keys(const json& object) {
   return keys.empty() ? "none" : absl::StrJoin(keys, ", ");
 }
 
-absl::Status ParseAny(const json& value, ParsedGroundTruth& out, int depth);
+absl::Status ParseAny(const LabelValue& value, ParsedGroundTruth& out, int depth);
 
-absl::Status ParseObject(const json& object, ParsedGroundTruth& out, int depth) {
+absl::Status ParseObject(const LabelValue& object, ParsedGroundTruth& out, int depth) {
   ARBITER_RETURN_IF_ERROR(ParseLanguage(object, out.task));
   ARBITER_ASSIGN_OR_RETURN(const std::string fn_name, gt::FnName(object));
   if (!fn_name.empty()) out.task.set_fn_name(fn_name);
@@ -135,10 +133,10 @@ absl::Status ParseObject(const json& object, ParsedGroundTruth& out, int depth) 
       "{\"test_list\"} or a wrapper with \"tests\""));
 }
 
-absl::Status ParseAny(const json& value, ParsedGroundTruth& out, int depth) {
+absl::Status ParseAny(const LabelValue& value, ParsedGroundTruth& out, int depth) {
   if (depth > kMaxNesting) return gt::Invalid("wrappers nested too deeply");
   if (value.is_string()) {  // JSON text inside a JSON string
-    ARBITER_ASSIGN_OR_RETURN(json inner,
+    ARBITER_ASSIGN_OR_RETURN(LabelValue inner,
                              gt::LabelJson(value.get<std::string>(), "inner JSON string"));
     return ParseAny(inner, out, depth + 1);
   }
@@ -150,7 +148,7 @@ absl::Status ParseAny(const json& value, ParsedGroundTruth& out, int depth) {
 }  // namespace
 
 absl::StatusOr<ParsedGroundTruth> ParseGroundTruth(absl::string_view ground_truth) {
-  ARBITER_ASSIGN_OR_RETURN(json root, gt::LabelJson(ground_truth, "ground_truth"));
+  ARBITER_ASSIGN_OR_RETURN(LabelValue root, gt::LabelJson(ground_truth, "ground_truth"));
   ParsedGroundTruth out;
   ARBITER_RETURN_IF_ERROR(ParseAny(root, out, 0));
   if (out.task.tests().empty()) return gt::Invalid("no tests");

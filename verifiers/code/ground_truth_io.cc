@@ -10,10 +10,8 @@
 namespace arbiter::code::gt {
 namespace {
 
-using nlohmann::json;
-
 // The graders zip() inputs with outputs: the pairs that exist are graded.
-size_t PairedCount(const json& inputs, const json& outputs, absl::string_view in_key,
+size_t PairedCount(const LabelValue& inputs, const LabelValue& outputs, absl::string_view in_key,
                    absl::string_view out_key, ParsedGroundTruth& out) {
   const size_t n = std::min(inputs.size(), outputs.size());
   if (inputs.size() != outputs.size()) {
@@ -24,8 +22,9 @@ size_t PairedCount(const json& inputs, const json& outputs, absl::string_view in
   return n;
 }
 
-absl::Status AddStdinTest(const json& in, const json& expected, const std::string& where,
-                          v1::CodeTest::Compare compare, v1::CodeTask& task) {
+absl::Status AddStdinTest(const LabelValue& in, const LabelValue& expected,
+                          const std::string& where, v1::CodeTest::Compare compare,
+                          v1::CodeTask& task) {
   v1::CodeTest* test = task.add_tests();
   ARBITER_ASSIGN_OR_RETURN(*test->mutable_input(), AsText(in, where + " input"));
   ARBITER_ASSIGN_OR_RETURN(*test->mutable_expected_output(), AsText(expected, where + " output"));
@@ -35,16 +34,16 @@ absl::Status AddStdinTest(const json& in, const json& expected, const std::strin
 
 // LiveCodeBench's io form: with a function name, string inputs are JSON lines (one argument per
 // line) and string outputs JSON text; APPS/TACO call-based inputs are argument lists.
-bool IsLiveCodeBenchCall(const json& inputs) {
-  return !inputs.empty() &&
-         std::all_of(inputs.begin(), inputs.end(), [](const json& in) { return in.is_string(); });
+bool IsLiveCodeBenchCall(const LabelValue& inputs) {
+  return !inputs.empty() && std::all_of(inputs.begin(), inputs.end(),
+                                        [](const LabelValue& in) { return in.is_string(); });
 }
 
-absl::Status AddLcbCall(const json& in, const json& expected, const std::string& where,
+absl::Status AddLcbCall(const LabelValue& in, const LabelValue& expected, const std::string& where,
                         v1::CodeTask& task) {
   v1::CodeTest* test = task.add_tests();
   ARBITER_ASSIGN_OR_RETURN(*test->mutable_args_json(), LcbArgs(in, where + " input"));
-  json value = expected;
+  LabelValue value = expected;
   if (expected.is_string()) {
     ARBITER_ASSIGN_OR_RETURN(value, LabelJson(expected.get<std::string>(), where + " output"));
   }
@@ -55,7 +54,7 @@ absl::Status AddLcbCall(const json& in, const json& expected, const std::string&
 
 }  // namespace
 
-absl::Status ParseInputsOutputs(const json& object, ParsedGroundTruth& out) {
+absl::Status ParseInputsOutputs(const LabelValue& object, ParsedGroundTruth& out) {
   auto inputs = object.find("inputs");
   auto outputs = object.find("outputs");
   if (inputs == object.end() || outputs == object.end() || !inputs->is_array() ||
@@ -67,15 +66,15 @@ absl::Status ParseInputsOutputs(const json& object, ParsedGroundTruth& out) {
   const bool lcb_call = !task.fn_name().empty() && IsLiveCodeBenchCall(*inputs);
   for (size_t i = 0; i < n; ++i) {
     const std::string where = absl::StrCat("inputs[", i, "]");
-    const json& in = (*inputs)[i];
-    const json& expected = (*outputs)[i];
+    const LabelValue& in = (*inputs)[i];
+    const LabelValue& expected = (*outputs)[i];
     if (task.fn_name().empty()) {
       ARBITER_RETURN_IF_ERROR(AddStdinTest(in, expected, where, v1::CodeTest::COMPARE_APPS, task));
     } else if (lcb_call) {
       ARBITER_RETURN_IF_ERROR(AddLcbCall(in, expected, where, task));
     } else {
       v1::CodeTest* test = task.add_tests();
-      test->set_args_json(in.is_array() ? in.dump() : json::array({in}).dump());
+      test->set_args_json(in.is_array() ? in.dump() : LabelValue::array({in}).dump());
       test->set_expected_json(expected.dump());
       test->set_accept_first_element(true);
       test->set_compare(v1::CodeTest::COMPARE_APPS);
@@ -84,7 +83,7 @@ absl::Status ParseInputsOutputs(const json& object, ParsedGroundTruth& out) {
   return absl::OkStatus();
 }
 
-absl::Status ParseCodeContests(const json& object, ParsedGroundTruth& out) {
+absl::Status ParseCodeContests(const LabelValue& object, ParsedGroundTruth& out) {
   const bool row = object.contains("public_tests") || object.contains("private_tests") ||
                    object.contains("generated_tests");
   std::vector<std::string> groups;
@@ -95,7 +94,7 @@ absl::Status ParseCodeContests(const json& object, ParsedGroundTruth& out) {
   }
   for (const std::string& group : groups) {
     if (!group.empty() && !object.contains(group)) continue;
-    const json& tests = group.empty() ? object : object.at(group);
+    const LabelValue& tests = group.empty() ? object : object.at(group);
     const std::string prefix = group.empty() ? "" : group + ".";
     auto inputs = tests.is_object() ? tests.find("input") : tests.end();
     auto outputs = tests.is_object() ? tests.find("output") : tests.end();

@@ -11,9 +11,7 @@
 namespace arbiter::code::gt {
 namespace {
 
-using nlohmann::json;
-
-absl::StatusOr<std::string> StringField(const json& item, const char* key,
+absl::StatusOr<std::string> StringField(const LabelValue& item, const char* key,
                                         const std::string& where) {
   auto it = item.find(key);
   if (it == item.end() || !it->is_string()) {
@@ -23,7 +21,7 @@ absl::StatusOr<std::string> StringField(const json& item, const char* key,
 }
 
 // A function-call test from a JSON-lines (or list) input and a JSON (or JSON text) output.
-absl::Status AddCall(const json& input, const json& output, const std::string& fn_name,
+absl::Status AddCall(const LabelValue& input, const LabelValue& output, const std::string& fn_name,
                      const std::string& where, v1::CodeTest::Compare compare, v1::CodeTest& test) {
   if (fn_name.empty()) {
     return Invalid(absl::StrCat(where,
@@ -32,7 +30,7 @@ absl::Status AddCall(const json& input, const json& output, const std::string& f
   }
   test.set_fn_name(fn_name);
   ARBITER_ASSIGN_OR_RETURN(*test.mutable_args_json(), LcbArgs(input, where + ".input"));
-  json expected = output;
+  LabelValue expected = output;
   if (output.is_string()) {
     ARBITER_ASSIGN_OR_RETURN(expected, LabelJson(output.get<std::string>(), where + ".output"));
   }
@@ -41,8 +39,9 @@ absl::Status AddCall(const json& input, const json& output, const std::string& f
   return absl::OkStatus();
 }
 
-absl::Status AddSandboxFusionTest(const json& item, const std::string& where, v1::CodeTask& task) {
-  const json& in = item.at("input");
+absl::Status AddSandboxFusionTest(const LabelValue& item, const std::string& where,
+                                  v1::CodeTask& task) {
+  const LabelValue& in = item.at("input");
   auto out = item.find("output");
   if (!in.contains("stdin") || !in.at("stdin").is_string() || out == item.end() ||
       !out->is_object() || !out->contains("stdout") || !out->at("stdout").is_string()) {
@@ -57,7 +56,7 @@ absl::Status AddSandboxFusionTest(const json& item, const std::string& where, v1
   return absl::OkStatus();
 }
 
-absl::Status AddLcbTest(const json& item, const std::string& where, v1::CodeTask& task) {
+absl::Status AddLcbTest(const LabelValue& item, const std::string& where, v1::CodeTask& task) {
   ARBITER_ASSIGN_OR_RETURN(const std::string input, StringField(item, "input", where));
   ARBITER_ASSIGN_OR_RETURN(const std::string output, StringField(item, "output", where));
   auto type_it = item.find("testtype");
@@ -82,9 +81,9 @@ absl::Status AddLcbTest(const json& item, const std::string& where, v1::CodeTask
 
 }  // namespace
 
-absl::Status ParseTestList(const json& list, ParsedGroundTruth& out) {
+absl::Status ParseTestList(const LabelValue& list, ParsedGroundTruth& out) {
   for (size_t i = 0; i < list.size(); ++i) {
-    const json& item = list[i];
+    const LabelValue& item = list[i];
     const std::string where = absl::StrCat("tests[", i, "]");
     if (!item.is_object()) return Invalid(absl::StrCat(where, " is not an object"));
     if (auto in = item.find("input"); in != item.end() && in->is_object()) {
@@ -96,11 +95,11 @@ absl::Status ParseTestList(const json& list, ParsedGroundTruth& out) {
   return absl::OkStatus();
 }
 
-absl::Status ParseTestCases(const json& object, ParsedGroundTruth& out) {
-  const json& cases = object.at("test_cases");
+absl::Status ParseTestCases(const LabelValue& object, ParsedGroundTruth& out) {
+  const LabelValue& cases = object.at("test_cases");
   if (!cases.is_array()) return Invalid("\"test_cases\" must be a list");
   for (size_t i = 0; i < cases.size(); ++i) {
-    const json& item = cases[i];
+    const LabelValue& item = cases[i];
     const std::string where = absl::StrCat("test_cases[", i, "]");
     if (!item.is_object() || !item.contains("input") || !item.contains("output")) {
       return Invalid(absl::StrCat(where, R"( needs "input" and "output")"));
@@ -128,7 +127,7 @@ absl::Status ParseTestCases(const json& object, ParsedGroundTruth& out) {
   return absl::OkStatus();
 }
 
-absl::Status ParseAsserts(const json& object, ParsedGroundTruth& out) {
+absl::Status ParseAsserts(const LabelValue& object, ParsedGroundTruth& out) {
   v1::CodeTask& task = out.task;
   if (task.language() != v1::CodeTask::LANGUAGE_UNSPECIFIED &&
       task.language() != v1::CodeTask::LANGUAGE_PYTHON) {

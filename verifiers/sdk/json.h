@@ -23,4 +23,14 @@ bool JsonNestsDeeperThan(absl::string_view text, int max_depth);
 absl::StatusOr<nlohmann::json> ParseUntrustedJson(absl::string_view text, absl::string_view what,
                                                   int max_depth = kMaxJsonDepth);
 
+// As ParseUntrustedJson, but objects keep their keys in the text's order, as Python's json.loads
+// does (a repeated key keeps its first place and takes its last value): for values that are
+// re-serialised for a program whose result may depend on that order (a dict's iteration order).
+// nlohmann::json sorts keys. Linear in the input (ordered_json's own parser scans an object's
+// keys for every insertion: quadratic in an object's size). Lookups in an ordered_json are
+// linear in its key count: use it where order must survive, not for comparisons.
+absl::StatusOr<nlohmann::ordered_json> ParseUntrustedOrderedJson(absl::string_view text,
+                                                                 absl::string_view what,
+                                                                 int max_depth = kMaxJsonDepth);
+
 }  // namespace arbiter::sdk
