@@ -115,6 +115,50 @@ TEST(CodeFromCompletion, FunctionCallTasksOnlyTakeLanguagesThatCanCall) {
   EXPECT_NE(invalid.status().message().find("cpp cannot"), std::string::npos) << invalid.status();
 }
 
+TEST(CodeArguments, DictArgumentsReachTheRunnerInTheTestsKeyOrder) {
+  // What the sandbox is sent: a label's arguments in the label's key order (compact), a typed
+  // task's args_json as the client wrote it (a byte-order mark dropped: json.loads refuses one).
+  std::vector<std::string> args;
+  absl::Mutex mu;
+  auto runner = std::make_shared<FakeRunner>([&](const SessionRequest& request, size_t i) {
+    absl::MutexLock lock(&mu);
+    args.push_back(request.tests[i].args_json);
+    return FakeRunner::Returned("1");
+  });
+  auto verifier = *CodeVerifier::Create({runner, RunLimits(), RunLimits()});
+  v1::Task apps;
+  apps.set_verifier("code");
+  apps.set_ground_truth(R"({"inputs": [[{"b": 1, "a": 2}]], "outputs": [1], "fn_name": "f"})");
+  v1::Task typed;
+  typed.set_verifier("code");
+  typed.mutable_code()->set_fn_name("f");
+  for (const char* text :
+       {R"([{"b": 1, "a": {"d": 2, "c": 3}}])", "\xEF\xBB\xBF [ {\"b\":1,\"a\":2} ]"}) {
+    v1::CodeTest* test = typed.mutable_code()->add_tests();
+    test->set_args_json(text);
+    test->set_expected_json("1");
+  }
+  v1::Sample sample;
+  sample.set_completion("```python\ndef f(x): return 1\n```");
+  for (const v1::Task& task : {apps, typed}) {
+    auto results = sdk::ScoreGroup(*verifier, task, {sample}, {});
+    ASSERT_TRUE(results.ok()) << results.status();
+    EXPECT_EQ((*results)[0].outcome(), v1::CORRECT) << (*results)[0].message();
+  }
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(args,
+            (std::vector<std::string>{R"([{"b":1,"a":2}])", R"([{"b": 1, "a": {"d": 2, "c": 3}}])",
+                                      R"( [ {"b":1,"a":2} ])"}));
+  // Still refused: not JSON, not an array.
+  for (const char* text : {R"([{"b": 1,}])", R"({"b": 1})", "\xEF\xBB\xBF"}) {
+    typed.mutable_code()->mutable_tests(0)->set_args_json(text);
+    auto refused = verifier->Prepare(typed);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(refused.status().message().find("tests[0].args_json"), std::string::npos)
+        << refused.status();
+  }
+}
+
 TEST(CodeModes, ModeNamesTheGradersComparison) {
   Harness h;
   h.recorder->set_outputs({"yes\n"});

@@ -1,6 +1,7 @@
 // Python function results through the real sandbox where JSON loses what the graders' `==`
 // sees (tuple vs list, int vs string dict keys): each dataset form is judged as its grader
-// judges (python_value.h). Skips (with the reason) where bubblewrap cannot create namespaces.
+// judges (python_value.h); dict arguments keep the row's key order, as json.loads keeps it. Skips
+// (with the reason) where bubblewrap cannot create namespaces.
 #include <memory>
 #include <string>
 #include <utility>
@@ -70,6 +71,26 @@ TEST(PythonTypes, AppsGivesADictArgumentIntKeysAndPassesItAlone) {
   ExpectGraded(R"({"inputs": ["{\"1\": 2, \"3\": 4}"], "outputs": ["14"], "fn_name": "f"})",
                {{"return sum(int(k) * v for k, v in x.items())", true},
                 {"return sum(k * v for k, v in x.items())", false}});
+}
+
+TEST(PythonTypes, ADictArgumentArrivesInTheLabelsKeyOrder) {
+  // json.loads keeps key order, so the graders call f with the dict as the row writes it: a
+  // program returning its keys in iteration order is accepted, one that sorts them is not.
+  // LiveCodeBench (one JSON argument per line):
+  ExpectGraded(
+      R"({"inputs": ["{\"b\": 1, \"a\": 2, \"c\": 3}"], "outputs": ["[\"b\", \"a\", \"c\"]"],
+          "fn_name": "f"})",
+      {{"return list(x.keys())", true}, {"return sorted(x)", false}});
+  // APPS (input_output as the row stores it, JSON text): nested dicts keep their order too.
+  ExpectGraded(
+      R"({"input_output": "{\"fn_name\": \"f\", \"inputs\": [[{\"b\": {\"z\": 1, \"y\": 2}, )"
+      R"(\"a\": {}}]], \"outputs\": [[[\"b\", \"z\", \"y\"], [\"a\"]]]}"})",
+      {{"return [[k, *v] for k, v in x.items()]", true},
+       {"return [[k, *sorted(v)] for k, v in sorted(x.items())]", false}});
+  // APPS's int-key conversion is a dict comprehension over the parsed dict: the order survives.
+  ExpectGraded(
+      R"({"inputs": [[{"3": 1, "1": 2, "2": 3}]], "outputs": [[3, 1, 2]], "fn_name": "f"})",
+      {{"return list(x)", true}, {"return sorted(x)", false}});
 }
 
 }  // namespace
