@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<CodeVerifier>> CodeVerifier::Create(CodeVerifierO
 v1::VerifierInfo CodeVerifier::Info() const {
   v1::VerifierInfo info;
   info.set_name("code");
-  info.set_version("3");
+  info.set_version("4");
   info.set_description(
       "Runs the completion's program (last fenced block) against unit tests in a sandbox; "
       "per-test verdicts; VeRPO dense reward and fused advantages over the group");
