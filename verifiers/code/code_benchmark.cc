@@ -136,6 +136,45 @@ void BM_PrepareLargeSuite(benchmark::State& state) {
 }
 BENCHMARK(BM_PrepareLargeSuite)->ArgName("cache")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// An APPS call-based label of about the same size whose arguments are dicts (1,000 tests, one
+// 60-key dict each, keys not in sorted order): the label is read keeping key order
+// (sdk::ParseUntrustedOrderedJson) and each argument list re-serialised in that order.
+v1::Task LargeDictCallTask() {
+  std::string inputs, outputs;
+  for (int t = 0; t < 1000; ++t) {
+    absl::StrAppend(&inputs, t == 0 ? "" : ",", "[{");
+    for (int k = 60; k > 0; --k)
+      absl::StrAppend(&inputs, k == 60 ? "" : ",", "\"key", k * 7919 % 1000, "_", t, "\":", k * t);
+    absl::StrAppend(&inputs, "}]");
+    absl::StrAppend(&outputs, t == 0 ? "" : ",", t);
+  }
+  v1::Task task;
+  task.set_verifier("code");
+  task.set_ground_truth(
+      absl::StrCat(R"({"fn_name": "f", "inputs": [)", inputs, R"(], "outputs": [)", outputs, "]}"));
+  return task;
+}
+
+void BM_PrepareLargeDictCallSuite(benchmark::State& state) {
+  auto runner = std::make_shared<FakeRunner>(
+      [](const SessionRequest&, size_t) { return FakeRunner::Exited(0, ""); });
+  CodeVerifierOptions options{runner, RunLimits(), RunLimits()};
+  options.prepared_cache_bytes = 0;
+  auto verifier = *CodeVerifier::Create(std::move(options));
+  const v1::Task task = LargeDictCallTask();
+  for (auto _ : state) {
+    auto prepared = verifier->Prepare(task);
+    if (!prepared.ok()) {
+      state.SkipWithError(std::string(prepared.status().message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(prepared);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["suite_bytes"] = static_cast<double>(task.ground_truth().size());
+}
+BENCHMARK(BM_PrepareLargeDictCallSuite)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace arbiter::code
 

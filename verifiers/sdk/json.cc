@@ -31,7 +31,8 @@ class OrderedBuilder {
   bool number_float(Json::number_float_t value, const Json::string_t& /*lexeme*/) {
     return Put(value);
   }
-  bool string(Json::string_t& value) { return Put(std::move(value)); }
+  // Copied, not moved: the lexer reuses the buffer, which keeps its capacity only if left alone.
+  bool string(Json::string_t& value) { return Put(value); }
   bool binary(Json::binary_t& value) { return Put(Json::binary(std::move(value))); }
   bool start_object(std::size_t /*size*/) { return Open(Json::object()); }
   bool key(Json::string_t& key);
@@ -109,7 +110,7 @@ bool OrderedBuilder::key(Json::string_t& key) {
     }
     at = top.index.try_emplace(key, pairs.size()).first->second;
   }
-  if (at == pairs.size()) pairs.emplace_back(std::move(key), nullptr);
+  if (at == pairs.size()) pairs.emplace_back(key, nullptr);
   top.pending = &pairs[at].second;
   return true;
 }
