@@ -38,7 +38,7 @@ class Keys:
         self.content = {}
         version = subprocess.run([TIDY, "--version"], capture_output=True, check=True).stdout
         with open(os.path.join(self.root, ".clang-tidy"), "rb") as f:
-            self.base = sha(b"arbiter-tidy-1\0" + version + b"\0" + f.read())
+            self.base = sha(b"arbiter-tidy-2\0" + version + b"\0" + f.read())
         self.commands = {}
         for e in json.load(open(os.path.join(self.tree, "compile_commands.json"))):
             path = os.path.realpath(os.path.join(e["directory"], e["file"]))
@@ -176,13 +176,26 @@ def remember(cache, key, f):
     os.replace(tmp, p)
 
 
-def tidy(tree, f, until):
+def header_filter(root):
+    """.clang-tidy's HeaderFilterRegex, written relative to the checkout ('^(verifiers|...)/'),
+    anchored at this checkout: clang-tidy matches it against absolute paths, where the relative
+    form never matches, and the checkout's build tree (generated .pb.h) must stay out."""
+    with open(os.path.join(root, ".clang-tidy")) as f:
+        m = re.search(r"^HeaderFilterRegex:\s*'\^(.*)'\s*$", f.read(), re.M)
+    if not m:
+        sys.exit(".clang-tidy: expected HeaderFilterRegex: '^(folders)/' (relative to the checkout)")
+    escaped = "".join("\\" + c if c in ".[]()*+?{}|^$\\" else c for c in os.path.realpath(root))
+    return "^" + escaped + "/" + m.group(1)
+
+
+def tidy(tree, f, until, headers):
     """(findings, failure text or None) for f, or None when the deadline stopped it."""
     left = until - time.time()
     if left <= 0:
         return None
     try:
-        run = subprocess.run([TIDY, "-p", tree, "--quiet", f], capture_output=True, text=True,
+        run = subprocess.run([TIDY, "-p", tree, "--quiet", "--header-filter=" + headers, f],
+                             capture_output=True, text=True,
                              timeout=left)
     except subprocess.TimeoutExpired:
         return None
@@ -218,7 +231,8 @@ def main():
             todo.append(f)
     findings, failures, checked = set(), [], hits
     with concurrent.futures.ThreadPoolExecutor(max(1, a.jobs)) as pool:
-        runs = {pool.submit(tidy, a.tree, f, a.until): f for f in todo}
+        headers = header_filter(a.root)
+        runs = {pool.submit(tidy, a.tree, f, a.until, headers): f for f in todo}
         # Printed as each file finishes (a header's finding once, however many files include it).
         for run in concurrent.futures.as_completed(runs):
             f, r = runs[run], run.result()

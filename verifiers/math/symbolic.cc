@@ -298,7 +298,7 @@ bool ContainsSum(const ex& e) {
 // an unbounded number: a quotient or a function of a symbolic argument.
 double ConstantTermBound(const ex& e) {
   if (GiNaC::is_a<GiNaC::numeric>(e)) {
-    const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(e);
+    const auto& n = GiNaC::ex_to<GiNaC::numeric>(e);
     return n.is_rational() ? GiNaC::abs(n).to_double() : HUGE_VAL;
   }
   if (GiNaC::is_a<GiNaC::symbol>(e) || GiNaC::is_a<GiNaC::constant>(e)) return 0;
