@@ -312,7 +312,7 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
   }
   absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> prepared;
   try {
-    prepared = state.verifier->verifier->Prepare(**task);
+    prepared = state.verifier->verifier->PrepareWithin(**task, call->ctx);
   } catch (...) {
     const absl::Status thrown =
         CurrentVerifierException(state.verifier->name, "preparing the task");
@@ -325,7 +325,15 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
     return FinishGroup(call, g);
   }
   if (!prepared.ok()) {
-    *result.mutable_status() = ToRpcStatus(prepared.status());
+    // Ran out of time or was cancelled while waiting for a preparation in flight elsewhere (the
+    // code verifier's shared parse): as when that happens before preparing.
+    if (absl::IsDeadlineExceeded(prepared.status()) || absl::IsCancelled(prepared.status())) {
+      FailGroupAsInfra(group, prepared.status(),
+                       absl::IsCancelled(prepared.status()) ? kCancelledMessage : kDeadlineMessage,
+                       result);
+    } else {
+      *result.mutable_status() = ToRpcStatus(prepared.status());
+    }
     return FinishGroup(call, g);
   }
   state.prepared = *std::move(prepared);

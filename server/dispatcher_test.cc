@@ -7,8 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "server/testing/fake_verifier.h"
 
@@ -97,8 +100,31 @@ class ThrowingVerifier : public FakeVerifier {
   }
 };
 
-// A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed"), "adv", "overreach" and
-// "thrower".
+// Gives up preparing as a verifier waiting for another request's preparation of the same task
+// does (the code verifier's single flight): DEADLINE_EXCEEDED or CANCELLED, from the call's
+// context, which it records.
+class GivingUpVerifier : public FakeVerifier {
+ public:
+  GivingUpVerifier() : FakeVerifier("gives-up") {}
+  absl::StatusOr<std::unique_ptr<const sdk::PreparedTask>> PrepareWithin(
+      const v1::Task&, const sdk::VerifyContext& ctx) const override {
+    absl::MutexLock lock(&mu_);
+    deadline_ = ctx.deadline;
+    if (ctx.Cancelled()) return absl::CancelledError("cancelled while waiting");
+    return absl::DeadlineExceededError("deadline exceeded while waiting");
+  }
+  absl::Time deadline() const {
+    absl::MutexLock lock(&mu_);
+    return deadline_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  mutable absl::Time deadline_ ABSL_GUARDED_BY(mu_);
+};
+
+// A dispatcher over one CPU fake ("fake"), one sandbox fake ("boxed"), "adv", "overreach",
+// "thrower" and "gives-up".
 struct Fixture {
   explicit Fixture(const ServerOptions& options = {}) {
     auto owned = std::make_unique<FakeVerifier>("fake");
@@ -110,6 +136,9 @@ struct Fixture {
     EXPECT_TRUE(registry.Register(std::make_unique<AdvantageVerifier>()).ok());
     EXPECT_TRUE(registry.Register(std::make_unique<OverreachingVerifier>()).ok());
     EXPECT_TRUE(registry.Register(std::make_unique<ThrowingVerifier>()).ok());
+    auto giving_up_owned = std::make_unique<GivingUpVerifier>();
+    giving_up = giving_up_owned.get();
+    EXPECT_TRUE(registry.Register(std::move(giving_up_owned)).ok());
     auto created =
         Dispatcher::Create(options, &registry, std::make_shared<Metrics>(registry.Names()));
     EXPECT_TRUE(created.ok()) << created.status();
@@ -118,6 +147,7 @@ struct Fixture {
   sdk::VerifierRegistry registry;
   FakeVerifier* fake = nullptr;
   FakeVerifier* boxed = nullptr;
+  GivingUpVerifier* giving_up = nullptr;
   std::unique_ptr<Dispatcher> dispatcher;
 };
 
@@ -201,7 +231,7 @@ TEST(Dispatcher, UnknownVerifierFailsOnlyItsGroup) {
   EXPECT_EQ(results[0].samples(0).outcome(), v1::CORRECT);
   EXPECT_EQ(results[1].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(results[1].status().message(),
-            "unknown verifier 'nope'; known verifiers: adv, boxed, fake, overreach, thrower");
+            "unknown verifier 'nope'; known verifiers: adv, boxed, fake, gives-up, overreach, thrower");
   EXPECT_EQ(f.fake->checks(), 1);
 }
 
@@ -303,6 +333,26 @@ TEST(Dispatcher, ExpiredDeadlineFailsEveryGroupWithInfraErrorSamples) {
     EXPECT_EQ(sample.message(), "deadline exceeded before verification");
   }
   EXPECT_EQ(f.fake->checks(), 0);
+}
+
+TEST(Dispatcher, APreparationGivingUpAtTheCallsDeadlineFailsItsGroupWithInfraErrorSamples) {
+  Fixture f;
+  v1::ScoreRequest request;
+  *request.add_groups() = MakeGroup("a", {"a", "b"}, "gives-up");
+  *request.add_groups() = MakeGroup("b", {"b"});
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  PendingScore call(*f.dispatcher, request, deadline);
+  ASSERT_TRUE(call.admitted.ok());
+  const auto& results = call.Wait();
+  EXPECT_EQ(f.giving_up->deadline(), deadline);  // the verifier waited within the call's context
+  EXPECT_EQ(results[0].status().code(), static_cast<int>(absl::StatusCode::kDeadlineExceeded));
+  ASSERT_EQ(results[0].samples_size(), 2);
+  for (const auto& sample : results[0].samples()) {
+    EXPECT_EQ(sample.outcome(), v1::INFRA_ERROR);
+    EXPECT_EQ(sample.message(), "deadline exceeded before verification");
+  }
+  EXPECT_EQ(results[1].status().code(), 0);  // its neighbour is scored
+  EXPECT_EQ(results[1].samples(0).outcome(), v1::CORRECT);
 }
 
 TEST(Dispatcher, CancellationReachesRunningChecksAndSkipsQueuedOnes) {

@@ -107,17 +107,23 @@ v1::VerifierInfo CodeVerifier::Info() const {
 
 absl::StatusOr<std::unique_ptr<const SharedCodeTask>> CodeVerifier::PrepareTask(
     const v1::Task& task) const {
+  return PrepareTaskWithin(task, sdk::VerifyContext());
+}
+
+absl::StatusOr<std::unique_ptr<const SharedCodeTask>> CodeVerifier::PrepareTaskWithin(
+    const v1::Task& task, const sdk::VerifyContext& ctx) const {
   // Only ground_truth labels are cached: a typed CodeTask is parsed already (Task.code).
-  const bool cacheable =
-      task.kind_case() == v1::Task::kGroundTruth && prepared_cache_->Caches(task.ground_truth());
-  if (cacheable) {
-    if (std::shared_ptr<const PreparedCodeTask> hit =
-            prepared_cache_->Find(task.mode(), task.ground_truth())) {
-      return std::make_unique<const SharedCodeTask>(std::move(hit));
-    }
+  if (task.kind_case() != v1::Task::kGroundTruth || !prepared_cache_->Caches(task.ground_truth())) {
+    ARBITER_ASSIGN_OR_RETURN(std::shared_ptr<const PreparedCodeTask> prepared, Parse(task));
+    return std::make_unique<const SharedCodeTask>(std::move(prepared));
   }
-  ARBITER_ASSIGN_OR_RETURN(std::shared_ptr<const PreparedCodeTask> prepared, Parse(task));
-  if (cacheable) prepared_cache_->Insert(task.mode(), task.ground_truth(), prepared);
+  ARBITER_ASSIGN_OR_RETURN(
+      std::shared_ptr<const PreparedCodeTask> prepared,
+      prepared_cache_->GetOrPrepare(
+          task.mode(), task.ground_truth(), ctx, [&]() -> PreparedTaskCache::Prepared {
+            ARBITER_ASSIGN_OR_RETURN(std::shared_ptr<const PreparedCodeTask> parsed, Parse(task));
+            return parsed;
+          }));
   return std::make_unique<const SharedCodeTask>(std::move(prepared));
 }
 

@@ -36,6 +36,10 @@ class CodeVerifier : public sdk::TypedVerifier<SharedCodeTask> {
   Work work() const override { return Work::kSandbox; }
   absl::StatusOr<std::unique_ptr<const SharedCodeTask>> PrepareTask(
       const v1::Task& task) const override;
+  // A label another request is parsing right now is waited for (PreparedTaskCache single
+  // flight) until `ctx` is done: DEADLINE_EXCEEDED / CANCELLED.
+  absl::StatusOr<std::unique_ptr<const SharedCodeTask>> PrepareTaskWithin(
+      const v1::Task& task, const sdk::VerifyContext& ctx) const override;
   v1::SampleResult CheckSample(const SharedCodeTask& task, const v1::Sample& sample,
                                const sdk::VerifyContext& ctx) const override;
   absl::Status FinalizeGroup(const SharedCodeTask& task, const sdk::Samples& samples,

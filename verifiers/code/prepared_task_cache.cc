@@ -1,14 +1,35 @@
 #include "verifiers/code/prepared_task_cache.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/hash/hash.h"
+#include "absl/status/status.h"
+#include "absl/time/clock.h"
 
 namespace arbiter::code {
 namespace {
 
 size_t Hash(absl::string_view mode, absl::string_view ground_truth) {
   return absl::HashOf(mode, ground_truth);
+}
+
+// A status that says something about the circumstances of one preparation rather than about the
+// label: its waiters prepare again instead of taking it.
+bool Transient(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -30,15 +51,105 @@ std::shared_ptr<const PreparedCodeTask> PreparedTaskCache::Find(absl::string_vie
                                                                 absl::string_view ground_truth) {
   const size_t hash = Hash(mode, ground_truth);
   absl::MutexLock lock(&mu_);
+  std::shared_ptr<const PreparedCodeTask> found = FindLocked(hash, mode, ground_truth);
+  ++(found ? hits_ : misses_);
+  return found;
+}
+
+std::shared_ptr<const PreparedCodeTask> PreparedTaskCache::FindLocked(
+    size_t hash, absl::string_view mode, absl::string_view ground_truth) {
   auto found = index_.find(hash);
   if (found == index_.end() || found->second->mode != mode ||
       found->second->ground_truth != ground_truth) {
-    ++misses_;
     return nullptr;
   }
   lru_.splice(lru_.begin(), lru_, found->second);
-  ++hits_;
   return found->second->prepared;
+}
+
+PreparedTaskCache::Prepared PreparedTaskCache::GetOrPrepare(absl::string_view mode,
+                                                            absl::string_view ground_truth,
+                                                            const sdk::VerifyContext& ctx,
+                                                            absl::FunctionRef<Prepared()> prepare) {
+  const size_t hash = Hash(mode, ground_truth);
+  while (true) {
+    std::shared_ptr<Flight> flight;
+    bool lead = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (std::shared_ptr<const PreparedCodeTask> hit = FindLocked(hash, mode, ground_truth)) {
+        ++hits_;
+        return hit;
+      }
+      auto [it, inserted] = flights_.try_emplace(hash);
+      if (inserted) {
+        it->second = std::make_shared<Flight>();
+        it->second->hash = hash;
+        it->second->mode = mode;
+        it->second->ground_truth = ground_truth;
+      }
+      // Another label with this hash in flight: prepare alone (flight stays null).
+      if (inserted || (it->second->mode == mode && it->second->ground_truth == ground_truth)) {
+        flight = it->second;
+      }
+      lead = flight == nullptr || inserted;
+      if (lead) ++misses_;
+    }
+    if (lead) return Lead(flight.get(), mode, ground_truth, prepare);
+    if (std::optional<Prepared> shared = Wait(*flight, ctx)) return *std::move(shared);
+  }
+}
+
+PreparedTaskCache::Prepared PreparedTaskCache::Lead(Flight* flight, absl::string_view mode,
+                                                    absl::string_view ground_truth,
+                                                    absl::FunctionRef<Prepared()> prepare) {
+  // Lands the flight even when `prepare` throws, so that no waiter waits for ever.
+  const Prepared* landed_with = nullptr;
+  absl::Cleanup land = [&] {
+    if (flight != nullptr) Land(*flight, landed_with);
+  };
+  Prepared result = prepare();
+  if (result.ok() && Caches(ground_truth)) Insert(mode, ground_truth, *result);
+  landed_with = &result;
+  std::move(land).Invoke();
+  return result;
+}
+
+void PreparedTaskCache::Land(Flight& flight, const Prepared* result) {
+  absl::MutexLock lock(&mu_);
+  flight.done = true;
+  flight.shareable = result != nullptr && (result->ok() || !Transient(result->status()));
+  if (flight.shareable) flight.result = *result;
+  auto it = flights_.find(flight.hash);
+  if (it != flights_.end() && it->second.get() == &flight) flights_.erase(it);
+}
+
+std::optional<PreparedTaskCache::Prepared> PreparedTaskCache::Wait(Flight& flight,
+                                                                   const sdk::VerifyContext& ctx) {
+  absl::MutexLock lock(&mu_);
+  ++waiting_;
+  std::optional<Prepared> out;
+  while (!flight.done) {
+    if (ctx.Cancelled()) {
+      out = absl::CancelledError("cancelled while another request prepared the same task");
+      break;
+    }
+    const absl::Time now = absl::Now();
+    if (now >= ctx.deadline) {
+      out = absl::DeadlineExceededError(
+          "deadline exceeded while another request prepared the same task");
+      break;
+    }
+    const absl::Time until =
+        ctx.cancellation == nullptr ? ctx.deadline : std::min(ctx.deadline, now + kPoll);
+    mu_.AwaitWithDeadline(absl::Condition(&flight.done), until);
+  }
+  --waiting_;
+  if (flight.done && flight.shareable && !out) {
+    ++shared_;
+    out = flight.result;
+  }
+  return out;
 }
 
 void PreparedTaskCache::Insert(absl::string_view mode, absl::string_view ground_truth,
@@ -82,6 +193,22 @@ int64_t PreparedTaskCache::hits() const {
 int64_t PreparedTaskCache::misses() const {
   absl::MutexLock lock(&mu_);
   return misses_;
+}
+
+int64_t PreparedTaskCache::shared() const {
+  absl::MutexLock lock(&mu_);
+  return shared_;
+}
+
+int64_t PreparedTaskCache::waiting() const {
+  absl::MutexLock lock(&mu_);
+  return waiting_;
+}
+
+bool PreparedTaskCache::AwaitWaiting(int64_t n, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return waiting_ >= n; };
+  return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
 }
 
 }  // namespace arbiter::code

@@ -1,13 +1,21 @@
 // PreparedTaskCache and its use by CodeVerifier::PrepareTask: groups with the same large label
-// share one preparation; mode, size threshold, byte bound and LRU order decide what is held.
+// share one preparation; mode, size threshold, byte bound and LRU order decide what is held;
+// concurrent callers wait for the one preparation in flight (single flight).
 #include "verifiers/code/prepared_task_cache.h"
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "verifiers/code/code_verifier.h"
@@ -142,7 +150,166 @@ TEST(PreparedTaskCache, ConcurrentGroupsGetTheSameTests) {
     EXPECT_EQ(p->inputs[1999].stdin_data, got[0]->inputs[1999].stdin_data);
   }
   EXPECT_EQ(verifier->prepared_cache().size(), 1);
-  EXPECT_EQ(verifier->prepared_cache().hits() + verifier->prepared_cache().misses(), 8);
+  // One parse (single flight); the others waited for it or found it cached.
+  EXPECT_EQ(verifier->prepared_cache().misses(), 1);
+  EXPECT_EQ(verifier->prepared_cache().hits() + verifier->prepared_cache().shared(), 7);
+}
+
+// Single flight, on the cache alone: `prepare` is the test's, so it can hold a preparation open
+// until the other callers wait for it.
+class Flight : public ::testing::Test {
+ protected:
+  static constexpr absl::Duration kLong = absl::Seconds(60);  // a hang fails, not a slow machine
+
+  // A prepare function that counts its runs; the first one (the flight's) waits until
+  // `waiters` callers wait for it, then ends with `first`.
+  PreparedTaskCache::Prepared Prepare(int waiters, const PreparedTaskCache::Prepared& first) {
+    if (runs_.fetch_add(1) == 0) {
+      EXPECT_TRUE(cache_.AwaitWaiting(waiters, kLong));
+      return first;
+    }
+    return Task();
+  }
+
+  static std::shared_ptr<const PreparedCodeTask> Task() {
+    auto task = std::make_shared<PreparedCodeTask>();
+    task->inputs.emplace_back();
+    return task;
+  }
+
+  // Runs `n` concurrent GetOrPrepare calls for label_; their results in call order.
+  std::vector<PreparedTaskCache::Prepared> RunConcurrently(
+      int n, const PreparedTaskCache::Prepared& first) {
+    std::vector<PreparedTaskCache::Prepared> got(n, absl::UnknownError("not run"));
+    std::vector<std::thread> threads;
+    threads.reserve(n);
+    for (PreparedTaskCache::Prepared& slot : got) {
+      threads.emplace_back([&, n] {
+        slot = cache_.GetOrPrepare("", label_, {}, [&] { return Prepare(n - 1, first); });
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    return got;
+  }
+
+  PreparedTaskCache cache_{int64_t{64} << 20};
+  const std::string label_ = Label(2000);
+  std::atomic<int> runs_{0};
+};
+
+TEST_F(Flight, ConcurrentCallersForOneLabelRunOnePreparation) {
+  const std::shared_ptr<const PreparedCodeTask> task = Task();
+  const int n = 8;
+  std::vector<PreparedTaskCache::Prepared> got = RunConcurrently(n, task);
+  EXPECT_EQ(runs_.load(), 1);
+  for (const PreparedTaskCache::Prepared& p : got) {
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->get(), task.get());
+  }
+  EXPECT_EQ(cache_.misses(), 1);
+  EXPECT_EQ(cache_.shared(), n - 1);
+  EXPECT_EQ(cache_.Find("", label_), task);  // and kept for later callers
+  EXPECT_EQ(cache_.waiting(), 0);
+}
+
+TEST_F(Flight, AWaiterWhoseDeadlinePassesOrWhoIsCancelledReturnsPromptly) {
+  absl::Notification started, release;
+  const std::shared_ptr<const PreparedCodeTask> task = Task();
+  PreparedTaskCache::Prepared leader_got;
+  std::thread leader([&] {
+    leader_got = cache_.GetOrPrepare("", label_, {}, [&]() -> PreparedTaskCache::Prepared {
+      started.Notify();
+      release.WaitForNotification();
+      return task;
+    });
+  });
+  started.WaitForNotification();
+  // A waiter whose deadline is 50 ms away, while the preparation goes on.
+  sdk::VerifyContext short_deadline;
+  short_deadline.deadline = absl::Now() + absl::Milliseconds(50);
+  const absl::Time start = absl::Now();
+  PreparedTaskCache::Prepared late =
+      cache_.GetOrPrepare("", label_, short_deadline, [] { return Task(); });
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded) << late.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  // A waiter without a deadline, cancelled by its caller.
+  sdk::VerifyContext cancellable;
+  auto token = std::make_shared<sdk::CancellationToken>();
+  cancellable.cancellation = token;
+  PreparedTaskCache::Prepared cancelled;
+  std::thread waiter(
+      [&] { cancelled = cache_.GetOrPrepare("", label_, cancellable, [] { return Task(); }); });
+  ASSERT_TRUE(cache_.AwaitWaiting(1, kLong));
+  token->Cancel();
+  waiter.join();
+  EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kCancelled) << cancelled.status();
+  // Neither waiter prepared; the preparation they left finishes for its own caller.
+  release.Notify();
+  leader.join();
+  ASSERT_TRUE(leader_got.ok()) << leader_got.status();
+  EXPECT_EQ(leader_got->get(), task.get());
+  EXPECT_EQ(cache_.misses(), 1);
+  EXPECT_EQ(cache_.shared(), 0);
+}
+
+TEST_F(Flight, ATransientFailureOrAThrowIsRetriedByTheWaitersNotShared) {
+  const int n = 4;
+  std::vector<PreparedTaskCache::Prepared> got =
+      RunConcurrently(n, absl::UnavailableError("out of scratch space"));
+  // The preparer gets its failure; one waiter prepared again and the others got that.
+  EXPECT_EQ(runs_.load(), 2);
+  int failed = 0;
+  for (const PreparedTaskCache::Prepared& p : got) {
+    if (!p.ok()) {
+      ++failed;
+      EXPECT_EQ(p.status().code(), absl::StatusCode::kUnavailable);
+    }
+  }
+  EXPECT_EQ(failed, 1);
+
+  // A preparation that throws lands its flight: the waiters do not hang, one prepares again.
+  PreparedTaskCache cache(int64_t{64} << 20);
+  std::atomic<int> runs{0};
+  std::vector<PreparedTaskCache::Prepared> results(n, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  threads.reserve(n);
+  for (PreparedTaskCache::Prepared& slot : results) {
+    threads.emplace_back([&] {
+      try {
+        slot = cache.GetOrPrepare("", label_, {}, [&]() -> PreparedTaskCache::Prepared {
+          if (runs.fetch_add(1) == 0) {
+            EXPECT_TRUE(cache.AwaitWaiting(n - 1, kLong));
+            throw std::runtime_error("prepare threw");
+          }
+          return Task();
+        });
+      } catch (const std::runtime_error&) {
+        slot = absl::InternalError("threw");
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(runs.load(), 2);
+  EXPECT_EQ(std::count_if(results.begin(), results.end(),
+                          [](const PreparedTaskCache::Prepared& p) { return p.ok(); }),
+            n - 1);
+}
+
+TEST_F(Flight, AVerdictOnTheLabelIsSharedWithItsWaitersButNeverKept) {
+  const int n = 4;
+  std::vector<PreparedTaskCache::Prepared> got =
+      RunConcurrently(n, absl::InvalidArgumentError("no tests"));
+  EXPECT_EQ(runs_.load(), 1);
+  for (const PreparedTaskCache::Prepared& p : got) {
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << p.status();
+  }
+  // A later caller prepares again (here successfully): the failure was not kept.
+  PreparedTaskCache::Prepared later = cache_.GetOrPrepare("", label_, {}, [&] {
+    runs_.fetch_add(1);
+    return Task();
+  });
+  EXPECT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(runs_.load(), 2);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace {
 struct Case {
   std::string body;  // of `def f(x):`
   bool grader_accepts;
+  v1::TestVerdict verdict = v1::TEST_VERDICT_UNSPECIFIED;  // of every test, when set
 };
 
 // Scores `def f(x): <body>` for each case against `ground_truth`.
@@ -37,6 +38,12 @@ void ExpectGraded(const std::string& ground_truth, const std::vector<Case>& case
     EXPECT_EQ((*results)[i].outcome() == v1::CORRECT, cases[i].grader_accepts)
         << cases[i].body << ": " << v1::Outcome_Name((*results)[i].outcome()) << " "
         << (*results)[i].message();
+    if (cases[i].verdict == v1::TEST_VERDICT_UNSPECIFIED) continue;
+    ASSERT_EQ((*results)[i].code().turns_size(), 1) << cases[i].body;
+    for (const v1::TestResult& test : (*results)[i].code().turns(0).tests()) {
+      EXPECT_EQ(v1::TestVerdict_Name(test.verdict()), v1::TestVerdict_Name(cases[i].verdict))
+          << cases[i].body << ": " << test.message();
+    }
   }
 }
 
@@ -91,6 +98,40 @@ TEST(PythonTypes, ADictArgumentArrivesInTheLabelsKeyOrder) {
   ExpectGraded(
       R"({"inputs": [[{"3": 1, "1": 2, "2": 3}]], "outputs": [[3, 1, 2]], "fn_name": "f"})",
       {{"return list(x)", true}, {"return sorted(x)", false}});
+}
+
+// A value JSON cannot carry is compared as the graders' `==` compares it with what json.loads
+// made of the expected text: a set, a generator or an object equals no such value (WRONG_ANSWER,
+// not RUNTIME_ERROR: the function returned); Decimal, Fraction and complex equal the numbers
+// they are exactly.
+TEST(PythonTypes, ValuesJsonCannotCarryAreUnequalAsTheGradersEqualityFindsThem) {
+  constexpr v1::TestVerdict kWrong = v1::WRONG_ANSWER;
+  for (const char* ground_truth :
+       {R"({"inputs": ["1"], "outputs": ["[1, 2]"], "fn_name": "f"})",   // LiveCodeBench
+        R"({"inputs": [[1]], "outputs": [[1, 2]], "fn_name": "f"})"}) {  // APPS
+    SCOPED_TRACE(ground_truth);
+    ExpectGraded(ground_truth, {{"return [x, 2]", true, v1::OK},
+                                {"return {x, 2}", false, kWrong},
+                                {"return frozenset([x, 2])", false, kWrong},
+                                {"return (v for v in [x, 2])", false, kWrong},
+                                {"return [x, {2}]", false, kWrong},
+                                {"return [x, object()]", false, kWrong},
+                                {"return [x, {(2,): 2}]", false, kWrong},
+                                {"return [x, float('nan')]", false, kWrong},
+                                {"l = [x]; l.append(l); return l", false, kWrong}});
+  }
+  ExpectGraded(
+      R"({"inputs": ["1"], "outputs": ["[1, 0.5]"], "fn_name": "f"})",
+      {{"return [__import__('decimal').Decimal(x), __import__('fractions').Fraction(1, 2)]", true,
+        v1::OK},
+       {"return [complex(x, 0), __import__('decimal').Decimal('0.50')]", true, v1::OK},
+       {"return [x, __import__('fractions').Fraction(1, 3)]", false, kWrong},
+       {"return [complex(x, 1), 0.5]", false, kWrong},
+       {"return [__import__('decimal').Decimal('Infinity'), 0.5]", false, kWrong}});
+  // Decimal('0.1') is not the float 0.1 (Python compares them exactly).
+  ExpectGraded(R"({"inputs": ["1"], "outputs": ["[1, 0.1]"], "fn_name": "f"})",
+               {{"return [x, 0.1]", true, v1::OK},
+                {"return [x, __import__('decimal').Decimal('0.1')]", false, kWrong}});
 }
 
 }  // namespace

@@ -49,9 +49,14 @@ bool PythonCallMatches(const v1::CodeTest& test, const nlohmann::json& got,
 
 void JudgeCall(const v1::CodeTest& test, const nlohmann::json& expected, const RawRun& run,
                v1::TestResult& result) {
-  if (!run.error.empty() || run.return_json.empty()) {
+  if (!run.error.empty() || (run.return_json.empty() && run.unequal.empty())) {
     Set(result, v1::RUNTIME_ERROR,
         run.error.empty() ? "the function did not return" : Tail(run.error));
+    return;
+  }
+  if (!run.unequal.empty()) {  // e.g. a set: the graders' `==` finds it unequal to their JSON
+    Set(result, v1::WRONG_ANSWER,
+        absl::StrCat("expected ", Snippet(expected.dump()), ", got ", Tail(run.unequal)));
     return;
   }
   absl::StatusOr<nlohmann::json> parsed =

@@ -4,7 +4,8 @@
 // harness-reported return value (call-based tests) matches the expected one: an exit code or
 // printed text never passes a test alone, and a call-based run with no return value (sys.exit,
 // os._exit, an exception) is never OK. Mapping of RawRun::Status:
-//   kExited 0 + match → OK;   kExited 0, mismatch → WRONG_ANSWER;
+//   kExited 0 + match → OK;   kExited 0, mismatch → WRONG_ANSWER (also a call-based return that
+//   no JSON value equals, RawRun::unequal: a set, a generator... as the graders' `==` finds);
 //   assert-style tests (CodeTest.test_code) are function-call tests of the entry that runs the
 //   asserts (turn_runner.h): OK only when it returned, so an early exit(0) never passes;
 //   kExited ≠ 0, or a call-based run with an error / no or unparsable return → RUNTIME_ERROR;

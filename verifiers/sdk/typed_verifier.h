@@ -33,6 +33,12 @@ class TypedVerifier : public Verifier {
  public:
   // As Verifier::Prepare / Check / Finalize, on P.
   virtual absl::StatusOr<std::unique_ptr<const P>> PrepareTask(const v1::Task& task) const = 0;
+  // As Verifier::PrepareWithin. Default: PrepareTask(task).
+  virtual absl::StatusOr<std::unique_ptr<const P>> PrepareTaskWithin(
+      const v1::Task& task, const VerifyContext& ctx) const {
+    (void)ctx;
+    return PrepareTask(task);
+  }
   virtual v1::SampleResult CheckSample(const P& task, const v1::Sample& sample,
                                        const VerifyContext& ctx) const = 0;
   virtual absl::Status FinalizeGroup(const P& task, const Samples& samples,
@@ -46,9 +52,11 @@ class TypedVerifier : public Verifier {
   }
 
   absl::StatusOr<std::unique_ptr<const PreparedTask>> Prepare(const v1::Task& task) const final {
-    absl::StatusOr<std::unique_ptr<const P>> prepared = PrepareTask(task);
-    if (!prepared.ok()) return prepared.status();
-    return std::unique_ptr<const PreparedTask>(*std::move(prepared));
+    return Erased(PrepareTask(task));
+  }
+  absl::StatusOr<std::unique_ptr<const PreparedTask>> PrepareWithin(
+      const v1::Task& task, const VerifyContext& ctx) const final {
+    return Erased(PrepareTaskWithin(task, ctx));
   }
   v1::SampleResult Check(const PreparedTask& task, const v1::Sample& sample,
                          const VerifyContext& ctx) const final {
@@ -57,6 +65,13 @@ class TypedVerifier : public Verifier {
   absl::Status Finalize(const PreparedTask& task, const Samples& samples,
                         absl::Span<v1::SampleResult> results, GroupFinal& group) const final {
     return FinalizeGroup(static_cast<const P&>(task), samples, results, group);
+  }
+
+ private:
+  static absl::StatusOr<std::unique_ptr<const PreparedTask>> Erased(
+      absl::StatusOr<std::unique_ptr<const P>> prepared) {
+    if (!prepared.ok()) return prepared.status();
+    return std::unique_ptr<const PreparedTask>(*std::move(prepared));
   }
 };
 

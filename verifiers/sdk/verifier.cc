@@ -7,7 +7,8 @@ namespace arbiter::sdk {
 absl::StatusOr<ScoredGroup> ScoreWholeGroup(const Verifier& verifier, const v1::Task& task,
                                             absl::Span<const v1::Sample> samples,
                                             const VerifyContext& ctx) {
-  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const PreparedTask> prepared, verifier.Prepare(task));
+  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<const PreparedTask> prepared,
+                           verifier.PrepareWithin(task, ctx));
   ScoredGroup scored;
   Samples group(samples.begin(), samples.end());
   scored.samples.reserve(samples.size());

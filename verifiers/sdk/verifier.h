@@ -6,6 +6,7 @@
 //   1. Prepare(task)            once per group: parse and validate the task. A malformed task is
 //                               INVALID_ARGUMENT with a message naming the problem; that group
 //                               gets a non-OK status and the rest of the batch is unaffected.
+//                               (The server calls PrepareWithin(task, ctx), which defaults to it.)
 //   2. Check(prepared, sample)  once per distinct sample, possibly concurrently on several
 //                               threads: returns the sample's verdict. Never fails: a wrong answer
 //                               is Outcome INCORRECT / NO_ANSWER; a failure that is not the
@@ -110,6 +111,15 @@ class Verifier {
 
   virtual absl::StatusOr<std::unique_ptr<const PreparedTask>> Prepare(
       const v1::Task& task) const = 0;
+  // Prepare() for a caller with a deadline and a cancellation token (the server calls this one).
+  // A verifier whose Prepare may wait for work in flight elsewhere (the code verifier waits for
+  // another request's parse of the same label) overrides it so that the wait ends with `ctx`:
+  // DEADLINE_EXCEEDED or CANCELLED. Default: Prepare(task).
+  virtual absl::StatusOr<std::unique_ptr<const PreparedTask>> PrepareWithin(
+      const v1::Task& task, const VerifyContext& ctx) const {
+    (void)ctx;
+    return Prepare(task);
+  }
   virtual v1::SampleResult Check(const PreparedTask& task, const v1::Sample& sample,
                                  const VerifyContext& ctx) const = 0;
   // Group-level step. `results[i]` belongs to `samples[i]`; the verifier may rewrite score,

@@ -118,6 +118,10 @@ struct RawRun {
   std::string python_types;
   // Call-based tests: the call raised (exception type and message), or the candidate exited.
   std::string error;
+  // Python call-based tests: the call returned a value that no JSON value equals under Python's
+  // `==` (a set, a generator, an object of the program's own class, a NaN), so it equals no
+  // expected value; what it was, for the message. Empty otherwise (and return_json is then set).
+  std::string unequal;
   absl::Duration cpu_time;
   absl::Duration wall_time;
   int64_t peak_memory_bytes = 0;

@@ -199,6 +199,8 @@ def classify(end, cpu, maxrss, wall, killed_for, output, record=None):
     exit_code, sig = end
     header = {"exit_code": exit_code, "signal": sig, "cpu_s": cpu, "wall_s": wall,
               "maxrss": maxrss, "error": str(record.get("error", ""))[:2000]}
+    if isinstance(record.get("unequal"), str):  # returned a value no JSON value equals
+        header["unequal"] = record["unequal"][:200] or "?"
     memory = record.get("memory") is True
     ret = record["return"].encode() if isinstance(record.get("return"), str) else b""
     types = record["python"].encode() if isinstance(record.get("python"), str) else b""

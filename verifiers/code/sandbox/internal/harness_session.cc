@@ -93,6 +93,9 @@ absl::StatusOr<RawRun> ToRawRun(const Frame& frame) {
   run.wall_time = absl::Seconds(h.value("wall_s", 0.0));
   run.peak_memory_bytes = h.value("maxrss", int64_t{0});
   run.error = h.value("error", std::string());
+  if (h.contains("unequal") && h["unequal"].is_string()) {
+    run.unequal = h["unequal"].get<std::string>();
+  }
   run.stdout_data = frame.blobs[0];
   run.stderr_data = frame.blobs[1];
   run.return_json = frame.blobs[2];
