@@ -156,7 +156,7 @@ v1::ScoreRequest Request(int n) {
                 {absl::StrCat("n", n, " \\boxed{1101}"), absl::StrCat("n", n, " \\boxed{0000}")});
   // Trigonometric: outside the exact field the comparison has without GiNaC, so GiNaC decides.
   *request.add_groups() =
-      MakeGroup("math", GroundTruth("math", absl::StrCat("\\sin^2(x) + \\cos^2(x) + ", n)),
+      MakeGroup("math", GroundTruth("math", absl::StrCat(R"(\sin^2(x) + \cos^2(x) + )", n)),
                 {absl::StrCat("\\boxed{1 + ", n, "}"), absl::StrCat("\\boxed{", n, "}"),
                  absl::StrCat("\\boxed{\\cos^2(x) + \\sin^2(x) + ", n, "}")});
   v1::Task beam;

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+
 namespace {
 
 // Code whose allocations may fail: sorted, disjoint [begin, end) address ranges, filled before
@@ -56,7 +58,7 @@ void* Allocate(std::size_t size, const void* caller) {
 int AddLibrary(dl_phdr_info* info, size_t, void* out) {
   auto* ranges = static_cast<std::vector<Range>*>(out);
   const std::string name = info->dlpi_name == nullptr ? "" : info->dlpi_name;
-  if (name.find("libginac") == std::string::npos && name.find("libcln") == std::string::npos) {
+  if (!absl::StrContains(name, "libginac") && !absl::StrContains(name, "libcln")) {
     return 0;
   }
   for (int i = 0; i < info->dlpi_phnum; ++i) {

@@ -26,9 +26,12 @@
   ARBITER_ASSIGN_OR_RETURN_IMPL(ARBITER_STATUS_MACROS_CONCAT(arbiter_statusor_, __LINE__), lhs, \
                                 rexpr)
 
+// statusor and lhs are declarations (a name; `Type name` or an lvalue): no parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ARBITER_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                                  \
   if (!statusor.ok()) {                                     \
     return std::move(statusor).status();                    \
   }                                                         \
   lhs = *std::move(statusor)
+// NOLINTEND(bugprone-macro-parentheses)

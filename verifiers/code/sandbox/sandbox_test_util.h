@@ -17,6 +17,7 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -93,18 +94,18 @@ class LeakCheck {
         // Another test binary may run sandboxes concurrently: with cgroups, only processes in
         // this process's session groups count; without, any new pid namespace does.
         const std::string cgroup = ReadSmallFile("/proc/" + pid + "/cgroup");
-        if (cgroup.find("/arbiter/s") != std::string::npos &&
-            cgroup.find(absl::StrCat("/arbiter/s", getpid(), "_")) == std::string::npos) {
+        if (absl::StrContains(cgroup, "/arbiter/s") &&
+            !absl::StrContains(cgroup, absl::StrCat("/arbiter/s", getpid(), "_"))) {
           continue;
         }
-        if (cgroup.find("/arbiter/s") == std::string::npos && HasCgroups()) continue;
+        if (!absl::StrContains(cgroup, "/arbiter/s") && HasCgroups()) continue;
         absl::StrAppend(&problems, "process ", pid, " (", ReadSmallFile("/proc/" + pid + "/comm"),
                         "); ");
       }
       for (const char* dir : {"/sys/fs/cgroup/memory/arbiter", "/sys/fs/cgroup/pids/arbiter",
                               "/sys/fs/cgroup/arbiter"}) {
         for (const std::string& name : ListDir(dir)) {
-          if (name.rfind(absl::StrCat("s", getpid(), "_"), 0) == 0) {
+          if (absl::StartsWith(name, absl::StrCat("s", getpid(), "_"))) {
             absl::StrAppend(&problems, "cgroup ", dir, "/", name, "; ");
           }
         }
@@ -170,7 +171,8 @@ inline ExecutionMode TestMode() {
 // mode only) and itself.
 inline int HarnessProcesses() { return TestMode() == ExecutionMode::kPerCompletion ? 2 : 3; }
 
-inline SessionRequest Python(std::string program, int tests = 1, std::string stdin_data = "") {
+inline SessionRequest Python(std::string program, int tests = 1,
+                             const std::string& stdin_data = "") {
   SessionRequest request;
   request.mode = TestMode();
   request.program = std::move(program);
@@ -202,6 +204,8 @@ inline std::string SandboxUnavailableReason() {
 
 // Skips (with the reason printed) when this machine cannot run the real sandbox; fails the test
 // when it could but the runner does not start.
+// runner_var names the variable declared: it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ARBITER_REQUIRE_SANDBOX(runner_var)                                            \
   if (const std::string reason = ::arbiter::code::testing::SandboxUnavailableReason(); \
       !reason.empty()) {                                                               \
@@ -210,3 +214,4 @@ inline std::string SandboxUnavailableReason() {
   auto runner_var##_or = ::arbiter::code::testing::MakeRunner();                       \
   ASSERT_TRUE(runner_var##_or.ok()) << runner_var##_or.status();                       \
   std::unique_ptr<::arbiter::code::BwrapRunner> runner_var = *std::move(runner_var##_or)
+// NOLINTEND(bugprone-macro-parentheses)
