@@ -20,7 +20,7 @@ import weakref
 
 import grpc
 
-from arbiter_client import batching, messages, results, retry
+from arbiter_client import batching, messages, results, retry, suites
 from arbiter_client.client import Client, make_generate_request
 
 
@@ -97,8 +97,8 @@ class AsyncClient:
         groups = batching.coerce_groups(groups)
         shaping = batching.coerce_shaping(shaping)
         if self.options.suite_min_bytes is not None:
-            from arbiter_client.suites import score_with_refs_async
-            return await score_with_refs_async(self, groups, shaping, request_id, timeout)
+            send = lambda sent: self._score_all(sent, shaping, request_id, timeout)
+            return await suites.score_async(self, groups, shaping, send, timeout)
         return await self._score_all(groups, shaping, request_id, timeout)
 
     async def _score_all(self, groups, shaping, request_id, timeout):

@@ -18,11 +18,10 @@ import weakref
 
 import grpc
 
-from arbiter_client import batching, messages, results, retry
+from arbiter_client import batching, messages, results, retry, suites
 from arbiter_client.coalesce import ThreadCoalescer
 from arbiter_client.config import Options, resolve_server
 from arbiter_client.credentials import credentials_from_environment
-from arbiter_client.suites import SuiteRefs, score_with_refs
 
 _SERVICE = "/arbiter.v1.Arbiter/"
 _LIVE = weakref.WeakSet()
@@ -55,7 +54,7 @@ class _ProcessState:
                                   messages.ListVerifiersResponse)
         self.register_suite = rpc("RegisterSuite", messages.RegisterSuiteRequest,
                                   messages.RegisterSuiteResponse)
-        self.suites = SuiteRefs()  # ids registered on this channel's server
+        self.suites = suites.SuiteRefs()  # ids registered on this channel's server
         self.health = self.channel.unary_unary(
             "/grpc.health.v1.Health/Check",
             request_serializer=messages.HealthCheckRequest.SerializeToString,
@@ -143,7 +142,8 @@ class Client:
         groups = batching.coerce_groups(groups)
         shaping = batching.coerce_shaping(shaping)
         if self.options.suite_min_bytes is not None:
-            return score_with_refs(self, groups, shaping, request_id, timeout)
+            send = lambda sent: self._score_all(sent, shaping, request_id, timeout)
+            return suites.score(self, groups, shaping, send, timeout)
         return self._score_all(groups, shaping, request_id, timeout)
 
     def _score_all(self, groups, shaping, request_id, timeout):
@@ -170,7 +170,8 @@ class Client:
                      timeout: float | None = None):
         """Yields each GroupResult as soon as the server has it (``group_index`` = position in
         ``groups``). On a retryable failure mid-stream, only the groups not yet received are
-        sent again."""
+        sent again. With Options.suite_min_bytes set, large ground truths travel by reference
+        (suites.py)."""
         from arbiter_client.streaming import stream_sync
         yield from stream_sync(self, groups, shaping, request_id, timeout)
 
@@ -207,17 +208,25 @@ class Client:
     def submit_group(self, group) -> concurrent.futures.Future:
         """Queues one Group on this process's coalescer; returns a Future of its GroupResult
         (or of the ArbiterError that failed its RPC). Thread-safe; concurrent callers, threads
-        and event loops alike, share RPCs (deadline: Options.timeout per call)."""
+        and event loops alike, share RPCs (deadline: Options.timeout per call). With
+        Options.suite_min_bytes set, large ground truths travel by reference (suites.py)."""
         group = messages.coerce(group, messages.Group, "group")
         state = self._process()
         if state.coalescer is None:
             with self._lock:
                 if state.coalescer is None:
                     state.coalescer = ThreadCoalescer(
-                        self._score_chunk, state.slots, state.executor,
+                        self._score_coalesced, state.slots, state.executor,
                         self.options.coalesce_window, self.options.coalesce_max_batch,
                         self.options.max_message_bytes)
         return state.coalescer.submit(group)
+
+    def _score_coalesced(self, groups):
+        """One coalesced batch (it fits one request): one Score RPC, by reference when
+        Options.suite_min_bytes is set. Runs holding an RPC slot, so it takes no other."""
+        if self.options.suite_min_bytes is None:
+            return self._score_chunk(groups)
+        return suites.score(self, groups, None, self._score_chunk, None)
 
     def score_group_message(self, group):
         """Scores one Group through the coalescer; blocks; returns its GroupResult."""

@@ -7,6 +7,8 @@ Precedence everywhere: explicit argument > environment variable > default.
   comma-separated list of IP literals ("10.0.0.2:50051,10.0.0.3:50051"; also a list or tuple as
   the argument). Default "127.0.0.1:50051".
 - ``ARBITER_VERIFIER`` / ``ARBITER_MODE``: default verifier and mode of the trainer adapters.
+- ``ARBITER_SUITE_MIN_BYTES``: the default of ``Options.suite_min_bytes`` (read when an Options is
+  made, e.g. by the adapters' default clients); unset or empty: None.
 
 ``Options`` is an immutable value: share it between threads and processes freely.
 """
@@ -74,6 +76,15 @@ def _one_target(target: str) -> str:
     return f"{target}:{DEFAULT_PORT}"
 
 
+def _suite_min_bytes() -> int | None:
+    value = os.environ.get("ARBITER_SUITE_MIN_BYTES", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValueError(f"ARBITER_SUITE_MIN_BYTES={value!r}: give a number of bytes")
+    return int(value)
+
+
 @dataclasses.dataclass(frozen=True)
 class RetryPolicy:
     """Jittered exponential back-off for UNAVAILABLE and RESOURCE_EXHAUSTED only.
@@ -107,10 +118,11 @@ class Options:
         so a server cut off from the network fails its calls with UNAVAILABLE (retried on another
         replica) within seconds, not at the deadline. The server must allow pings this often
         (arbiterd --keepalive_min_client_interval, 5 s by default). None disables it.
-    suite_min_bytes: when set, Client.score and AsyncClient.score send each inline ground_truth
-        of at least this many bytes by reference: registered once per process (RegisterSuite),
-        then named by Task.ground_truth_ref (suites.py; e.g. 65536 for code test suites).
-        None: all inline.
+    suite_min_bytes: when set, every scoring call (score, score_stream, the coalesced
+        single-group calls; sync and async) sends each inline ground_truth of at least this many
+        bytes by reference: registered once per process (RegisterSuite), then named by
+        Task.ground_truth_ref (suites.py; e.g. 65536 for code test suites). None: all inline.
+        Default: $ARBITER_SUITE_MIN_BYTES, else None.
     """
     timeout: float = 300.0
     max_in_flight: int = 4
@@ -122,7 +134,7 @@ class Options:
     lb_policy: str | None = "round_robin"
     keepalive_time: float | None = 10.0
     keepalive_timeout: float = 5.0
-    suite_min_bytes: int | None = None
+    suite_min_bytes: int | None = dataclasses.field(default_factory=_suite_min_bytes)
 
     def channel_options(self) -> list:
         balancing = [("grpc.lb_policy_name", self.lb_policy)] if self.lb_policy else []
