@@ -57,6 +57,18 @@ def test_resolve_server_precedence(monkeypatch):
     assert config.resolve_server("arg:1") == "arg:1"
 
 
+def test_suite_min_bytes_defaults_to_the_environment(monkeypatch):
+    from arbiter_client import Options
+    monkeypatch.delenv("ARBITER_SUITE_MIN_BYTES", raising=False)
+    assert Options().suite_min_bytes is None
+    monkeypatch.setenv("ARBITER_SUITE_MIN_BYTES", "65536")
+    assert Options().suite_min_bytes == 65536
+    assert Options(suite_min_bytes=None).suite_min_bytes is None  # explicit wins
+    monkeypatch.setenv("ARBITER_SUITE_MIN_BYTES", "64k")
+    with pytest.raises(ValueError, match="ARBITER_SUITE_MIN_BYTES"):
+        Options()
+
+
 def test_resolve_server_rejects_urls():
     with pytest.raises(ValueError, match="host:port"):
         config.resolve_server("https://example.org")
