@@ -158,7 +158,7 @@ v1::ScoreRequest Request(int n) {
   *request.add_groups() =
       MakeGroup("math", GroundTruth("math", absl::StrCat(R"(\sin^2(x) + \cos^2(x) + )", n)),
                 {absl::StrCat("\\boxed{1 + ", n, "}"), absl::StrCat("\\boxed{", n, "}"),
-                 absl::StrCat("\\boxed{\\cos^2(x) + \\sin^2(x) + ", n, "}")});
+                 absl::StrCat(R"(\boxed{\cos^2(x) + \sin^2(x) + )", n, "}")});
   v1::Task beam;
   beam.set_verifier("beam");
   *beam.mutable_beam()->mutable_beam() =

@@ -26,8 +26,9 @@ namespace {
 using Status = RawRun::Status;
 using testing::LeakCheck;
 
-RawRun RunOne(const BwrapRunner& runner, const std::string& program, std::string stdin_data = "") {
-  SessionRequest request = testing::Python(program, 1, std::move(stdin_data));
+RawRun RunOne(const BwrapRunner& runner, const std::string& program,
+              const std::string& stdin_data = "") {
+  SessionRequest request = testing::Python(program, 1, stdin_data);
   LeakCheck leaks;
   auto result = runner.RunSession(request, sdk::VerifyContext{}, nullptr);
   EXPECT_EQ(leaks.Leftovers(), "") << program;
