@@ -230,8 +230,9 @@ TEST(Dispatcher, UnknownVerifierFailsOnlyItsGroup) {
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].samples(0).outcome(), v1::CORRECT);
   EXPECT_EQ(results[1].status().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
-  EXPECT_EQ(results[1].status().message(),
-            "unknown verifier 'nope'; known verifiers: adv, boxed, fake, gives-up, overreach, thrower");
+  EXPECT_EQ(
+      results[1].status().message(),
+      "unknown verifier 'nope'; known verifiers: adv, boxed, fake, gives-up, overreach, thrower");
   EXPECT_EQ(f.fake->checks(), 1);
 }
 
