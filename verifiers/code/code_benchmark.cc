@@ -116,13 +116,13 @@ v1::Task LargeSuiteTask() {
   return task;
 }
 
-void BM_PrepareLargeSuite(benchmark::State& state) {
+// Prepare(task) per iteration, with the prepared-task cache on or off.
+void PrepareLoop(benchmark::State& state, const v1::Task& task, bool cache) {
   auto runner = std::make_shared<FakeRunner>(
       [](const SessionRequest&, size_t) { return FakeRunner::Exited(0, ""); });
   CodeVerifierOptions options{runner, RunLimits(), RunLimits()};
-  if (state.range(0) == 0) options.prepared_cache_bytes = 0;
+  if (!cache) options.prepared_cache_bytes = 0;
   auto verifier = *CodeVerifier::Create(std::move(options));
-  const v1::Task task = LargeSuiteTask();
   for (auto _ : state) {
     auto prepared = verifier->Prepare(task);
     if (!prepared.ok()) {
@@ -133,6 +133,10 @@ void BM_PrepareLargeSuite(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["suite_bytes"] = static_cast<double>(task.ground_truth().size());
+}
+
+void BM_PrepareLargeSuite(benchmark::State& state) {
+  PrepareLoop(state, LargeSuiteTask(), state.range(0) != 0);
 }
 BENCHMARK(BM_PrepareLargeSuite)->ArgName("cache")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
@@ -156,22 +160,7 @@ v1::Task LargeDictCallTask() {
 }
 
 void BM_PrepareLargeDictCallSuite(benchmark::State& state) {
-  auto runner = std::make_shared<FakeRunner>(
-      [](const SessionRequest&, size_t) { return FakeRunner::Exited(0, ""); });
-  CodeVerifierOptions options{runner, RunLimits(), RunLimits()};
-  options.prepared_cache_bytes = 0;
-  auto verifier = *CodeVerifier::Create(std::move(options));
-  const v1::Task task = LargeDictCallTask();
-  for (auto _ : state) {
-    auto prepared = verifier->Prepare(task);
-    if (!prepared.ok()) {
-      state.SkipWithError(std::string(prepared.status().message()).c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(prepared);
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["suite_bytes"] = static_cast<double>(task.ground_truth().size());
+  PrepareLoop(state, LargeDictCallTask(), /*cache=*/false);
 }
 BENCHMARK(BM_PrepareLargeDictCallSuite)->Unit(benchmark::kMillisecond);
 
