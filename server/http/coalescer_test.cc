@@ -175,6 +175,9 @@ TEST(Coalescer, BatchesWhatArrivesWhileABatchIsBeingScored) {
   a.done.WaitForNotification();
   b.done.WaitForNotification();
   EXPECT_TRUE((*a.result)[0].samples(0).cached() != (*b.result)[0].samples(0).cached());
+  // Its answer writes into `blocked`, which must outlive it (ASan: stack-use-after-scope).
+  blocked.done.WaitForNotification();
+  EXPECT_TRUE(blocked.result.ok());
 }
 
 TEST(Coalescer, SendsWhatWaitedAWindowEvenWhileABatchIsBeingScored) {

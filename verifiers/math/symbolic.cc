@@ -350,6 +350,41 @@ bool HasLargePowerOfSum(const ex& e, double max_degree) {
   return false;
 }
 
+// An upper estimate of how many terms expand() makes of e: sums add, products multiply, a sum
+// raised to n (or to an exponent whose expanded constant term is up to n: GiNaC splits it off)
+// has up to C(n+k-1, k-1) terms for k terms in the base. The degree cap does not bound this:
+// (1 - x y z w v)^{52 - 2x} stays under degree 256 and expands to millions of terms (latex fuzz
+// target in CI: 5.8 s, 35 s under ASan). Functions count their arguments' terms.
+constexpr double kMaxExpandedTerms = 20000;
+
+double ExpandedTerms(const ex& e) {
+  if (GiNaC::is_a<GiNaC::add>(e) || GiNaC::is_a<GiNaC::function>(e)) {
+    double sum = 0;
+    for (const ex& op : e) sum += ExpandedTerms(op);
+    return std::max(sum, 1.0);
+  }
+  if (GiNaC::is_a<GiNaC::mul>(e)) {
+    double product = 1;
+    for (const ex& op : e) product *= ExpandedTerms(op);
+    return product;
+  }
+  if (GiNaC::is_a<GiNaC::power>(e)) {
+    const double k = ExpandedTerms(e.op(0));
+    if (k <= 1) return ExpandedTerms(e.op(1));
+    const ex& exponent = e.op(1);
+    const double n = std::floor(GiNaC::is_a<GiNaC::numeric>(exponent) &&
+                                        GiNaC::ex_to<GiNaC::numeric>(exponent).is_rational()
+                                    ? GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(exponent)).to_double()
+                                    : ConstantTermBound(exponent));
+    if (!std::isfinite(n)) return HUGE_VAL;
+    if (n < 2) return k;
+    // C(n + k - 1, k - 1) through lgamma: no overflow, infinite when huge.
+    return std::exp(std::lgamma(n + k) - std::lgamma(k) - std::lgamma(n + 1)) *
+           ExpandedTerms(exponent);
+  }
+  return 1;
+}
+
 // Whether normal() may run on e (already expanded): its polynomial gcd has no budget, and its
 // cost grows with the degrees and the size of what it cancels. One second of gcd on a
 // fuzz-found answer whose expansion holds a few hundred terms of degree up to 99 (latex fuzz
@@ -440,6 +475,9 @@ SymbolicResult SymbolicEqual(const Expr& a, const Expr& b, Budget& budget,
     if (HasLargePowerOfSum(ea, limits.max_degree) || HasLargePowerOfSum(eb, limits.max_degree)) {
       return Capped("expression degree");
     }
+    if (ExpandedTerms(ea) + ExpandedTerms(eb) > kMaxExpandedTerms) {
+      return Capped("expression size");
+    }
     ex diff = (ea - eb).expand();
     if (CheapToNormalize(diff)) diff = GiNaC::normal(diff);
     if (diff.is_zero()) return {SymbolicResult::Kind::kEqual, "symbolic"};
@@ -482,6 +520,9 @@ SymbolicResult SymbolicProportional(const Expr& a, const Expr& b, int* sign, Bud
     if (!c.undefined.empty()) return Undefined(c.undefined);
     if (HasLargePowerOfSum(ea, limits.max_degree) || HasLargePowerOfSum(eb, limits.max_degree)) {
       return Capped("expression degree");
+    }
+    if (ExpandedTerms(ea) + ExpandedTerms(eb) > kMaxExpandedTerms) {
+      return Capped("expression size");
     }
     // The zero test on the expanded divisor: (x+1)^2 - x^2 - 2x - 1 is zero only once expanded,
     // and GiNaC leaks the quotient it throws from (see Converter::SafePow).
