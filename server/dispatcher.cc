@@ -129,6 +129,19 @@ absl::Status CurrentVerifierException(absl::string_view verifier, absl::string_v
 constexpr absl::string_view kDeadlineMessage = "deadline exceeded before verification";
 constexpr absl::string_view kCancelledMessage = "cancelled before verification";
 
+// For a catch block around a verifier's group-level call (Prepare, Finalize): every sample of
+// the group INFRA_ERROR with what it threw, each counted as a verifier infrastructure error.
+void FailGroupOnVerifierException(Metrics* metrics, absl::string_view verifier, int metrics_index,
+                                  absl::string_view doing, const v1::Group& group,
+                                  v1::GroupResult& result) {
+  const absl::Status thrown = CurrentVerifierException(verifier, doing);
+  FailGroupAsInfra(group, thrown, thrown.message(), result);
+  if (metrics == nullptr) return;
+  for (int i = 0; i < group.samples_size(); ++i) {
+    metrics->InfraError(metrics_index, InfraCause::kVerifier);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Dispatcher>> Dispatcher::Create(
@@ -314,14 +327,9 @@ void Dispatcher::PrepareGroup(const std::shared_ptr<Call>& call, int g) {
   try {
     prepared = state.verifier->verifier->PrepareWithin(**task, call->ctx);
   } catch (...) {
-    const absl::Status thrown =
-        CurrentVerifierException(state.verifier->name, "preparing the task");
-    FailGroupAsInfra(group, thrown, thrown.message(), result);
-    if (metrics_) {
-      for (int i = 0; i < group.samples_size(); ++i) {
-        metrics_->InfraError(state.verifier->metrics_index, InfraCause::kVerifier);
-      }
-    }
+    FailGroupOnVerifierException(metrics_.get(), state.verifier->name,
+                                 state.verifier->metrics_index, "preparing the task", group,
+                                 result);
     return FinishGroup(call, g);
   }
   if (!prepared.ok()) {
@@ -502,14 +510,9 @@ void Dispatcher::FinishGroup(const std::shared_ptr<Call>& call, int g) {
       finalized = state.verifier->verifier->Finalize(*state.prepared, group.samples(),
                                                      absl::MakeSpan(state.samples), final);
     } catch (...) {
-      const absl::Status thrown =
-          CurrentVerifierException(state.verifier->name, "finalizing the group");
-      FailGroupAsInfra(group, thrown, thrown.message(), result);
-      if (metrics_) {
-        for (int i = 0; i < group.samples_size(); ++i) {
-          metrics_->InfraError(state.verifier->metrics_index, InfraCause::kVerifier);
-        }
-      }
+      FailGroupOnVerifierException(metrics_.get(), state.verifier->name,
+                                   state.verifier->metrics_index, "finalizing the group", group,
+                                   result);
       threw = true;
     }
     if (!threw) {
