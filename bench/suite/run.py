@@ -141,8 +141,14 @@ def main():
             link = f"curves/{name}.svg" if out_dir else f"results/curves/{name}.svg"
             body += [f"- [{title}]({link}) — `{cmd}`"]
         body.append("")
-    earlier = (ROOT / "bench/results/earlier.md").read_text()
-    results_md.write_text("\n".join(header + body) + "\n" + earlier)
+    results = "results/" if not out_dir else "../results/"
+    body += ["## Per-area detail and earlier runs", "",
+             "This page holds this run only. Each area's page under `bench/results/` (sat, e2e, "
+             "transport, http, trainer_traffic, math, beam, shaping, sandbox, code, soak) keeps "
+             "its own dated measurements, raw output and caveats; "
+             f"[results/history.md]({results}history.md) is the hand-assembled table that stood "
+             "here before bench/run existed (several sessions and machine states, superseded).", ""]
+    results_md.write_text("\n".join(header + body))
     last_run.write_text(json.dumps(
         {"started": started.isoformat(), "load_average": load, "quick": args.quick,
          "smoke": args.smoke, "rows": rows, "failures": failures, "reports": ctx.kept},

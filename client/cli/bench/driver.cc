@@ -26,25 +26,33 @@ class Run {
     absl::Notification finished;
     std::thread progress;
     if (plan_.progress) progress = std::thread([&] { Progress(start, finished); });
-    for (int64_t i = 0; i < plan_.requests; ++i) {
+    transport_ = &transport;
+    stop_ = stop;
+    while (true) {
       absl::Time slot = absl::Now();
-      if (plan_.rate > 0) {
-        slot = start + absl::Seconds(static_cast<double>(i) / plan_.rate);
+      if (plan_.rate > 0) {  // only this thread sends in an open loop
+        int64_t n;
+        {
+          absl::MutexLock lock(&mu_);
+          n = next_;
+        }
+        slot = start + absl::Seconds(static_cast<double>(n) / plan_.rate);
         if (slot >= stop) break;
         absl::SleepFor(slot - absl::Now());
       }
+      int64_t i;
       {
         absl::MutexLock lock(&mu_);
-        // A closed loop waits here for a call to end; an open loop only when the cap is reached.
+        // A closed loop waits here only for its first calls, or when a call ends on a thread
+        // that cannot send the next one (Finish); an open loop when the cap is reached.
         mu_.AwaitWithDeadline(absl::Condition(this, &Run::HasRoom), stop);
-        if (!HasRoom() || absl::Now() >= stop) break;
+        if (!HasRoom() || absl::Now() >= stop || next_ >= plan_.requests) break;
+        i = next_++;
         ++in_flight_;
       }
       const absl::Time sent = absl::Now();
       if (plan_.rate > 0 && sent - slot > kLate) late_.fetch_add(1, std::memory_order_relaxed);
-      const absl::Time from = plan_.rate > 0 ? slot : sent;
-      transport.Start(plan_.first_call + static_cast<uint64_t>(i),
-                      [this, from](const CallOutcome& outcome) { Finish(from, outcome); });
+      Send(i, plan_.rate > 0 ? slot : sent);
     }
     LoadResult result;
     {
@@ -63,10 +71,36 @@ class Run {
  private:
   bool HasRoom() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ < plan_.concurrency; }
 
+  void Send(int64_t i, absl::Time from) {
+    transport_->Start(plan_.first_call + static_cast<uint64_t>(i),
+                      [this, from](const CallOutcome& outcome) { Finish(from, outcome); });
+  }
+
+  // Tallies a call. In a closed loop the thread that saw it end sends the next one itself, so
+  // a call's end wakes no other thread (the driver's thread sleeps until the run is over);
+  // a transport that ends calls inside Start would nest, so past a small depth the driver's
+  // thread sends instead.
   void Finish(absl::Time from, const CallOutcome& outcome) {
     const absl::Time end = absl::Now();
-    absl::MutexLock lock(&mu_);
-    --in_flight_;
+    int64_t next = -1;
+    {
+      absl::MutexLock lock(&mu_);
+      --in_flight_;
+      Record(end, from, outcome);
+      if (plan_.rate <= 0 && finish_depth < kMaxFinishDepth && next_ < plan_.requests &&
+          end < stop_) {
+        next = next_++;
+        ++in_flight_;
+      }
+    }
+    if (next < 0) return;
+    ++finish_depth;
+    Send(next, absl::Now());
+    --finish_depth;
+  }
+
+  void Record(absl::Time end, absl::Time from, const CallOutcome& outcome)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     last_end_ = std::max(last_end_, end);
     if (!outcome.ok()) {
       if (result_.failed++ == 0) result_.first_error = outcome.code + ": " + outcome.message;
@@ -101,13 +135,21 @@ class Run {
     std::cerr << "\r" << std::string(80, ' ') << "\r";
   }
 
+  static constexpr int kMaxFinishDepth = 8;
+  static thread_local int finish_depth;
+
   const LoadPlan plan_;
+  Transport* transport_ = nullptr;
+  absl::Time stop_;
   std::atomic<int64_t> late_{0};
   absl::Mutex mu_;
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t next_ ABSL_GUARDED_BY(mu_) = 0;  // the next call to send
   absl::Time last_end_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   LoadResult result_ ABSL_GUARDED_BY(mu_);
 };
+
+thread_local int Run::finish_depth = 0;
 
 }  // namespace
 

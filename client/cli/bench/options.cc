@@ -38,8 +38,8 @@ const char kBenchDescription[] =
     "Transports (--transport): grpc (Score RPCs to --server, a generic async stub over\n"
     "--connections HTTP/2 connections); slime and openrlhf (one POST per *sample* to the HTTP\n"
     "gateway at --http, as those trainers send them: slime on keep-alive connections,\n"
-    "OpenRLHF a new connection per request; a call is then one sample, and --concurrency\n"
-    "threads each hold one connection).\n"
+    "OpenRLHF a new connection per request; a call is then one sample, each in flight on its\n"
+    "own connection, driven by --http_threads event loops).\n"
     "\n"
     "Report: RPC/s, groups/s, items/s, items/s per CPU, latency p50/p90/p95/p99/p99.9/max,\n"
     "errors by code, outcomes, cache hits, the load average at the start, client CPU and (with\n"
@@ -71,6 +71,8 @@ void AddBenchFlags(FlagSet* flags, BenchOptions* o) {
   flags->Int("concurrency", &o->concurrency, "calls in flight (open loop: at most)");
   flags->Double("rate", &o->rate, "open loop: calls per second; 0 = closed loop");
   flags->Int("connections", &o->connections, "gRPC channels (HTTP/2 connections)");
+  flags->Int("http_threads", &o->http_threads,
+             "slime/openrlhf: the load generator's I/O threads (event loops)");
   flags->Duration("deadline", &o->deadline, "deadline of each call");
   flags->String("input", &o->input, "Saturn JSONL file or directory (sat, shaping, mixed)");
   flags->String("replay", &o->replay, "JSON Lines of groups to replay (--workload=replay)");
@@ -112,6 +114,7 @@ absl::Status Validate(const BenchOptions& o) {
   if (o.requests < 1 || o.requests > 1000000) return bad("--requests must be in 1..1000000");
   if (o.concurrency < 1 || o.concurrency > 4096) return bad("--concurrency must be in 1..4096");
   if (o.connections < 1 || o.connections > 64) return bad("--connections must be in 1..64");
+  if (o.http_threads < 1 || o.http_threads > 64) return bad("--http_threads must be in 1..64");
   if (o.rate < 0 || o.rate > 1e6) return bad("--rate must be in 0..1000000 calls per second");
   if (o.warmup < 0 || o.warmup > 100000) return bad("--warmup must be in 0..100000");
   if (o.templates < 1 || o.templates > 1024) return bad("--templates must be in 1..1024");
@@ -176,6 +179,7 @@ TransportOptions TransportOf(const BenchOptions& o) {
   t.deadline = o.deadline;
   t.connections = static_cast<int>(o.connections);
   t.max_in_flight = static_cast<int>(o.concurrency);
+  t.http_threads = static_cast<int>(o.http_threads);
   return t;
 }
 

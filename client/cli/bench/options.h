@@ -24,6 +24,7 @@ struct BenchOptions {
   std::string input, replay;  // Saturn rows; groups to replay
   int64_t prompts = 32, group_size = 8, tests = 4, completion_bytes = 2048, batch = 0;
   int64_t requests = 200, warmup = 8, concurrency = 4, connections = 1, templates = 16;
+  int64_t http_threads = 1;
   int64_t server_pid = 0;
   double rate = 0;
   absl::Duration duration = absl::Seconds(60), deadline = absl::Seconds(60);

@@ -53,8 +53,10 @@ struct TransportOptions {
   absl::Duration deadline = absl::Seconds(60);
   // gRPC channels (HTTP/2 connections) the calls are spread over.
   int connections = 1;
-  // HTTP: connections used at once (each is one thread blocking on its socket).
+  // HTTP: calls in flight at most (a connection each).
   int max_in_flight = 4;
+  // HTTP: I/O threads (event loops) the calls are spread over.
+  int http_threads = 1;
 };
 
 // INVALID_ARGUMENT for an unknown kind, or an HTTP kind with a workload that cannot go per sample
