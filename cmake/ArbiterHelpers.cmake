@@ -34,11 +34,16 @@ function(arbiter_cc_library)
   add_library(arbiter::${ARG_NAME} ALIAS ${target})
 endfunction()
 
+# SERVER_MALLOC: link the allocator of ARBITER_MALLOC (the long-running, many-threaded binaries:
+# arbiterd, arbiter; not helpers that run under the sandbox's memory limits).
 function(arbiter_cc_binary)
-  cmake_parse_arguments(ARG "" "NAME;OUTPUT_NAME" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "SERVER_MALLOC" "NAME;OUTPUT_NAME" "SRCS;DEPS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SRCS})
   arbiter_tsan_annotate(${ARG_NAME})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  if(ARG_SERVER_MALLOC AND ARBITER_MALLOC_LIBRARY)
+    target_link_libraries(${ARG_NAME} PRIVATE ${ARBITER_MALLOC_LIBRARY})
+  endif()
   target_compile_options(${ARG_NAME} PRIVATE ${ARBITER_WARNINGS})
   if(ARG_OUTPUT_NAME)
     set_target_properties(${ARG_NAME} PROPERTIES OUTPUT_NAME ${ARG_OUTPUT_NAME})

@@ -3,6 +3,8 @@
 // own defines its flags in its folder (verifiers/<name>/flags.cc, e.g. code's sandbox limits).
 //
 // Flags have ARBITER_<NAME> environment twins (flag > env > default); see server/README.md.
+#include <dlfcn.h>
+
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -149,6 +151,21 @@ int Fail(const absl::Status& status) {
   return 2;
 }
 
+// The allocator this binary runs with: jemalloc with its version when linked (the build's
+// ARBITER_MALLOC, cmake/README.md), else glibc's malloc.
+std::string AllocatorName() {
+  using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
+  void* symbol = dlsym(RTLD_DEFAULT, "mallctl");
+  if (symbol == nullptr) return "glibc";
+  const char* version = nullptr;
+  size_t size = sizeof(version);
+  if (reinterpret_cast<Mallctl>(symbol)("version", &version, &size, nullptr, 0) != 0 ||
+      version == nullptr) {
+    return "jemalloc";
+  }
+  return std::string("jemalloc ") + version;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -197,8 +214,10 @@ int main(int argc, char** argv) {
   for (const std::string& line : arbiter::server::FlagValues(flags)) {
     std::fprintf(stderr, "arbiterd: config %s\n", line.c_str());
   }
-  std::fprintf(stderr, "arbiterd: config resolved cpu_threads=%d sandbox_concurrency=%d\n",
-               (*server)->options().cpu_threads, (*server)->options().sandbox_concurrency);
+  std::fprintf(stderr,
+               "arbiterd: config resolved cpu_threads=%d sandbox_concurrency=%d allocator=%s\n",
+               (*server)->options().cpu_threads, (*server)->options().sandbox_concurrency,
+               AllocatorName().c_str());
   for (const std::string& name : registry.Names()) {
     std::fprintf(stderr, "arbiterd: verifier %s\n", name.c_str());
   }
