@@ -1,5 +1,6 @@
 // ShapeBatch cost per sample: groups of 8 and 64, stages length budget + unlikeliness, then the
-// unbiased z-score. Each iteration shapes a 256-sample batch; items processed = samples.
+// unbiased z-score. Each iteration shapes a 256-sample batch; items processed = samples. And the
+// cost of shaping one group alone, as the dispatcher does per group.
 #include <random>
 #include <vector>
 
@@ -48,6 +49,30 @@ void BM_ShapeBatch(benchmark::State& state) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ShapeBatch)->Arg(8)->Arg(64);
+
+// The dispatcher's per-group call (no whole-batch stage): one group of G samples with the
+// default shaping (group z-score), as each one-sample request of the HTTP gateway is shaped.
+void BM_ShapeOneGroup(benchmark::State& state) {
+  const int group_size = static_cast<int>(state.range(0));
+  v1::ScoreRequest request;
+  v1::Group& group = *request.add_groups();
+  v1::GroupResult result;
+  for (int i = 0; i < group_size; ++i) {
+    group.add_samples();
+    v1::SampleResult& s = *result.add_samples();
+    s.set_outcome(i % 2 == 0 ? v1::CORRECT : v1::INCORRECT);
+    s.set_score(i % 2 == 0 ? 1 : 0);
+  }
+  const RequestPlan plan = *PlanRequest(request);
+  const GroupInput input[] = {{&result}};
+  for (auto _ : state) {
+    auto statuses = ShapeBatch(request, plan, input);
+    benchmark::DoNotOptimize(statuses.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * group_size);
+}
+BENCHMARK(BM_ShapeOneGroup)->Arg(1)->Arg(8);
 
 }  // namespace
 }  // namespace arbiter::shaping

@@ -180,3 +180,19 @@ def ensure_venv(path, requirements, timeout=600):
     subprocess.run(["rm", "-rf", path], check=True)
     os.rename(staging, path)
     return python
+
+
+PY = "/usr/bin/python3"
+VENVS = os.environ.get("ARBITER_VENV_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "arbiter", "venvs")
+
+
+def row(target, measured, verdict, command, baseline="", ratio=None):
+    """One row of RESULTS.md's table, stamped with the load average when it was measured."""
+    return {"target": target, "measured": measured, "baseline": baseline,
+            "ratio": "" if ratio is None else f"{ratio:.1f}×", "verdict": verdict,
+            "command": command, "load": "%.1f" % load_average()[0]}
+
+
+def met(ok):
+    return "met" if ok else "**not met**"

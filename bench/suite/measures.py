@@ -3,29 +3,11 @@
 run, just before or after our figure, so ratios hold even on a loaded machine."""
 import os
 import re
-import subprocess
-import tempfile
-import time
 
 import beamperl
-from lib import ROOT, arbiter_bench, display, ensure_venv, gbench, load_average, run
-
-PY = "/usr/bin/python3"
-VENVS = os.environ.get("ARBITER_VENV_DIR") or os.path.join(
-    os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "arbiter", "venvs")
-# The venv `bench` of bench/trainer_traffic/run, with its spec (keep the two in step): either
-# tool makes it and the other reuses it.
-BENCH_VENV_SPEC = ["fastapi", "uvicorn[standard]", "aiohttp", "grpcio>=1.85.3", "protobuf"]
-
-
-def row(target, measured, verdict, command, baseline="", ratio=None):
-    return {"target": target, "measured": measured, "baseline": baseline,
-            "ratio": "" if ratio is None else f"{ratio:.1f}×", "verdict": verdict,
-            "command": command, "load": "%.1f" % load_average()[0]}
-
-
-def met(ok):
-    return "met" if ok else "**not met**"
+import per_sample
+from lib import (PY, ROOT, VENVS, arbiter_bench, display, ensure_venv, gbench, load_average, met,
+                 row, run)
 
 
 def find(benchmarks, name):
@@ -97,93 +79,6 @@ def transport(ctx):
                     f"{server_us:.0f}): 2 idle cores would allow ≈ {2e6 / per_rpc:,.0f} RPC/s",
                     met(best["rpc_per_s"] >= 40000), f"`{best_cmd}` (best of 3 settings)"))
     return rows
-
-
-def http(ctx):
-    """Per-sample slime traffic, one load generator (arbiter bench), gateway vs FastAPI/uvicorn
-    wrapping Saturn's Python reward. The FastAPI venv is made (or found) first, so the two runs
-    are back to back."""
-    flags = ["--transport=slime", "--workload=sat", f"--input={ctx.shared}/data/saturn/test",
-             "--concurrency=64", "--requests=1000000", f"--duration={ctx.seconds}s"]
-    target = ("per-sample HTTP (slime protocol) ≥ 10× a FastAPI/uvicorn server wrapping "
-              "Saturn's Python reward, same load generator")
-    try:
-        if ctx.smoke:
-            raise RuntimeError("smoke run")
-        venv_python, why_not = ensure_venv(os.path.join(VENVS, "bench"), BENCH_VENV_SPEC), ""
-    except Exception as e:  # noqa: BLE001 - no package index: say so in the row
-        venv_python, why_not = None, str(e).splitlines()[0][:120]
-    ours, cmd = arbiter_bench(ctx.build, ctx.server, flags, http=ctx.server.http)
-    measured = f"{ours['rpc_per_s']:,.0f} req/s (p99 {ours['latency_ms']['p99']:.1f} ms)"
-    measured += server_cpu_per_request(ours)
-    if venv_python is None:
-        return [row(target, measured, "not measured", f"`{cmd}`",
-                    f"FastAPI baseline not run ({why_not})")]
-    port_file = os.path.join(tempfile.mkdtemp(prefix="arbiter-fastapi-"), "port")
-    base_argv = [venv_python, str(ROOT / "bench/trainer_traffic/saturn_fastapi.py"),
-                 f"--port_file={port_file}", "--loop=uvloop", "--http=httptools"]
-    proc = subprocess.Popen(base_argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=str(ROOT / "bench/trainer_traffic"))
-    try:
-        port = ""
-        for _ in range(300):
-            if proc.poll() is not None:
-                raise RuntimeError(f"FastAPI server exited {proc.returncode}")
-            if os.path.exists(port_file):
-                port = open(port_file).read().strip()
-                if port:
-                    break
-            time.sleep(0.1)
-        if not port:
-            raise RuntimeError("FastAPI server wrote no port in 30 s")
-        base, _ = arbiter_bench(ctx.build, ctx.server, flags, http=f"127.0.0.1:{port}",
-                                server_pid=proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    ratio = ours["rpc_per_s"] / max(1e-9, base["rpc_per_s"])
-    command = f"`{cmd}` against arbiterd, then `{display(base_argv)}`"
-    rows = [row(target, measured, met(ratio >= 10), command,
-                f"{base['rpc_per_s']:,.0f} req/s (p99 {base['latency_ms']['p99']:.1f} ms)"
-                + server_cpu_per_request(base), ratio)]
-    # The same two runs in CPU per request: load-robust (on a loaded shared box the req/s ratio
-    # moves with each server's share of the CPUs: uvicorn is one thread), and what the CPU costs
-    # predict on idle cores, with the load generator on them too (bench/results/limits.md).
-    ours_us, base_us = us_per_request(ours, "server_cpu_s"), us_per_request(base, "server_cpu_s")
-    client_us, base_client_us = (us_per_request(ours, "client_cpu_s"),
-                                 us_per_request(base, "client_cpu_s"))
-    if ours_us and base_us and client_us and base_client_us:
-        cpus = ours.get("cpus") or 2
-        ours_cap = cpus * 1e6 / (client_us + ours_us)
-        base_cap = min(1e6 / base_us, cpus * 1e6 / (base_client_us + base_us))  # one process
-        rows.append(row(
-            "per-sample HTTP, the same two runs in server CPU per request: FastAPI/uvicorn's ≥ 10× "
-            "the gateway's (load-robust view of the row above)",
-            f"{ours_us:,.0f} µs per request (load generator {client_us:,.0f} µs); on {cpus} idle "
-            f"cores these costs allow ≈ {ours_cap:,.0f} vs ≈ {base_cap:,.0f} req/s (uvicorn: one "
-            f"process, one core): {ours_cap / base_cap:.1f}×, and ≤ "
-            f"{cpus * 1e6 / client_us / base_cap:.1f}× for a server costing nothing",
-            met(base_us / ours_us >= 10), command,
-            f"{base_us:,.0f} µs per request (load generator {base_client_us:,.0f} µs)",
-            base_us / ours_us))
-    return rows
-
-
-def us_per_request(report, key):
-    """`key` (server_cpu_s, client_cpu_s) of an `arbiter bench` report in µs per successful call,
-    or None when not measured."""
-    cpu, calls = report.get(key), report.get("calls_ok") or 0
-    return cpu / calls * 1e6 if cpu and calls else None
-
-
-def server_cpu_per_request(report):
-    """'; server N µs CPU per request' from an `arbiter bench` report ('' when not measured)."""
-    us = us_per_request(report, "server_cpu_s")
-    return f"; server {us:,.0f} µs CPU per request" if us else ""
 
 
 def math(ctx):
@@ -318,4 +213,5 @@ def growth(ctx):
     return rows
 
 
-ALL = [sat, sat_e2e, transport, http, math, beam, shaping, code, growth]
+ALL = [sat, sat_e2e, transport, per_sample.http, per_sample.coalesced, math, beam, shaping,
+       code, growth]

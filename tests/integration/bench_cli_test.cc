@@ -182,6 +182,41 @@ TEST_F(BenchCliTest, EveryPerSampleWorkloadOverBothGatewayProtocols) {
   }
 }
 
+// Hundreds of keep-alive connections on two event loops: every call answered, none lost.
+TEST_F(BenchCliTest, ManySlimeCallsInFlightOnTwoEventLoops) {
+  const json r =
+      CheckedReport(Bench({"--workload=null", "--transport=slime", "--concurrency=300",
+                           "--http_threads=2", "--requests=3000", "--duration=60s", "--json"},
+                          absl::Seconds(90)),
+                    "300 in flight");
+  if (r.empty()) return;
+  EXPECT_EQ(r["calls_ok"], 3000);
+  EXPECT_EQ(r["outcomes"]["correct"].get<int64_t>() + r["outcomes"]["incorrect"].get<int64_t>() +
+                r["outcomes"]["no_answer"].get<int64_t>(),
+            3000);
+}
+
+// A gateway that is not there: the warm-up says so; without one, every call fails fast as
+// CONNECT and the run still ends.
+TEST_F(BenchCliTest, RefusedConnectionsAreCountedNotHung) {
+  const RunResult warm = Bench({"--workload=null", "--transport=openrlhf", "--http=127.0.0.1:1",
+                                "--requests=50", "--duration=20s", "--json"},
+                               absl::Seconds(60));
+  EXPECT_NE(warm.exit_code, 0);
+  EXPECT_NE(warm.err.find("every warm-up call failed; first: CONNECT"), std::string::npos)
+      << warm.err;
+  const RunResult run =
+      Bench({"--workload=null", "--transport=openrlhf", "--http=127.0.0.1:1", "--concurrency=8",
+             "--warmup=0", "--requests=50", "--duration=20s", "--json"},
+            absl::Seconds(60));
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  const json r = json::parse(run.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(r.is_object()) << run.out << run.err;
+  EXPECT_EQ(r["calls_ok"], 0);
+  EXPECT_EQ(r["calls_failed"], 50);
+  EXPECT_EQ(r["errors"]["CONNECT"], 50) << r["errors"];
+}
+
 TEST_F(BenchCliTest, OpenLoopKeepsItsScheduleAndCountsLateSends) {
   const json r =
       CheckedReport(Bench({"--workload=null", "--prompts=1", "--group_size=1", "--rate=100",
