@@ -1,6 +1,6 @@
 // Stdout comparison as each dataset's own grader does it, so a row scores here as it scored
 // there. Each function reimplements one grader's decision, fallbacks and quirks included (read
-// from the grader's code; paths in README.md "Comparison"):
+// from the grader's code; paths in GRADING.md "Comparison"):
 //
 //   LiveCodeBench  (lcb_runner/evaluation/testing_util.py, grade_stdio) whole output stripped,
 //                  split at "\n", each line stripped; same line count; two lines match when equal

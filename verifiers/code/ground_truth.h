@@ -1,6 +1,6 @@
 // Parsing a dataset's own test label (Task.ground_truth) into a typed CodeTask, read the way the
 // dataset's own grader reads it, with that grader's comparison as each test's default
-// (README.md "Tasks" has the table; testdata/ has one file per form and edge case).
+// (GRADING.md "Tasks" has the table; testdata/ has one file per form and edge case).
 //
 // Forms, recognised by shape (a JSON string holding JSON text is unwrapped first, twice at most):
 //   APPS / TACO          {"inputs": [...], "outputs": [...], "fn_name"?}         → COMPARE_APPS
