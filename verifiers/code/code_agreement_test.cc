@@ -2,7 +2,7 @@
 // in its own format, a completion, and the decision its grader made, with source and licence;
 // one case per `.json` file, or one per line of a `.jsonl` file)
 // scored through the real sandbox; the test fails on any disagreement and prints
-// agreeing/total per dataset (the table in README.md "Grader agreement"). Skips (with the
+// agreeing/total per dataset (the table in GRADING.md "Grader agreement"). Skips (with the
 // reason) where bubblewrap cannot create namespaces.
 #include <algorithm>
 #include <cstdlib>
