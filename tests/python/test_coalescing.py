@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 
-from arbiter_client import AsyncClient, Client
+from arbiter_client import AsyncClient, Client, results
 
 
 def counting(client):
@@ -63,6 +63,39 @@ def test_coroutines_are_coalesced_and_a_bad_one_fails_alone(server, sat_cases):
     # An unknown verifier fails its own group: only its caller gets an ERROR result.
     assert got[40].outcome == "ERROR" and "unknown verifier" in got[40].message
     assert sizes[0] == 41 and len(sizes) < 20
+
+
+def test_a_cancelled_coroutine_does_not_strand_its_batch(server, sat_cases):
+    """asyncio.wait_for or a task's cancel() while the call waits in the coalescer: the others in
+    its batch still get their results, and the cancelled group is not sent."""
+    client = AsyncClient(server, coalesce_window=0.3)
+    sizes = counting(client._sync)
+
+    async def main():
+        tasks = [asyncio.ensure_future(client.score_one("sat", *expected_for(sat_cases, i)[:2]))
+                 for i in range(12)]
+        await asyncio.sleep(0.05)  # all queued, the window still open
+        tasks[0].cancel()
+        rest = await asyncio.wait_for(asyncio.gather(*tasks[1:]), timeout=20)
+        return tasks[0].cancelled(), rest
+
+    cancelled, rest = asyncio.run(main())
+    assert cancelled
+    assert [r.outcome for r in rest] == [expected_for(sat_cases, i)[2] for i in range(1, 12)]
+    assert sum(sizes) == 11
+
+
+def test_a_cancelled_future_does_not_strand_its_batch(server, sat_cases):
+    client = Client(server, coalesce_window=0.3)
+    groups = []
+    for i in range(6):
+        formula, completion, _ = expected_for(sat_cases, i)
+        groups.append(results.make_group("sat", formula, [completion]))
+    futures = [client.submit_group(g) for g in groups]
+    assert futures[2].cancel()
+    got = [f.result(timeout=20) for i, f in enumerate(futures) if i != 2]
+    want = [expected_for(sat_cases, i)[2] for i in range(6) if i != 2]
+    assert [results.group_score(r, 1).samples[0].outcome for r in got] == want
 
 
 def test_async_callers_on_two_loops_share_batches(server, sat_cases):
