@@ -27,11 +27,38 @@ from arbiter_client.client import Client, make_generate_request
 def _transfer(source, target):
     if target.cancelled():
         return
+    if source.cancelled():
+        target.cancel()
+        return
     error = source.exception()
     if error is not None:
         target.set_exception(error)
     else:
         target.set_result(source.result())
+
+
+class _Mailbox:
+    """Hands finished concurrent futures to one event loop in bursts: the first future of a burst
+    wakes the loop (call_soon_threadsafe writes to its self-pipe), the rest join the same wake-up.
+    A coalesced batch of 256 answers then costs the loop one wake-up, not 256."""
+
+    def __init__(self, loop):
+        self._loop = loop
+        self._lock = threading.Lock()
+        self._items = []
+
+    def post(self, source, waiter):
+        with self._lock:
+            self._items.append((source, waiter))
+            first = len(self._items) == 1
+        if first:
+            self._loop.call_soon_threadsafe(self._drain)
+
+    def _drain(self):
+        with self._lock:
+            items, self._items = self._items, []
+        for source, waiter in items:
+            _transfer(source, waiter)
 
 
 async def await_grpc(call):
@@ -55,7 +82,8 @@ class AsyncClient:
         self._sync = Client(server, options, credentials, **option_overrides)
         self.target, self.options = self._sync.target, self._sync.options
         self._lock = threading.Lock()
-        self._slots = weakref.WeakKeyDictionary()  # event loop -> (pid, asyncio.Semaphore)
+        # event loop -> (pid, asyncio.Semaphore, _Mailbox)
+        self._slots = weakref.WeakKeyDictionary()
 
     def __getstate__(self):
         return {"sync": self._sync}
@@ -63,13 +91,18 @@ class AsyncClient:
     def __setstate__(self, state):
         self.__init__(state["sync"].target, state["sync"].options, state["sync"]._credentials)
 
-    def _loop_slots(self) -> asyncio.Semaphore:
+    def _loop_state(self):
         loop = asyncio.get_running_loop()
         with self._lock:
             entry = self._slots.get(loop)
             if entry is None or entry[0] != os.getpid():
-                entry = self._slots[loop] = (os.getpid(), asyncio.Semaphore(self.options.max_in_flight))
-            return entry[1]
+                entry = self._slots[loop] = (os.getpid(),
+                                             asyncio.Semaphore(self.options.max_in_flight),
+                                             _Mailbox(loop))
+            return entry
+
+    def _loop_slots(self) -> asyncio.Semaphore:
+        return self._loop_state()[1]
 
     async def close(self):
         """Closes this process's channel (shared with every loop of the process)."""
@@ -153,7 +186,15 @@ class AsyncClient:
 
     async def score_group_message(self, group):
         """Scores one Group through the process's coalescer; returns its GroupResult."""
-        return await asyncio.wrap_future(self._sync.submit_group(group))
+        mailbox = self._loop_state()[2]
+        waiter = asyncio.get_running_loop().create_future()
+        future = self._sync.submit_group(group)
+        future.add_done_callback(lambda done: mailbox.post(done, waiter))
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            future.cancel()  # still queued: its group is not sent (coalesce.py)
+            raise
 
     async def score_group(self, verifier: str, ground_truth, completions,
                           mode: str | None = None, shaping=None) -> results.GroupScore:
