@@ -38,6 +38,18 @@ std::string DumpJson(const nlohmann::json& value) {
   return value.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string DumpJson(const nlohmann::ordered_json& value) {
+  return value.dump(-1, ' ', /*ensure_ascii=*/false,
+                    nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::optional<nlohmann::ordered_json> ParseOrderedBody(absl::string_view body) {
+  absl::StatusOr<nlohmann::ordered_json> ordered =
+      sdk::ParseUntrustedOrderedJson(body, "body", kMaxJsonDepth);
+  if (!ordered.ok()) return std::nullopt;
+  return *std::move(ordered);
+}
+
 double FiniteOrZero(double value) { return std::isfinite(value) ? value : 0.0; }
 
 }  // namespace arbiter::server::http

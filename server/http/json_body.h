@@ -11,6 +11,7 @@
 // instead of throwing. Pure functions; thread-safe; linear in the input.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,11 @@ nlohmann::json Utf8Json(absl::string_view text);
 
 // Compact JSON text; ill-formed UTF-8 (none expected) becomes U+FFFD.
 std::string DumpJson(const nlohmann::json& value);
+std::string DumpJson(const nlohmann::ordered_json& value);
+
+// `body` parsed again with its objects' key order (sdk::ParseUntrustedOrderedJson, linear), for
+// the labels KeyOrderMatters (label.h) names; null when it does not parse (it did once already).
+std::optional<nlohmann::ordered_json> ParseOrderedBody(absl::string_view body);
 
 // A finite double for JSON: NaN and infinities (never expected) become 0.
 double FiniteOrZero(double value);

@@ -20,19 +20,30 @@ absl::Status ReadEnvelopeString(const nlohmann::json& envelope, const char* key,
 
 }  // namespace
 
-std::string GroundTruthFromLabel(const nlohmann::json& label) {
+std::string GroundTruthFromLabel(const nlohmann::json& label,
+                                 const nlohmann::ordered_json* ordered) {
   if (label.is_string()) return label.get<std::string>();
   if (label.is_null()) return "";
-  return DumpJson(label);
+  return ordered != nullptr ? DumpJson(*ordered) : DumpJson(label);
 }
 
-absl::StatusOr<v1::Task> TaskFromLabel(const nlohmann::json& label, const Routing& routing) {
+bool KeyOrderMatters(const nlohmann::json& label) {
+  if (label.is_object() && label.size() >= 2) return true;
+  if (!label.is_structured()) return false;
+  for (const nlohmann::json& element : label) {
+    if (KeyOrderMatters(element)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<v1::Task> TaskFromLabel(const nlohmann::json& label, const Routing& routing,
+                                       const nlohmann::ordered_json* ordered) {
   v1::Task task;
   task.set_verifier(routing.verifier);
   task.set_mode(routing.mode);
   const bool envelope = label.is_object() && label.contains("ground_truth");
   if (!envelope) {
-    task.set_ground_truth(GroundTruthFromLabel(label));
+    task.set_ground_truth(GroundTruthFromLabel(label, ordered));
     return task;
   }
   std::string verifier = routing.verifier;
@@ -41,7 +52,12 @@ absl::StatusOr<v1::Task> TaskFromLabel(const nlohmann::json& label, const Routin
   if (absl::Status s = ReadEnvelopeString(label, "mode", mode); !s.ok()) return s;
   task.set_verifier(verifier);
   task.set_mode(mode);
-  task.set_ground_truth(GroundTruthFromLabel(*label.find("ground_truth")));
+  const nlohmann::ordered_json* ordered_truth = nullptr;
+  if (ordered != nullptr && ordered->is_object()) {
+    const auto it = ordered->find("ground_truth");
+    if (it != ordered->end()) ordered_truth = &*it;
+  }
+  task.set_ground_truth(GroundTruthFromLabel(*label.find("ground_truth"), ordered_truth));
   return task;
 }
 

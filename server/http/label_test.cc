@@ -27,6 +27,22 @@ TEST(TaskFromLabel, EncodesANonStringLabelAsJson) {
   EXPECT_EQ(row->mode(), "strict");
 }
 
+TEST(TaskFromLabel, KeyOrderMattersOnlyForObjectsWithSeveralKeys) {
+  EXPECT_FALSE(KeyOrderMatters(json("x")));
+  EXPECT_FALSE(KeyOrderMatters(json::parse(R"([1, "a", {"only": [2]}])")));
+  EXPECT_TRUE(KeyOrderMatters(json::parse(R"({"b": 1, "a": 2})")));
+  EXPECT_TRUE(KeyOrderMatters(json::parse(R"([[{"k": {"b": 1, "a": 2}}]])")));
+}
+
+TEST(TaskFromLabel, EncodesFromTheOrderedParseWhenGiven) {
+  const char* text = R"({"b": 1, "a": {"d": 2, "c": 3}})";
+  const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(TaskFromLabel(json::parse(text), kRouting)->ground_truth(),
+            R"({"a":{"c":3,"d":2},"b":1})");
+  EXPECT_EQ(TaskFromLabel(json::parse(text), kRouting, &ordered)->ground_truth(),
+            R"({"b":1,"a":{"d":2,"c":3}})");
+}
+
 TEST(TaskFromLabel, NullIsAnEmptyGroundTruth) {
   auto task = TaskFromLabel(json(nullptr), kRouting);
   ASSERT_TRUE(task.ok());

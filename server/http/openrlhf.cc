@@ -1,5 +1,6 @@
 #include "server/http/openrlhf.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -62,13 +63,26 @@ absl::StatusOr<std::vector<ScoreItem>> ParseOpenRlhfRequest(absl::string_view bo
   if (absl::Status s = CheckStrings(**queries, "query"); !s.ok()) return s;
   if (absl::Status s = CheckStrings(**prompts, "prompts"); !s.ok()) return s;
 
+  // Labels whose objects' key order the sorted parse lost are read again from the body, in order.
+  std::optional<nlohmann::ordered_json> ordered;
+  const nlohmann::ordered_json* ordered_labels = nullptr;
+  for (const json& label : **labels) {
+    if (!KeyOrderMatters(label)) continue;
+    ordered = ParseOrderedBody(body);
+    if (ordered && ordered->is_object()) {
+      const auto it = ordered->find("labels");
+      if (it != ordered->end() && it->is_array() && it->size() == n) ordered_labels = &*it;
+    }
+    break;
+  }
   std::vector<ScoreItem> items;
   items.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& query = (**queries)[i].get_ref<const std::string&>();
     const auto& prompt = (**prompts)[i].get_ref<const std::string&>();
     const SplitQuery split = SplitCompletion(query, prompt);
-    absl::StatusOr<v1::Task> task = TaskFromLabel((**labels)[i], routing);
+    absl::StatusOr<v1::Task> task =
+        TaskFromLabel((**labels)[i], routing, ordered_labels ? &(*ordered_labels)[i] : nullptr);
     ScoreItem item;
     if (task.ok()) {
       item = MakeScoreItem(*std::move(task), std::string(split.completion), registry);

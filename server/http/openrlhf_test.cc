@@ -72,6 +72,17 @@ TEST(ParseOpenRlhfRequest, AcceptsTheOlderBatchedForm) {
   EXPECT_EQ((*items)[2].group.task().ground_truth(), "");
 }
 
+TEST(ParseOpenRlhfRequest, LabelObjectsKeepTheirKeyOrder) {
+  const std::string body =
+      R"({"query": ["pc", "pd"], "prompts": ["p", "p"], "labels": [{"zeta": 1, "alpha": [{"b": 0, "a": 0}]},)"
+      R"( {"verifier": "beam", "ground_truth": {"y": 2, "x": 1}}]})";
+  auto items = ParseOpenRlhfRequest(body, kRouting, Registry());
+  ASSERT_TRUE(items.ok()) << items.status();
+  ASSERT_EQ(items->size(), 2u);
+  EXPECT_EQ((*items)[0].group.task().ground_truth(), R"({"zeta":1,"alpha":[{"b":0,"a":0}]})");
+  EXPECT_EQ((*items)[1].group.task().ground_truth(), R"({"y":2,"x":1})");
+}
+
 TEST(ParseOpenRlhfRequest, EmptyListsGiveNoItems) {
   auto items =
       ParseOpenRlhfRequest(R"({"query": [], "prompts": [], "labels": []})", kRouting, Registry());

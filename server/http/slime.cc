@@ -1,5 +1,6 @@
 #include "server/http/slime.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,8 +33,17 @@ absl::StatusOr<ScoreItem> ParseSlimeRequest(absl::string_view body, const Routin
         "\"prompt\" must be a string or a list of messages, got ", prompt->type_name()));
   }
   const auto label = parsed->find("label");
+  std::optional<nlohmann::ordered_json> ordered;
+  const nlohmann::ordered_json* ordered_label = nullptr;
+  if (label != parsed->end() && KeyOrderMatters(*label)) {
+    ordered = ParseOrderedBody(body);
+    if (ordered && ordered->is_object()) {
+      const auto it = ordered->find("label");
+      if (it != ordered->end()) ordered_label = &*it;
+    }
+  }
   absl::StatusOr<v1::Task> task =
-      TaskFromLabel(label == parsed->end() ? json(nullptr) : *label, routing);
+      TaskFromLabel(label == parsed->end() ? json(nullptr) : *label, routing, ordered_label);
   if (!task.ok()) {
     ScoreItem item;
     item.error = task.status();

@@ -34,6 +34,21 @@ TEST(ParseSlimeRequest, ScoresTheResponseAgainstTheLabel) {
   EXPECT_EQ(item->group.task().mode(), "compat");
 }
 
+// A label sent as an object keeps the trainer's key order (a code row's dict arguments reach
+// the program as the grader's json.loads reads them), in an envelope too.
+TEST(ParseSlimeRequest, LabelObjectsKeepTheirKeyOrder) {
+  const std::string row = R"({"inputs":["{\"b\": 1, \"a\": 2}"],"outputs":["[\"b\",\"a\"]"],)"
+                          R"("fn_name":"keys","z":{"y":1,"x":[{"d":0,"c":0}]}})";
+  auto bare = ParseSlimeRequest(R"({"response": "r", "label": )" + row + "}", kRouting, Registry());
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ(bare->group.task().ground_truth(), row);
+  auto envelope = ParseSlimeRequest(
+      R"({"response": "r", "label": {"verifier": "sat", "ground_truth": )" + row + "}}", kRouting,
+      Registry());
+  ASSERT_TRUE(envelope.ok()) << envelope.status();
+  EXPECT_EQ(envelope->group.task().ground_truth(), row);
+}
+
 TEST(ParseSlimeRequest, AcceptsMessageListPromptsAndNullLabels) {
   auto item = ParseSlimeRequest(
       R"({"prompt": [{"role": "user", "content": "hi"}], "response": "r", "label": null})",
