@@ -27,13 +27,22 @@ std::string GroundTruthFromLabel(const nlohmann::json& label,
   return ordered != nullptr ? DumpJson(*ordered) : DumpJson(label);
 }
 
-bool KeyOrderMatters(const nlohmann::json& label) {
-  if (label.is_object() && label.size() >= 2) return true;
-  if (!label.is_structured()) return false;
-  for (const nlohmann::json& element : label) {
-    if (KeyOrderMatters(element)) return true;
+namespace {
+
+bool HoldsObjectWithKeys(const nlohmann::json& value) {
+  if (value.is_object() && value.size() >= 2) return true;
+  if (!value.is_structured()) return false;
+  for (const nlohmann::json& element : value) {
+    if (HoldsObjectWithKeys(element)) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool KeyOrderMatters(const nlohmann::json& label) {
+  const bool envelope = label.is_object() && label.contains("ground_truth");
+  return HoldsObjectWithKeys(envelope ? label["ground_truth"] : label);
 }
 
 absl::StatusOr<v1::Task> TaskFromLabel(const nlohmann::json& label, const Routing& routing,

@@ -39,8 +39,9 @@ absl::StatusOr<v1::Task> TaskFromLabel(const nlohmann::json& label, const Routin
 std::string GroundTruthFromLabel(const nlohmann::json& label,
                                  const nlohmann::ordered_json* ordered = nullptr);
 
-// True when encoding `label` from its sorted parse could reorder an object's keys (it holds an
-// object with two or more keys): then the body is parsed again, in order, for it.
+// True when encoding `label` (an envelope: its ground_truth) from its sorted parse could reorder
+// an object's keys (it holds an object with two or more keys): then the body is parsed again,
+// in order, for it. An envelope around a string, the usual form, is not.
 bool KeyOrderMatters(const nlohmann::json& label);
 
 }  // namespace arbiter::server::http

@@ -32,6 +32,9 @@ TEST(TaskFromLabel, KeyOrderMattersOnlyForObjectsWithSeveralKeys) {
   EXPECT_FALSE(KeyOrderMatters(json::parse(R"([1, "a", {"only": [2]}])")));
   EXPECT_TRUE(KeyOrderMatters(json::parse(R"({"b": 1, "a": 2})")));
   EXPECT_TRUE(KeyOrderMatters(json::parse(R"([[{"k": {"b": 1, "a": 2}}]])")));
+  // An envelope: only what it carries is encoded.
+  EXPECT_FALSE(KeyOrderMatters(json::parse(R"({"verifier": "sat", "ground_truth": "AB"})")));
+  EXPECT_TRUE(KeyOrderMatters(json::parse(R"({"ground_truth": {"b": 1, "a": 2}})")));
 }
 
 TEST(TaskFromLabel, EncodesFromTheOrderedParseWhenGiven) {
