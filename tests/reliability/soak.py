@@ -200,9 +200,14 @@ def main():
                 break
             time.sleep(0.5)
             waited += 0.5
-        alive = server.score([a.sat_group("after")], timeout=10).groups[0].samples[0]
-        if a.outcome(alive) != "CORRECT":
-            failures.append(f"the server does not serve after the soak: {alive}")
+        try:
+            alive = server.score([a.sat_group("after")], timeout=10).groups[0].samples[0]
+            if a.outcome(alive) != "CORRECT":
+                failures.append(f"the server does not serve after the soak: {alive}")
+        except grpc.RpcError as e:
+            failures.append(f"the server does not serve after the soak ({e.code().name}; "
+                            f"arbiterd exit status {server.proc.poll()}); its log ends:\n"
+                            + server.log())
         log = server.log()
 
     at_warmup = next((s for s in curve if s["t"] >= ARGS.warmup), curve[-1])
