@@ -76,8 +76,8 @@ class ThreadCoalescer:
 
     def _run(self, batch):
         try:
-            # A caller may have cancelled its future meanwhile (a thread's cancel(), an awaiting
-            # coroutine's cancellation through asyncio.wrap_future): its group is not sent, and
+            # A caller may have cancelled its future meanwhile (a thread's cancel(), a cancelled
+            # coroutine in AsyncClient.score_group_message): its group is not sent, and
             # the rest can no longer be cancelled, so setting their results cannot fail midway
             # and strand the callers after it.
             batch = [item for item in batch if item[2].set_running_or_notify_cancel()]
