@@ -105,27 +105,23 @@ class ScoreStreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffe
     } else {
       (void)SerializeMessage(group, bytes);
     }
-    {
-      absl::MutexLock lock(&mu_);
-      if (!broken_) pending_.push_back(std::move(bytes));
-    }
-    Pump(/*write_done=*/false, true);
+    Pump(/*write_done=*/false, /*ok=*/true, &bytes);
   }
-  void AllEnqueued() {
-    {
-      absl::MutexLock lock(&mu_);
-      all_enqueued_ = true;
-    }
-    Pump(/*write_done=*/false, true);
-  }
+  void AllEnqueued() { Pump(/*write_done=*/false, /*ok=*/true, nullptr, /*all_enqueued=*/true); }
 
-  // Starts the next write or the Finish, whichever is due. gRPC calls are made without `mu_`
-  // held: a reaction may run inline and re-enter Pump.
-  void Pump(bool write_done, bool ok) {
+  // Records what happened (a write done, a group to send, the last group sent) and starts the
+  // next write or the Finish, whichever is due, in one critical section: once a caller releases
+  // `mu_` with nothing left to do, the thread of a write's completion may Finish, and OnDone may
+  // delete this object, so no caller touches it after that (an ASan CI run caught the worker
+  // setting all_enqueued_, releasing, and locking again in a reactor already deleted). gRPC
+  // calls are made without `mu_` held: a reaction may run inline and re-enter Pump.
+  void Pump(bool write_done, bool ok, grpc::ByteBuffer* add = nullptr, bool all_enqueued = false) {
     enum { kNothing, kWrite, kFinish } action = kNothing;
     const grpc::ByteBuffer* next = nullptr;
     {
       absl::MutexLock lock(&mu_);
+      if (add != nullptr && !broken_) pending_.push_back(std::move(*add));
+      if (all_enqueued) all_enqueued_ = true;
       if (write_done) {
         writing_ = false;
         pending_.pop_front();
