@@ -214,6 +214,12 @@ void Gateway::Shutdown(absl::Time deadline) {
   impl_->io.stop();
   for (std::thread& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  // io.stop() drops handlers still queued, StartDraining's close among them when the I/O thread
+  // had not reached it (seen under ASan in CI): the listener stayed open and the kernel went on
+  // accepting connections nobody would serve. No I/O thread runs now, so close it here.
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+  impl_->retry_timer.cancel();
 }
 
 }  // namespace arbiter::server::http
