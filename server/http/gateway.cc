@@ -216,10 +216,10 @@ void Gateway::Shutdown(absl::Time deadline) {
   impl_->threads.clear();
   // io.stop() drops handlers still queued, StartDraining's close among them when the I/O thread
   // had not reached it (seen under ASan in CI): the listener stayed open and the kernel went on
-  // accepting connections nobody would serve. No I/O thread runs now, so close it here.
+  // accepting connections nobody would serve. No I/O thread runs now, so close it here (a
+  // pending accept-retry timer can no longer fire either).
   boost::system::error_code ignored;
   impl_->acceptor.close(ignored);
-  impl_->retry_timer.cancel();
 }
 
 }  // namespace arbiter::server::http
