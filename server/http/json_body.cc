@@ -43,11 +43,13 @@ std::string DumpJson(const nlohmann::ordered_json& value) {
                     nlohmann::ordered_json::error_handler_t::replace);
 }
 
-std::optional<nlohmann::ordered_json> ParseOrderedBody(absl::string_view body) {
+std::optional<nlohmann::ordered_json> OrderedBodyField(absl::string_view body, const char* key) {
   absl::StatusOr<nlohmann::ordered_json> ordered =
       sdk::ParseUntrustedOrderedJson(body, "body", kMaxJsonDepth);
-  if (!ordered.ok()) return std::nullopt;
-  return *std::move(ordered);
+  if (!ordered.ok() || !ordered->is_object()) return std::nullopt;
+  const auto it = ordered->find(key);
+  if (it == ordered->end()) return std::nullopt;
+  return std::move(*it);
 }
 
 double FiniteOrZero(double value) { return std::isfinite(value) ? value : 0.0; }

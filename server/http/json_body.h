@@ -32,9 +32,10 @@ nlohmann::json Utf8Json(absl::string_view text);
 std::string DumpJson(const nlohmann::json& value);
 std::string DumpJson(const nlohmann::ordered_json& value);
 
-// `body` parsed again with its objects' key order (sdk::ParseUntrustedOrderedJson, linear), for
-// the labels KeyOrderMatters (label.h) names; null when it does not parse (it did once already).
-std::optional<nlohmann::ordered_json> ParseOrderedBody(absl::string_view body);
+// The top-level field `key` of `body`, parsed again with its objects' key order
+// (sdk::ParseUntrustedOrderedJson, linear), for the labels KeyOrderMatters (label.h) names; null
+// when the body does not parse (it did once already) or has no such field.
+std::optional<nlohmann::ordered_json> OrderedBodyField(absl::string_view body, const char* key);
 
 // A finite double for JSON: NaN and infinities (never expected) become 0.
 double FiniteOrZero(double value);

@@ -1,5 +1,6 @@
 #include "server/http/openrlhf.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -64,16 +65,12 @@ absl::StatusOr<std::vector<ScoreItem>> ParseOpenRlhfRequest(absl::string_view bo
   if (absl::Status s = CheckStrings(**prompts, "prompts"); !s.ok()) return s;
 
   // Labels whose objects' key order the sorted parse lost are read again from the body, in order.
-  std::optional<nlohmann::ordered_json> ordered;
-  const nlohmann::ordered_json* ordered_labels = nullptr;
-  for (const json& label : **labels) {
-    if (!KeyOrderMatters(label)) continue;
-    ordered = ParseOrderedBody(body);
-    if (ordered && ordered->is_object()) {
-      const auto it = ordered->find("labels");
-      if (it != ordered->end() && it->is_array() && it->size() == n) ordered_labels = &*it;
+  std::optional<nlohmann::ordered_json> ordered_labels;
+  if (std::any_of((*labels)->begin(), (*labels)->end(), KeyOrderMatters)) {
+    ordered_labels = OrderedBodyField(body, "labels");
+    if (ordered_labels && (!ordered_labels->is_array() || ordered_labels->size() != n)) {
+      ordered_labels.reset();
     }
-    break;
   }
   std::vector<ScoreItem> items;
   items.reserve(n);

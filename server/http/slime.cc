@@ -34,16 +34,9 @@ absl::StatusOr<ScoreItem> ParseSlimeRequest(absl::string_view body, const Routin
   }
   const auto label = parsed->find("label");
   std::optional<nlohmann::ordered_json> ordered;
-  const nlohmann::ordered_json* ordered_label = nullptr;
-  if (label != parsed->end() && KeyOrderMatters(*label)) {
-    ordered = ParseOrderedBody(body);
-    if (ordered && ordered->is_object()) {
-      const auto it = ordered->find("label");
-      if (it != ordered->end()) ordered_label = &*it;
-    }
-  }
-  absl::StatusOr<v1::Task> task =
-      TaskFromLabel(label == parsed->end() ? json(nullptr) : *label, routing, ordered_label);
+  if (label != parsed->end() && KeyOrderMatters(*label)) ordered = OrderedBodyField(body, "label");
+  absl::StatusOr<v1::Task> task = TaskFromLabel(label == parsed->end() ? json(nullptr) : *label,
+                                                routing, ordered ? &*ordered : nullptr);
   if (!task.ok()) {
     ScoreItem item;
     item.error = task.status();
